@@ -1,0 +1,186 @@
+//! The top level: command line → settings → stages → output. The only module that prints.
+
+use crate::cli::{Cli, ColorArg, Command, Format, PlanArgs, StoreArg, TestArgs};
+use crate::compare::{self, Status};
+use crate::config::{self, Overrides};
+use crate::error::Error;
+use crate::normalize::Normalizer;
+use crate::report::{self, GuideResult, Style, Totals};
+use crate::run::{self, StoreMode};
+use crate::{extract, guide, plan};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Exit codes (DESIGN §7).
+pub const PASSED: u8 = 0;
+pub const DRIFT: u8 = 1;
+pub const BAD_INPUT: u8 = 2;
+pub const BLOCKED: u8 = 3;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(Command::Test(args)) => test(&args),
+        Some(Command::Plan(args)) => plan_command(&args),
+        None => test(&cli.test),
+    };
+    ExitCode::from(code)
+}
+
+#[allow(clippy::print_stderr)]
+fn print_error(error: &Error) {
+    eprintln!("error: {error}");
+}
+
+#[allow(clippy::print_stdout)]
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn style(color: ColorArg) -> Style {
+    let color = match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    Style { color }
+}
+
+fn test(args: &TestArgs) -> u8 {
+    let guides = match guide::discover(&args.paths) {
+        Ok(g) => g,
+        Err(e) => {
+            print_error(&e);
+            return BAD_INPUT;
+        }
+    };
+    let overrides = Overrides {
+        offline: args.offline,
+        store: args.store.map(|s| match s {
+            StoreArg::System => StoreMode::System,
+            StoreArg::Fresh => StoreMode::Fresh,
+        }),
+        timeout: args.timeout,
+        config: args.config.clone(),
+    };
+    let style = style(args.color);
+    let mut totals = Totals::default();
+    let mut results = Vec::new();
+    let mut errors = false;
+    for path in &guides {
+        match check(path, &overrides, args) {
+            Ok(result) => {
+                totals.add(Totals::of(&result));
+                if args.format == Format::Human {
+                    out(&report::guide(&result, style));
+                }
+                results.push(result);
+            }
+            Err(e) => {
+                print_error(&e);
+                errors = true;
+            }
+        }
+    }
+    match args.format {
+        Format::Human => out(&report::summary(&totals)),
+        Format::Json => out(&report::json::render(&results, &totals)),
+    }
+    if errors {
+        BAD_INPUT
+    } else if totals.failed > 0 {
+        DRIFT
+    } else if totals.blocked > 0 {
+        BLOCKED
+    } else {
+        PASSED
+    }
+}
+
+/// Reads, plans, runs and compares one guide.
+fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideResult, Error> {
+    let started = Instant::now();
+    let settings = config::settings(path, overrides)?;
+    let text = guide::read(path)?;
+    let plan = plan::build(path, &text, &extract::extract(&text), &settings.prompts)?;
+    if !plan.steps.iter().any(plan::Step::runs) {
+        let verdicts = plan
+            .steps
+            .iter()
+            .map(|_| compare::Verdict {
+                status: Status::Skipped,
+                problems: vec![],
+            })
+            .collect();
+        return Ok(GuideResult {
+            plan,
+            verdicts,
+            store: "nothing run".into(),
+            duration: started.elapsed(),
+            kept: None,
+        });
+    }
+    let mut guide_run = run::run(&plan, &settings.run, &mut |_| {})?;
+    let normalizer = Normalizer::new(
+        Some((&guide_run.root, &guide_run.work)),
+        settings.redactions.clone(),
+    );
+    let verdicts = compare::compare(&plan, &guide_run, &normalizer);
+    let failed = verdicts.iter().any(|v| v.status == Status::Failed);
+    let kept = if args.keep_workspace || args.keep_failed && failed {
+        guide_run.keep_workspace()
+    } else {
+        None
+    };
+    Ok(GuideResult {
+        plan,
+        verdicts,
+        store: guide_run.store.clone(),
+        duration: started.elapsed(),
+        kept,
+    })
+}
+
+fn plan_command(args: &PlanArgs) -> u8 {
+    let guides = match guide::discover(&args.paths) {
+        Ok(g) => g,
+        Err(e) => {
+            print_error(&e);
+            return BAD_INPUT;
+        }
+    };
+    let overrides = Overrides {
+        config: args.config.clone(),
+        ..Overrides::default()
+    };
+    let mut plans = Vec::new();
+    let mut code = PASSED;
+    for path in &guides {
+        let read = || -> Result<plan::Plan, Error> {
+            let settings = config::settings(path, &overrides)?;
+            let text = guide::read(path)?;
+            plan::build(path, &text, &extract::extract(&text), &settings.prompts)
+        };
+        match read() {
+            Ok(plan) => plans.push(plan),
+            Err(e) => {
+                print_error(&e);
+                code = BAD_INPUT;
+            }
+        }
+    }
+    match args.format {
+        Format::Human => {
+            for p in &plans {
+                out(&report::plan::render(p, style(ColorArg::Auto)));
+            }
+        }
+        Format::Json => out(&(serde_json::to_string_pretty(&plans).expect("plans serialise") + "\n")),
+    }
+    code
+}

@@ -1,0 +1,85 @@
+//! The command line (clap). Only `config` turns it into settings.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Keeps Nix and shell tutorials true: runs a Markdown guide and compares what it shows
+/// with what really happens.
+#[derive(Debug, Parser)]
+#[command(name = "guidecheck", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub test: TestArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run guides and compare what they show with what happens (the default).
+    Test(TestArgs),
+    /// Show how a guide is read: every step, its line, file, command and expected output.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct TestArgs {
+    /// Guides (Markdown files) or folders of guides [default: guides/]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Tell Nix not to use substituters (no network waits); also `nix.offline` in config.
+    #[arg(long)]
+    pub offline: bool,
+    /// Where Nix builds: the user's store, or a private empty one per guide.
+    #[arg(long, value_enum)]
+    pub store: Option<StoreArg>,
+    /// Per-command timeout, e.g. 30s, 10m [default: 10m]
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Keep every guide's workspace and print its path.
+    #[arg(long)]
+    pub keep_workspace: bool,
+    /// Keep the workspace of a guide that failed and print its path.
+    #[arg(long)]
+    pub keep_failed: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Read this config file instead of the guidecheck.toml found upward from the guide.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Guides to read.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreArg {
+    System,
+    Fresh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorArg {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}

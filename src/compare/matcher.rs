@@ -1,0 +1,132 @@
+//! Line matching: `[..]` inside a line matches any text; `...` on a line of its own matches
+//! any lines. By default shown lines must appear in order (a subsequence); `exact` allows
+//! no extra lines except at `...`.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static ELLIPSIS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\.\.\.|…)(?:\s*<[^>]*>|\s*\([^)]*\))?$").expect("valid"));
+
+/// `...`, `…`, `... <many more lines>`: an explicit elision.
+pub fn is_ellipsis(line: &str) -> bool {
+    ELLIPSIS.is_match(line.trim())
+}
+
+/// Does a real line match a shown line (with `[..]` wildcards)?
+pub fn line_matches(shown: &str, real: &str) -> bool {
+    if !shown.contains("[..]") {
+        return shown == real;
+    }
+    let mut parts = shown.split("[..]");
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = real.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i == parts.len() - 1 {
+            return rest.len() >= part.len() && rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// For each shown line, the index of the real line it matched (greedy, in order).
+/// Elisions and lines not found are None.
+pub fn align(shown: &[String], real: &[String]) -> Vec<Option<usize>> {
+    let mut cursor = 0;
+    shown
+        .iter()
+        .map(|s| {
+            if is_ellipsis(s) {
+                return None;
+            }
+            let found = (cursor..real.len()).find(|&j| line_matches(s, &real[j]))?;
+            cursor = found + 1;
+            Some(found)
+        })
+        .collect()
+}
+
+/// Exact matching: every real line is matched by a shown line, in order, except where an
+/// elision stands; optional shown lines may be absent. Runs in O(shown × real).
+pub fn exact(shown: &[String], optional: &[bool], real: &[String]) -> bool {
+    // reach[j]: the shown lines so far can consume exactly real[..j].
+    let mut reach = vec![false; real.len() + 1];
+    reach[0] = true;
+    for (i, s) in shown.iter().enumerate() {
+        let mut next = vec![false; real.len() + 1];
+        if is_ellipsis(s) {
+            let mut any = false;
+            for j in 0..=real.len() {
+                any |= reach[j];
+                next[j] = any;
+            }
+        } else {
+            for j in 0..real.len() {
+                next[j + 1] = reach[j] && line_matches(s, &real[j]);
+            }
+            if optional[i] {
+                for j in 0..=real.len() {
+                    next[j] |= reach[j];
+                }
+            }
+        }
+        reach = next;
+    }
+    reach[real.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(lines: &[&str]) -> Vec<String> {
+        lines.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn in_line_wildcards() {
+        assert!(line_matches("took [..]s", "took 3.2s"));
+        assert!(line_matches("[..]-hello-1.0", "/nix/store/x-hello-1.0"));
+        assert!(line_matches("a [..] b [..] c", "a 1 b 2 c"));
+        assert!(!line_matches("took [..]s", "took 3.2ms!"));
+        assert!(!line_matches("ab[..]ba", "aba"));
+    }
+
+    #[test]
+    fn ellipsis_spellings() {
+        for e in ["...", "…", "... <many more lines>", "... (3 lines)"] {
+            assert!(is_ellipsis(e), "{e}");
+        }
+        assert!(!is_ellipsis("...and more"));
+    }
+
+    #[test]
+    fn alignment_is_an_ordered_subsequence() {
+        let real = v(&["a", "x", "b", "c"]);
+        assert_eq!(align(&v(&["a", "b", "c"]), &real), [Some(0), Some(2), Some(3)]);
+        assert_eq!(align(&v(&["b", "a"]), &real), [Some(2), None]);
+        assert_eq!(align(&v(&["a", "...", "c"]), &real), [Some(0), None, Some(3)]);
+    }
+
+    #[test]
+    fn exact_needs_every_line_or_an_elision() {
+        let real = v(&["a", "x", "b"]);
+        assert!(!exact(&v(&["a", "b"]), &[false, false], &real));
+        assert!(exact(&v(&["a", "...", "b"]), &[false, false, false], &real));
+        assert!(exact(&v(&["a", "x", "b"]), &[false; 3], &real));
+        assert!(exact(
+            &v(&["p", "a", "x", "b"]),
+            &[true, false, false, false],
+            &real
+        ));
+        assert!(exact(&v(&["..."]), &[false], &real));
+        assert!(!exact(&v(&["a", "x"]), &[false; 2], &real));
+    }
+}

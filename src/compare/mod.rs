@@ -1,0 +1,283 @@
+//! Runs → verdicts. Pure: no I/O. A mismatch is a value, never an `Err`.
+
+pub mod matcher;
+
+use crate::nix::{blocked, facts, optional};
+use crate::normalize::Normalizer;
+use crate::plan::{ExitExpectation, Plan, ShownLine, Step, StepKind};
+use crate::run::{GuideRun, StepRun};
+use serde::Serialize;
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Passed,
+    Failed,
+    Blocked,
+    Skipped,
+}
+
+/// What guidecheck concluded about one step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub status: Status,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    /// Shown lines the real output lacks (or, with `match=exact`, extra real lines).
+    Output(OutputMismatch),
+    /// The `got:` hash the guide shows is not the one Nix printed.
+    Hash {
+        line: usize,
+        shown: String,
+        real: String,
+    },
+    Exit {
+        expected: ExitExpectation,
+        actual: Option<i32>,
+    },
+    TimedOut {
+        #[serde(serialize_with = "seconds")]
+        after: Duration,
+    },
+    Blocked {
+        reason: String,
+        hint: String,
+    },
+    Error {
+        message: String,
+    },
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// Shown and real lines after normalisation, ready to diff. Real lines that matched a shown
+/// line carry the shown text (so `[..]` lines diff as equal).
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputMismatch {
+    pub exact: bool,
+    pub shown: Vec<ComparedLine>,
+    pub real: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparedLine {
+    pub text: String,
+    /// The Markdown line it came from.
+    pub line: usize,
+}
+
+/// Compares every step of a guide with what happened. Failures after a blocked step are
+/// blocked too: they cannot be blamed on the guide.
+pub fn compare(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verdict> {
+    let mut blocked_at: Option<usize> = None;
+    plan.steps
+        .iter()
+        .zip(&run.steps)
+        .map(|(step, result)| {
+            let mut verdict = match result {
+                Some(result) => compare_step(step, result, normalizer),
+                None => Verdict {
+                    status: Status::Skipped,
+                    problems: vec![],
+                },
+            };
+            match (verdict.status, blocked_at) {
+                (Status::Blocked, None) => blocked_at = Some(step.line),
+                (Status::Failed, Some(line)) => {
+                    verdict.status = Status::Blocked;
+                    verdict.problems.insert(
+                        0,
+                        Problem::Blocked {
+                            reason: format!("follows the blocked step at line {line}"),
+                            hint: "fix what blocks that step first".into(),
+                        },
+                    );
+                }
+                _ => {}
+            }
+            verdict
+        })
+        .collect()
+}
+
+/// Compares one step that ran.
+pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verdict {
+    let mut problems = Vec::new();
+    if let Some(message) = &run.error {
+        problems.push(Problem::Error {
+            message: message.clone(),
+        });
+    }
+    if run.timed_out {
+        problems.push(Problem::TimedOut { after: run.duration });
+    }
+    let shown = match &step.kind {
+        StepKind::Command { shown, .. } => shown.as_ref().map_or(&[][..], |s| &s.lines[..]),
+        _ => &[],
+    };
+    let expected = step
+        .options
+        .exit
+        .unwrap_or(if shown.iter().any(|l| facts::is_error_line(&l.text)) {
+            ExitExpectation::Failure
+        } else {
+            ExitExpectation::Success
+        });
+    if !run.timed_out && !exit_agrees(expected, run.status) {
+        problems.push(Problem::Exit {
+            expected,
+            actual: run.status,
+        });
+    }
+    if !shown.is_empty() {
+        problems.extend(output_problems(
+            shown,
+            &run.output,
+            step.options.exact,
+            normalizer,
+        ));
+    }
+    let status = if problems.is_empty() {
+        Status::Passed
+    } else if let Some(b) = blocked::blocked(&run.output) {
+        problems.insert(
+            0,
+            Problem::Blocked {
+                reason: b.reason,
+                hint: b.hint,
+            },
+        );
+        Status::Blocked
+    } else {
+        Status::Failed
+    };
+    Verdict { status, problems }
+}
+
+fn exit_agrees(expected: ExitExpectation, actual: Option<i32>) -> bool {
+    match (expected, actual) {
+        (_, None) => false,
+        (ExitExpectation::Success, Some(code)) => code == 0,
+        (ExitExpectation::Failure, Some(code)) => code != 0,
+        (ExitExpectation::Code(want), Some(code)) => code == want,
+    }
+}
+
+fn output_problems(shown: &[ShownLine], output: &str, exact: bool, normalizer: &Normalizer) -> Vec<Problem> {
+    let shown = normalize_shown(shown, normalizer, exact);
+    let mut real = normalizer.lines(output);
+    if !exact {
+        real.retain(|l| !l.is_empty());
+    }
+    let texts: Vec<String> = shown.iter().map(|l| l.text.clone()).collect();
+    let optional = optional::optional_lines(&texts, &real);
+    let required: Vec<String> = texts
+        .iter()
+        .zip(&optional)
+        .map(|(t, &opt)| if opt { "...".to_string() } else { t.clone() })
+        .collect();
+    let ok = if exact {
+        matcher::exact(&texts, &optional, &real)
+    } else {
+        let aligned = matcher::align(&required, &real);
+        required
+            .iter()
+            .zip(&aligned)
+            .all(|(t, a)| a.is_some() || matcher::is_ellipsis(t))
+    };
+    let mut problems = Vec::new();
+    if let Some(hash) = hash_problem(&shown, &real) {
+        problems.push(hash);
+    }
+    if ok {
+        return problems;
+    }
+    // Diff view: drop elisions and optional lines that did not appear, and show real lines
+    // in the shown spelling where they matched.
+    let aligned = matcher::align(&texts, &real);
+    let mut toward = real.clone();
+    let mut kept = Vec::new();
+    for ((line, opt), found) in shown.into_iter().zip(optional).zip(aligned) {
+        match found {
+            Some(j) => {
+                toward[j].clone_from(&line.text);
+                kept.push(line);
+            }
+            None if opt || matcher::is_ellipsis(&line.text) => {}
+            None => kept.push(line),
+        }
+    }
+    problems.push(Problem::Output(OutputMismatch {
+        exact,
+        shown: kept,
+        real: toward,
+    }));
+    problems
+}
+
+/// A changed `got:` hash deserves its own message: it is the fact the reader pastes.
+fn hash_problem(shown: &[ComparedLine], real: &[String]) -> Option<Problem> {
+    let shown_text: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+    let shown_pairs = facts::hash_pairs(&shown_text);
+    let real_pairs = facts::hash_pairs(&real.join("\n"));
+    let (s, r) = shown_pairs
+        .iter()
+        .zip(&real_pairs)
+        .find(|(s, r)| s.got != r.got)?;
+    let line = shown
+        .iter()
+        .find(|l| l.text.contains(&s.got))
+        .map_or(0, |l| l.line);
+    Some(Problem::Hash {
+        line,
+        shown: s.got.clone(),
+        real: r.got.clone(),
+    })
+}
+
+/// Normalises the shown lines as one text (multi-line rules need it), keeping for each
+/// resulting line the Markdown line it came from.
+fn normalize_shown(shown: &[ShownLine], normalizer: &Normalizer, exact: bool) -> Vec<ComparedLine> {
+    let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+    let whole = normalizer.lines(&joined);
+    let single: Vec<String> = shown.iter().map(|l| normalizer.text(&l.text)).collect();
+    let mut origin = vec![None; whole.len()];
+    for op in capture_diff_slices(Algorithm::Myers, &single, &whole) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                origin[new_index + k] = Some(old_index + k);
+            }
+        }
+    }
+    let mut last = 0;
+    let mut lines = Vec::with_capacity(whole.len());
+    for (text, from) in whole.into_iter().zip(origin) {
+        last = from.unwrap_or(last);
+        if exact || !text.is_empty() {
+            lines.push(ComparedLine {
+                text,
+                line: shown[last.min(shown.len() - 1)].line,
+            });
+        }
+    }
+    while exact && lines.last().is_some_and(|l| l.text.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+use super::*;
+use crate::plan::{Shown, StepOptions};
+use crate::span::Span;
+
+fn command(shown: &str, options: StepOptions) -> Step {
+    let lines = shown
+        .lines()
+        .enumerate()
+        .map(|(i, t)| ShownLine {
+            text: t.to_string(),
+            line: 10 + i,
+        })
+        .collect();
+    Step {
+        line: 9,
+        span: Span::default(),
+        kind: StepKind::Command {
+            command: "cmd".into(),
+            shown: Some(Shown {
+                lines,
+                span: Span::default(),
+            }),
+        },
+        options,
+    }
+}
+
+fn ran(output: &str, status: i32) -> StepRun {
+    StepRun {
+        output: output.into(),
+        status: Some(status),
+        timed_out: false,
+        truncated: false,
+        duration: Duration::ZERO,
+        error: None,
+    }
+}
+
+fn verdict(shown: &str, output: &str, status: i32) -> Verdict {
+    compare_step(
+        &command(shown, StepOptions::default()),
+        &ran(output, status),
+        &Normalizer::default(),
+    )
+}
+
+#[test]
+fn shown_lines_in_order_pass_with_extra_real_lines() {
+    assert_eq!(verdict("a\nc", "a\nb\nc\n", 0).status, Status::Passed);
+}
+
+#[test]
+fn a_missing_line_fails_with_its_markdown_line() {
+    let v = verdict("a\nzzz\nc", "a\nb\nc\n", 0);
+    assert_eq!(v.status, Status::Failed);
+    let Problem::Output(m) = &v.problems[0] else {
+        panic!("{v:?}")
+    };
+    let lines: Vec<(usize, &str)> = m.shown.iter().map(|l| (l.line, l.text.as_str())).collect();
+    assert_eq!(lines, [(10, "a"), (11, "zzz"), (12, "c")]);
+}
+
+#[test]
+fn an_error_line_expects_failure() {
+    let v = verdict("error: boom", "error: boom\n", 0);
+    assert!(matches!(
+        v.problems[0],
+        Problem::Exit {
+            expected: ExitExpectation::Failure,
+            actual: Some(0)
+        }
+    ));
+    assert_eq!(verdict("error: boom", "error: boom\n", 1).status, Status::Passed);
+    assert_eq!(verdict("ok", "ok\n", 2).status, Status::Failed);
+}
+
+#[test]
+fn a_changed_got_hash_is_called_out() {
+    let shown = "specified: sha256-AAAA=\ngot: sha256-OLD=\nerror: x";
+    let v = verdict(
+        shown,
+        "specified: sha256-AAAA=\ngot: sha256-NEW=\nerror: x\n",
+        102,
+    );
+    assert_eq!(v.status, Status::Failed);
+    assert!(
+        matches!(&v.problems[0], Problem::Hash { line: 11, shown, real } if shown == "sha256-OLD=" && real == "sha256-NEW=")
+    );
+}
+
+#[test]
+fn exact_mode_rejects_extra_lines_but_allows_elision() {
+    let exact = StepOptions {
+        exact: true,
+        ..StepOptions::default()
+    };
+    let n = Normalizer::default();
+    assert_eq!(
+        compare_step(&command("a\nc", exact.clone()), &ran("a\nb\nc\n", 0), &n).status,
+        Status::Failed
+    );
+    assert_eq!(
+        compare_step(&command("a\n...\nc", exact), &ran("a\nb\nc\n", 0), &n).status,
+        Status::Passed
+    );
+}
+
+#[test]
+fn missing_nix_is_blocked_not_drift() {
+    let v = verdict(
+        "/nix/store/[..]-hello",
+        "bash: nix-build: command not found\n",
+        127,
+    );
+    assert_eq!(v.status, Status::Blocked);
+}
+
+#[test]
+fn planning_lines_may_be_missing() {
+    let shown = "these 2 derivations will be built:\n  /nix/store/48bl58dznlbp8lgyf081s7smma0zlzcw-gcc.drv\nbuilding '/nix/store/48bl58dznlbp8lgyf081s7smma0zlzcw-gcc.drv'...\ncc -O2\n/nix/store/skpwxhh4vqi11bx9pcl6rdnj88x77l8m-hello-1.0";
+    assert_eq!(
+        verdict(
+            shown,
+            "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-hello-1.0\n",
+            0
+        )
+        .status,
+        Status::Passed
+    );
+    let v = verdict(
+        shown,
+        "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-hello-2.0\n",
+        0,
+    );
+    assert_eq!(v.status, Status::Failed);
+}

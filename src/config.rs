@@ -1,0 +1,225 @@
+//! Settings: the command line, `guidecheck.toml` (found upward from the guide) and the
+//! environment, resolved once into what each stage needs.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::normalize::Redaction;
+use crate::run::StoreMode;
+use crate::span::{LineIndex, Location};
+use regex::Regex;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const CONFIG_FILE: &str = "guidecheck.toml";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+const DEFAULT_OUTPUT_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Variables a guide's commands see from the caller's environment.
+const ENV_ALLOW: &[&str] = &[
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "TZ",
+    "NIX_PATH",
+    "NIX_REMOTE",
+    "NIX_CONFIG",
+    "NIX_SSL_CERT_FILE",
+    "SSL_CERT_FILE",
+    "http_proxy",
+    "https_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+];
+
+/// `guidecheck.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    #[serde(default)]
+    pub run: RunSection,
+    #[serde(default)]
+    pub nix: NixSection,
+    #[serde(default)]
+    pub prompts: Vec<String>,
+    #[serde(default)]
+    pub redact: Vec<RedactEntry>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RunSection {
+    /// Per-command timeout, e.g. "10m".
+    pub timeout: Option<String>,
+    /// More variables to pass through from the caller's environment.
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// Bytes of output kept per command.
+    pub output_limit: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NixSection {
+    pub offline: Option<bool>,
+    pub store: Option<StoreMode>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactEntry {
+    pub pattern: String,
+    pub replace: String,
+}
+
+/// What one guide runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub run: crate::run::RunOptions,
+    pub prompts: crate::plan::console::Prompts,
+    pub redactions: Vec<Redaction>,
+    pub config_path: Option<PathBuf>,
+}
+
+/// The command-line overrides that apply to every guide.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub offline: bool,
+    pub store: Option<StoreMode>,
+    pub timeout: Option<Duration>,
+    pub config: Option<PathBuf>,
+}
+
+/// Settings for a guide: flags over its config file over defaults.
+pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
+    let config_path = match &overrides.config {
+        Some(p) => Some(p.clone()),
+        None => find_upward(guide),
+    };
+    let file = match &config_path {
+        Some(p) => load(p)?,
+        None => FileConfig::default(),
+    };
+    let at = |key: &str| {
+        config_path
+            .as_deref()
+            .map(Location::file)
+            .map(|l| (l, key.to_string()))
+    };
+    let timeout = match (&overrides.timeout, &file.run.timeout) {
+        (Some(t), _) => *t,
+        (None, Some(t)) => {
+            humantime::parse_duration(t).map_err(|e| bad_value(at("run.timeout"), &e.to_string()))?
+        }
+        (None, None) => DEFAULT_TIMEOUT,
+    };
+    let prompts = file
+        .prompts
+        .iter()
+        .map(|p| Regex::new(p).map_err(|e| bad_value(at("prompts"), &e.to_string())))
+        .collect::<Result<Vec<_>>>()?;
+    let redactions = file
+        .redact
+        .iter()
+        .map(|r| {
+            Regex::new(&r.pattern)
+                .map(|pattern| Redaction {
+                    pattern,
+                    replace: r.replace.clone(),
+                })
+                .map_err(|e| bad_value(at("redact.pattern"), &e.to_string()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let env = std::env::vars()
+        .filter(|(k, _)| ENV_ALLOW.contains(&k.as_str()) || k.starts_with("LC_") || file.run.env.contains(k))
+        .collect();
+    Ok(Settings {
+        run: crate::run::RunOptions {
+            timeout,
+            env,
+            nix_offline: overrides.offline || file.nix.offline.unwrap_or(false),
+            store: overrides.store.or(file.nix.store).unwrap_or_default(),
+            output_limit: file.run.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
+        },
+        prompts: crate::plan::console::Prompts::with_extra(&prompts),
+        redactions,
+        config_path,
+    })
+}
+
+fn bad_value(at: Option<(Location, String)>, message: &str) -> Error {
+    match at {
+        Some((loc, key)) => Error::at(
+            loc,
+            ErrorKind::Config(format!("bad value for `{key}`: {message}")),
+        ),
+        None => Error::new(ErrorKind::Config(message.to_string())),
+    }
+}
+
+/// The nearest `guidecheck.toml` in the guide's directory or above it.
+fn find_upward(guide: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(guide).ok()?;
+    start
+        .ancestors()
+        .skip(1)
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+}
+
+/// Reads and validates a config file; errors point at `file:line:col`.
+pub fn load(path: &Path) -> Result<FileConfig> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::at(Location::file(path), ErrorKind::Read(e)))?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map_or((0, 0), |s| LineIndex::new(&text).line_col(&text, s.start));
+        Error::at(
+            Location::new(path, line, col),
+            ErrorKind::Config(e.message().to_string()),
+        )
+        .with_hint("see the configuration reference in the book (docs/src/config.md)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_location() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        std::fs::write(&path, "[nix]\noffline = true\nstroe = \"fresh\"\n").unwrap();
+        let err = load(&path).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("guidecheck.toml:3:1"), "{text}");
+        assert!(text.contains("unknown field `stroe`"), "{text}");
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "[nix]\nstore = \"fresh\"\n[run]\ntimeout = \"5s\"\n",
+        )
+        .unwrap();
+        let guide = dir.path().join("g.md");
+        let s = settings(&guide, &Overrides::default()).unwrap();
+        assert_eq!(
+            (s.run.store, s.run.timeout),
+            (StoreMode::Fresh, Duration::from_secs(5))
+        );
+        let o = Overrides {
+            store: Some(StoreMode::System),
+            ..Overrides::default()
+        };
+        assert_eq!(settings(&guide, &o).unwrap().run.store, StoreMode::System);
+    }
+}

@@ -1,0 +1,235 @@
+//! Markdown → blocks. The only module that knows pulldown-cmark.
+//!
+//! Every block keeps byte spans into the guide, so messages point at `guide.md:LINE:COL`
+//! and rewrites splice by span without touching anything else.
+
+use crate::span::Span;
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+/// A piece of the guide that matters to guidecheck, in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Code(CodeBlock),
+    /// An HTML comment that starts with `guidecheck:`; `body` is what follows it.
+    Directive {
+        body: String,
+        span: Span,
+    },
+    /// Prose: a heading, paragraph or list item (used for TODO sections).
+    Prose(Prose),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeBlock {
+    /// The info string after the fence (empty for indented blocks).
+    pub info: String,
+    pub content: String,
+    /// The whole block, fences included.
+    pub span: Span,
+    /// Source span of each content line (without its newline).
+    pub lines: Vec<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prose {
+    pub kind: ProseKind,
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProseKind {
+    Heading(u8),
+    Paragraph,
+    Item { depth: usize },
+}
+
+/// Reads a guide's Markdown into its blocks.
+pub fn extract(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut code: Option<CodeBlock> = None;
+    let mut html: Option<(String, Span)> = None;
+    let mut prose: Vec<Prose> = Vec::new();
+    let mut list_depth = 0;
+
+    for (event, range) in Parser::new_ext(text, Options::all()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some(CodeBlock {
+                    info,
+                    content: String::new(),
+                    span: range.into(),
+                    lines: Vec::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(code.take().map(Block::Code)),
+            Event::Text(t) if code.is_some() => {
+                let block = code.as_mut().expect("inside a code block");
+                add_code_text(block, text, &t, range.into());
+            }
+            Event::Start(Tag::HtmlBlock) => html = Some((String::new(), range.into())),
+            Event::Html(t) if html.is_some() => html.as_mut().expect("in html").0.push_str(&t),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((body, span)) = html.take() {
+                    blocks.extend(directive(&body, span));
+                }
+            }
+            Event::InlineHtml(t) => blocks.extend(directive(&t, range.into())),
+            Event::Start(Tag::List(_)) => list_depth += 1,
+            Event::End(TagEnd::List(_)) => list_depth -= 1,
+            Event::Start(tag @ (Tag::Heading { .. } | Tag::Paragraph | Tag::Item)) => {
+                let kind = match tag {
+                    Tag::Heading { level, .. } => ProseKind::Heading(level as u8),
+                    Tag::Paragraph => ProseKind::Paragraph,
+                    _ => ProseKind::Item { depth: list_depth },
+                };
+                prose.push(Prose {
+                    kind,
+                    text: String::new(),
+                    span: range.into(),
+                });
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => {
+                if let Some(p) = prose.pop() {
+                    // A list item's own text lives in its (tight) direct text or its first
+                    // paragraph; an item that only holds a paragraph is reported through it.
+                    if !p.text.trim().is_empty() {
+                        blocks.push(Block::Prose(p));
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(p) = prose.last_mut() {
+                    p.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(p) = prose.last_mut() {
+                    p.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks.sort_by_key(block_start);
+    blocks
+}
+
+fn block_start(block: &Block) -> usize {
+    match block {
+        Block::Code(c) => c.span.start,
+        Block::Directive { span, .. } => span.start,
+        Block::Prose(p) => p.span.start,
+    }
+}
+
+/// Appends one text event of a code block, keeping the source span of every line.
+fn add_code_text(block: &mut CodeBlock, source: &str, text: &str, span: Span) {
+    let verbatim = source.get(span.start..span.end) == Some(text);
+    let mut offset = span.start;
+    for piece in text.split_inclusive('\n') {
+        let line = piece.strip_suffix('\n').unwrap_or(piece);
+        let end = if verbatim { offset + line.len() } else { span.end };
+        if block.content.is_empty() || block.content.ends_with('\n') {
+            block.lines.push(Span::new(offset, end));
+        } else if let Some(last) = block.lines.last_mut() {
+            last.end = end;
+        }
+        if verbatim {
+            offset += piece.len();
+        }
+        block.content.push_str(piece);
+    }
+}
+
+fn directive(html: &str, span: Span) -> Option<Block> {
+    let inner = html.trim().strip_prefix("<!--")?.trim_start();
+    let body = inner.strip_prefix("guidecheck:")?;
+    let body = body.trim_end().strip_suffix("-->").unwrap_or(body);
+    Some(Block::Directive {
+        body: body.trim().to_string(),
+        span,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_blocks(text: &str) -> Vec<CodeBlock> {
+        extract(text)
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Code(c) => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn code_block_lines_point_into_the_source() {
+        let text = "intro\n\n```console\n$ echo hi\nhi\n```\n";
+        let blocks = code_blocks(text);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].info, "console");
+        assert_eq!(blocks[0].content, "$ echo hi\nhi\n");
+        let lines: Vec<&str> = blocks[0].lines.iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(lines, ["$ echo hi", "hi"]);
+    }
+
+    #[test]
+    fn indented_code_in_a_list_keeps_line_spans() {
+        let text = "- step\n\n  ```sh\n  echo a\n  echo b\n  ```\n";
+        let block = &code_blocks(text)[0];
+        assert_eq!(block.content, "echo a\necho b\n");
+        let lines: Vec<&str> = block.lines.iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(lines, ["echo a", "echo b"]);
+    }
+
+    #[test]
+    fn directives_are_guidecheck_comments_only() {
+        let text = "<!-- guidecheck: skip -->\n\n<!-- a plain comment -->\n\ntext <!-- guidecheck: exit=1 --> more\n";
+        let bodies: Vec<String> = extract(text)
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Directive { body, .. } => Some(body),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(bodies, ["skip", "exit=1"]);
+    }
+
+    #[test]
+    fn multi_line_hidden_run_directive_keeps_its_body() {
+        let text = "<!-- guidecheck: run\nmkdir x\ncd x\n-->\n";
+        match &extract(text)[0] {
+            Block::Directive { body, .. } => assert_eq!(body, "run\nmkdir x\ncd x"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn headings_paragraphs_and_items_are_prose() {
+        let text = "# TODO later\n\nSome text.\n\n* one\n  * two\n";
+        let prose: Vec<(ProseKind, String)> = extract(text)
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Prose(p) => Some((p.kind, p.text)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            prose,
+            [
+                (ProseKind::Heading(1), "TODO later".to_string()),
+                (ProseKind::Paragraph, "Some text.".to_string()),
+                (ProseKind::Item { depth: 1 }, "one".to_string()),
+                (ProseKind::Item { depth: 2 }, "two".to_string()),
+            ]
+        );
+    }
+}

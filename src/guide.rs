@@ -1,0 +1,46 @@
+//! Finding guides on disk and reading them (UTF-8 checked, errors at `file:line:col`).
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::span::{LineIndex, Location};
+use std::path::{Path, PathBuf};
+
+/// The guides named by the command line: files as given, folders searched for `*.md`.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let default = [PathBuf::from("guides")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut guides = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(Error::at(Location::file(path), ErrorKind::NotFound)
+                .with_hint("pass a Markdown file or a folder of them"));
+        }
+        if path.is_file() {
+            guides.push(path.clone());
+            continue;
+        }
+        let found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(std::result::Result::ok)
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        if found.is_empty() {
+            return Err(Error::at(Location::file(path), ErrorKind::NoGuides));
+        }
+        guides.extend(found);
+    }
+    Ok(guides)
+}
+
+/// Reads a guide; a file that is not UTF-8 is an error at its first bad byte.
+pub fn read(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::at(Location::file(path), ErrorKind::Read(e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        let (line, col) = LineIndex::new(&good).line_col(&good, at);
+        Error::at(Location::new(path, line, col), ErrorKind::NotUtf8(at)).with_hint("save the guide as UTF-8")
+    })
+}

@@ -1,0 +1,18 @@
+//! guidecheck: keeps Nix and shell tutorials true by running them.
+//!
+//! Markdown → [`extract`] → [`plan`] → [`run`] → [`compare`] → [`report`].
+//! See ARCHITECTURE.md for the module map and its invariants.
+
+pub mod app;
+pub mod cli;
+pub mod compare;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod guide;
+pub mod nix;
+pub mod normalize;
+pub mod plan;
+pub mod report;
+pub mod run;
+pub mod span;

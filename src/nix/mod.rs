@@ -1,0 +1,8 @@
+//! Everything guidecheck knows about Nix: how its output varies (normalisation), which shown
+//! lines depend on what the store already holds (optional lines), the facts worth keeping
+//! (error blocks, hashes), and failures that come from the environment (blocked).
+
+pub mod blocked;
+pub mod facts;
+pub mod normalize;
+pub mod optional;

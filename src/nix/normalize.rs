@@ -1,0 +1,240 @@
+//! Normalisation rules for Nix output: every version's wording is brought to one shape
+//! (Nix 2.4–2.28's), and what varies from run to run is redacted. Applied to both sides.
+//! The hashes a guide teaches (`specified:`/`got:` values) are never touched.
+//! Reference: shared/reference/nix-output-formats.md §3.3 (rule numbers below).
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// An ordered rewrite rule; each one is a comment on why it is safe.
+pub struct Rule {
+    pub re: Regex,
+    pub replacement: &'static str,
+}
+
+fn rule(pattern: &str, replacement: &'static str) -> Rule {
+    Rule {
+        re: Regex::new(pattern).expect("valid Nix normalisation regex"),
+        replacement,
+    }
+}
+
+/// The Nix rules, in the order they must be applied.
+pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    vec![
+        // 20: noise that depends on the network and Nix settings, not on the guide.
+        rule(
+            r"(?m)^warning: (?:error: )?unable to download 'https://cache\.nixos\.org[^\n]*\n?",
+            "",
+        ),
+        rule(r"(?m)^warning: you did not specify '--add-root'[^\n]*\n?", ""),
+        rule(r"(?m)^warning: unknown setting [^\n]*\n?", ""),
+        rule(r"(?m)^got build log for [^\n]*\n?", ""),
+        // 7: store path hashes depend on the store dir, system and inputs.
+        rule(r"/nix/store/[0-9a-df-np-sv-z]{32}-", "/nix/store/[HASH]-"),
+        // 10: build directories carry a counter and differ by version and sandboxing
+        // (greedy, so the counter is the last `-N`).
+        rule(
+            r"(?:/private)?/tmp/nix-build-([^/\s']+)-\d+|/nix/var/nix/builds/nix-build-([^/\s']+)-\d+",
+            "[BUILD_TOP]/nix-build-$1$2",
+        ),
+        // 11: Nix 2.3 said `wanted:` where 2.4+ says `specified:`.
+        rule(r"(?m)^(\s*)wanted:", "${1}specified:"),
+        // 12: Lix adds lines around the hash pair.
+        rule(r"(?m)^\s*(?:likely URL|expected path|got path):[^\n]*\n?", ""),
+        // 16: 2.29+ lists the output paths of a failed build.
+        rule(r"(?m)^\s*Output paths:\n(?:\s+/nix/store/\S+\n)+", ""),
+        // 13: 2.29+ "Cannot build … Reason: builder failed" is 2.4's "builder for … failed".
+        rule(
+            r"Cannot build '([^']+)'\.\n\s*Reason: builder (failed with exit code \d+|[^\n]*?)\.",
+            "builder for '$1' $2",
+        ),
+        // 14: 2.29+ dependency failure wording.
+        rule(
+            r"Cannot build '([^']+)'\.\n\s*Reason: (\d+) dependenc(?:y|ies) failed\.",
+            "$2 dependencies of derivation '$1' failed to build",
+        ),
+        // 15: 2.3 dependency failure wording.
+        rule(
+            r"cannot build derivation '([^']+)': (\d+) dependencies couldn't be built",
+            "error: $2 dependencies of derivation '$1' failed to build",
+        ),
+        rule(r"(?m)^error: build of '[^']+' failed\n?", ""),
+        rule(r"(?m)^builder for '", "error: builder for '"),
+        // A daemon-built message ends the builder line with `;` before the log tail.
+        rule(r"(failed with exit code \d+);", "$1"),
+        // 17: the tail header's count depends on log-lines and the log's length.
+        rule(r"(?mi)^(\s*)last \d+ log lines:", "${1}last N log lines:"),
+        // 18: "For full logs" has four spellings across versions.
+        rule(
+            r"(?m)For full logs, run(?::\s*\n\s*|\s+')(nix log|nix-store -l) (\S+?)'?\.?$",
+            "For full logs, run 'nix log $2'.",
+        ),
+        // 19: 2.3 has no count; 2.4+ counts (and uses the singular).
+        rule(
+            r"(?m)^(?:this derivation|these (?:\d+ )?derivations) will be built:$",
+            "these derivations will be built:",
+        ),
+        rule(
+            r"(?m)^(?:this path|these (?:\d+ )?paths) will be fetched[^\n]*:$",
+            "these paths will be fetched:",
+        ),
+    ]
+});
+
+/// Applies the Nix rules in order.
+pub fn apply(text: &str) -> String {
+    let mut text = text.to_string();
+    for rule in RULES.iter() {
+        if let std::borrow::Cow::Owned(s) = rule.re.replace_all(&text, rule.replacement) {
+            text = s;
+        }
+    }
+    sort_planned_paths(&text)
+}
+
+/// The list under "will be built"/"will be fetched" is sorted by hash, so its order changes
+/// with the store dir: sort it by what follows the (redacted) hash.
+fn sort_planned_paths(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        out.push(line);
+        if line.starts_with("these derivations will be built:")
+            || line.starts_with("these paths will be fetched:")
+        {
+            let mut list = Vec::new();
+            while let Some(next) = lines.next_if(|l| l.trim_start().starts_with("/nix/store/")) {
+                list.push(next);
+            }
+            list.sort_by_key(|l| l.trim());
+            out.extend(list);
+        }
+    }
+    out.concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply;
+
+    #[test]
+    fn rule_07_store_path_hashes_are_redacted() {
+        assert_eq!(
+            apply("/nix/store/skpwxhh4vqi11bx9pcl6rdnj88x77l8m-hello-1.0\n"),
+            "/nix/store/[HASH]-hello-1.0\n"
+        );
+    }
+
+    #[test]
+    fn rule_08_09_hashes_a_guide_teaches_are_kept() {
+        let text = "         specified: sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n            got:    sha256-sXRYFNp+SZjS0GZbnI8k/h65sBhhKgfLrSRTmmCViHU=\n";
+        assert_eq!(apply(text), text);
+        let nix32 = "got: sha256:0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73\n";
+        assert_eq!(apply(nix32), nix32);
+    }
+
+    #[test]
+    fn rule_10_build_dirs() {
+        assert_eq!(
+            apply("note: keeping build directory '/tmp/nix-build-hello-1.0.drv-3'\n"),
+            "note: keeping build directory '[BUILD_TOP]/nix-build-hello-1.0.drv'\n"
+        );
+        assert_eq!(
+            apply("/nix/var/nix/builds/nix-build-x.drv-0/src\n"),
+            "[BUILD_TOP]/nix-build-x.drv/src\n"
+        );
+    }
+
+    #[test]
+    fn rule_11_nix_2_3_wanted_is_specified() {
+        assert_eq!(apply("  wanted: sha256:0000\n"), "  specified: sha256:0000\n");
+    }
+
+    #[test]
+    fn rule_12_lix_extra_lines_are_dropped() {
+        let lix = "error: hash mismatch in fixed-output derivation '/nix/store/x.drv':\n    likely URL: file:///x\n     specified: sha256-A=\n           got: sha256-B=\n expected path: /nix/store/a\n      got path: /nix/store/b\n";
+        assert_eq!(
+            apply(lix),
+            "error: hash mismatch in fixed-output derivation '/nix/store/x.drv':\n     specified: sha256-A=\n           got: sha256-B=\n"
+        );
+    }
+
+    #[test]
+    fn rule_13_16_nix_2_29_builder_failure_reads_as_2_4() {
+        let new = "error: Cannot build '/nix/store/a-hello.drv'.\n       Reason: builder failed with exit code 2.\n       Output paths:\n         /nix/store/b-hello\n";
+        assert_eq!(
+            apply(new),
+            "error: builder for '/nix/store/a-hello.drv' failed with exit code 2\n"
+        );
+    }
+
+    #[test]
+    fn rule_14_nix_2_29_dependency_failure() {
+        let new = "error: Cannot build '/nix/store/a-hello.drv'.\n       Reason: 1 dependency failed.\n";
+        assert_eq!(
+            apply(new),
+            "error: 1 dependencies of derivation '/nix/store/a-hello.drv' failed to build\n"
+        );
+    }
+
+    #[test]
+    fn rule_15_nix_2_3_dependency_failure_and_builder_prefix() {
+        let old = "builder for '/nix/store/a.drv' failed with exit code 1\ncannot build derivation '/nix/store/b.drv': 1 dependencies couldn't be built\nerror: build of '/nix/store/b.drv' failed\n";
+        assert_eq!(
+            apply(old),
+            "error: builder for '/nix/store/a.drv' failed with exit code 1\nerror: 1 dependencies of derivation '/nix/store/b.drv' failed to build\n"
+        );
+    }
+
+    #[test]
+    fn rule_17_tail_header_count() {
+        assert_eq!(apply("       last 10 log lines:\n"), "       last N log lines:\n");
+        assert_eq!(apply("       Last 25 log lines:\n"), "       last N log lines:\n");
+    }
+
+    #[test]
+    fn rule_18_for_full_logs_spellings() {
+        let want = "For full logs, run 'nix log /nix/store/a.drv'.";
+        for text in [
+            "For full logs, run 'nix log /nix/store/a.drv'.",
+            "For full logs, run 'nix-store -l /nix/store/a.drv'.",
+            "For full logs, run:\n         nix log /nix/store/a.drv",
+            "For full logs, run:\n\tnix log /nix/store/a.drv",
+        ] {
+            assert_eq!(apply(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn rule_19_will_be_built_header_and_sorted_list() {
+        let text =
+            "these 2 derivations will be built:\n  /nix/store/zz-b.drv\n  /nix/store/aa-a.drv\nbuilding\n";
+        assert_eq!(
+            apply(text),
+            "these derivations will be built:\n  /nix/store/aa-a.drv\n  /nix/store/zz-b.drv\nbuilding\n"
+        );
+        assert_eq!(
+            apply("this derivation will be built:\n"),
+            "these derivations will be built:\n"
+        );
+        assert_eq!(
+            apply("these derivations will be built:\n"),
+            "these derivations will be built:\n"
+        );
+    }
+
+    #[test]
+    fn rule_20_noise_warnings_are_dropped() {
+        let text = "warning: error: unable to download 'https://cache.nixos.org/nix-cache-info': Couldn't resolve host name (6); retrying in 307 ms\nwarning: you did not specify '--add-root'; the result might be removed\nwarning: unknown setting 'eval-cores'\nreal\n";
+        assert_eq!(apply(text), "real\n");
+    }
+
+    #[test]
+    fn daemon_builder_line_semicolon_is_dropped() {
+        assert_eq!(
+            apply("error: builder for '/nix/store/a.drv' failed with exit code 2;\n"),
+            "error: builder for '/nix/store/a.drv' failed with exit code 2\n"
+        );
+    }
+}

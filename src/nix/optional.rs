@@ -1,0 +1,86 @@
+//! Shown lines whose presence depends on what the store already holds, how Nix was invoked
+//! (daemon or not), or the network's speed: shown-but-missing, they are not drift.
+
+use regex::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+static BUILDING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^building '([^']+)'").expect("valid"));
+static PLANNING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:these derivations will be built:|these paths will be fetched:|copying path '|building '|last N log lines:|For full logs, run '|unpacking source archive |trying https?://|% Total|Dload|\d+ +[\d.]+[kMG]? +\d+ )",
+    )
+    .expect("valid")
+});
+
+/// For each (normalised, trimmed) shown line: may it be absent from the real output?
+///
+/// Planning lines (the "will be built" list, `building '…'`, `copying path`), the log tail a
+/// daemon adds (`last N log lines:`, `> …`, `For full logs`), download progress, and the
+/// build log of a derivation the real run did not build (it was already in the store).
+pub fn optional_lines(shown: &[String], real: &[String]) -> Vec<bool> {
+    let built: HashSet<&str> = real
+        .iter()
+        .filter_map(|l| BUILDING.captures(l).map(|c| c.get(1).map_or("", |m| m.as_str())))
+        .collect();
+    let mut optional = Vec::with_capacity(shown.len());
+    let mut in_plan_list = false;
+    let mut in_tail = false;
+    let mut unbuilt_log = false;
+    for line in shown {
+        if let Some(caps) = BUILDING.captures(line) {
+            unbuilt_log = !built.contains(&caps[1]);
+        } else if ends_build_log(line) {
+            unbuilt_log = false;
+        }
+        let list_item = in_plan_list && line.starts_with("/nix/store/");
+        let tail_line = in_tail && (line.starts_with("> ") || line == ">");
+        in_plan_list = line.ends_with("will be built:") || line.ends_with("will be fetched:") || list_item;
+        in_tail = line.starts_with("last N log lines:") || tail_line;
+        optional.push(list_item || tail_line || PLANNING.is_match(line) || unbuilt_log);
+    }
+    optional
+}
+
+fn ends_build_log(line: &str) -> bool {
+    line.starts_with("error:") || line.starts_with("/nix/store/") && !line.contains(' ')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(String::from).collect()
+    }
+
+    #[test]
+    fn planning_lines_are_optional() {
+        let shown = lines(
+            "warning: found empty hash\nthese derivations will be built:\n/nix/store/[HASH]-a.drv\nbuilding '/nix/store/[HASH]-a.drv'...\nerror: hash mismatch",
+        );
+        let real = lines("building '/nix/store/[HASH]-a.drv'...\nerror: hash mismatch");
+        assert_eq!(optional_lines(&shown, &real), [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn log_of_a_derivation_not_built_this_time_is_optional() {
+        let shown = lines(
+            "building '/nix/store/[HASH]-hello.drv'...\ncc -O2 -o hello hello.c\n/nix/store/[HASH]-hello",
+        );
+        let warm = lines("/nix/store/[HASH]-hello");
+        assert_eq!(optional_lines(&shown, &warm), [true, true, false]);
+        let cold = lines(
+            "building '/nix/store/[HASH]-hello.drv'...\ncc -O2 -o hello hello.c\n/nix/store/[HASH]-hello",
+        );
+        assert_eq!(optional_lines(&shown, &cold), [true, false, false]);
+    }
+
+    #[test]
+    fn daemon_log_tail_is_optional() {
+        let shown = lines(
+            "make: *** Error 1\nerror: builder for 'x' failed with exit code 2\nlast N log lines:\n> make: *** Error 1\nFor full logs, run 'nix log x'.",
+        );
+        assert_eq!(optional_lines(&shown, &[]), [false, false, true, true, true]);
+    }
+}

@@ -1,0 +1,117 @@
+//! Normalisation of both sides before comparing: terminal escapes, redraws, the workspace
+//! path, Nix's varying output (see `nix::normalize`), user redactions, and whitespace.
+
+use regex::Regex;
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// A user redaction from config: `[[redact]] pattern = "…" replace = "…"`.
+#[derive(Debug, Clone)]
+pub struct Redaction {
+    pub pattern: Regex,
+    pub replace: String,
+}
+
+/// Normalises text the same way on both sides.
+#[derive(Debug, Clone, Default)]
+pub struct Normalizer {
+    /// Literal paths to redact, longest first, with their placeholder.
+    paths: Vec<(String, &'static str)>,
+    redactions: Vec<Redaction>,
+}
+
+static OSC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\x1b\][^\x1b\x07]*(?:\x1b\\|\x07)").expect("valid"));
+static CSI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("valid"));
+static REDRAW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^[^\n]*\r([^\r\n])").expect("valid"));
+static CONTROL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").expect("valid"));
+static RUNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\S)[ \t]{2,}").expect("valid"));
+
+impl Normalizer {
+    /// A normaliser that also redacts a run's workspace (`[WORKSPACE]` for the directory the
+    /// guide runs in, `[ROOT]` for the rest of it).
+    pub fn new(workspace: Option<(&Path, &Path)>, redactions: Vec<Redaction>) -> Self {
+        let mut paths = Vec::new();
+        if let Some((root, work)) = workspace {
+            paths.push((work.display().to_string(), "[WORKSPACE]"));
+            paths.push((root.display().to_string(), "[ROOT]"));
+        }
+        Normalizer { paths, redactions }
+    }
+
+    /// Normalises a whole output (multi-line rules need it whole), then splits it into lines.
+    pub fn lines(&self, text: &str) -> Vec<String> {
+        self.text(text).lines().map(String::from).collect()
+    }
+
+    pub fn text(&self, text: &str) -> String {
+        let text = OSC.replace_all(text, "");
+        let text = CSI.replace_all(&text, "");
+        // A `\r` not followed by a newline is a terminal redraw: keep what was drawn last.
+        let mut text = text.replace("\r\n", "\n");
+        while REDRAW.is_match(&text) {
+            text = REDRAW.replace_all(&text, "$1").into_owned();
+        }
+        let mut text = CONTROL.replace_all(&text.replace('\r', ""), "").into_owned();
+        for (path, placeholder) in &self.paths {
+            text = text.replace(path.as_str(), placeholder);
+        }
+        let mut text = crate::nix::normalize::apply(&text);
+        for r in &self.redactions {
+            text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
+        }
+        // Alignment differs between versions and terminals: compare words, not columns.
+        text.lines()
+            .map(|l| RUNS.replace_all(l.trim(), "$1 ").into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_redraws_are_removed() {
+        let n = Normalizer::default();
+        assert_eq!(n.text("\x1b[31;1merror:\x1b[0m boom"), "error: boom");
+        assert_eq!(n.text("\x1b]8;;http://x\x07link\x1b]8;;\x07"), "link");
+        assert_eq!(
+            n.text("[1/3 built]\r[2/3 built]\r[3/3 built]\ndone\r\n"),
+            "[3/3 built]\ndone"
+        );
+        assert_eq!(n.text("a\0b\x07c"), "abc");
+    }
+
+    #[test]
+    fn workspace_paths_become_placeholders() {
+        let n = Normalizer::new(
+            Some((Path::new("/tmp/gc-1"), Path::new("/tmp/gc-1/work"))),
+            vec![],
+        );
+        assert_eq!(
+            n.text("at /tmp/gc-1/work/hello.nix:3 and /tmp/gc-1/home"),
+            "at [WORKSPACE]/hello.nix:3 and [ROOT]/home"
+        );
+    }
+
+    #[test]
+    fn whitespace_alignment_does_not_matter() {
+        let n = Normalizer::default();
+        assert_eq!(
+            n.text("         specified: sha256-A=\n            got:    sha256-B=  "),
+            "specified: sha256-A=\ngot: sha256-B="
+        );
+    }
+
+    #[test]
+    fn user_redactions_apply_last() {
+        let r = Redaction {
+            pattern: Regex::new(r"\d+ms").unwrap(),
+            replace: "[TIME]".into(),
+        };
+        assert_eq!(Normalizer::new(None, vec![r]).text("took 12ms"), "took [TIME]");
+    }
+}

@@ -1,0 +1,214 @@
+//! Reads terminal transcripts: prompt lines start commands, the lines up to the next prompt
+//! are what the command printed. `\` line ends, `> ` continuation lines and heredocs are
+//! part of the command.
+
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// One command of a transcript, as indices into the block's lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedCommand {
+    pub command: String,
+    /// Lines holding the command (prompt line and continuations).
+    pub command_lines: Range<usize>,
+    /// Lines holding its shown output.
+    pub output_lines: Range<usize>,
+}
+
+/// The prompts a transcript may use.
+#[derive(Debug, Clone)]
+pub struct Prompts {
+    patterns: Vec<Regex>,
+}
+
+static DEFAULT_PROMPTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"^\$ ",
+        r"^% ",
+        r"^➜\s+\S+(?:\s+git:\([^)]*\)(?:\s+✗)?)?\s+",
+        r"^[\w.-]+@[\w.-]+:[^$#\s]*[$#] ",
+        r"^\[[\w.-]+@[\w.-]+:[^\]]*\][$#] ",
+        r"^\[nix-shell:[^\]]*\][$#] ",
+        r"^nix-shell[$#] ",
+    ]
+    .iter()
+    .map(|p| Regex::new(p).expect("valid prompt regex"))
+    .collect()
+});
+
+static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
+static HEREDOC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"<<(-?)\s*(?:'(\w+)'|"(\w+)"|\\?(\w+))"#).expect("valid"));
+
+impl Default for Prompts {
+    fn default() -> Self {
+        Prompts {
+            patterns: DEFAULT_PROMPTS.clone(),
+        }
+    }
+}
+
+impl Prompts {
+    /// The default prompts plus extra regexes (from config).
+    pub fn with_extra(extra: &[Regex]) -> Self {
+        let mut prompts = Prompts::default();
+        prompts.patterns.extend(extra.iter().cloned());
+        prompts
+    }
+
+    /// The command after the prompt, if `line` is a prompt line.
+    /// `# ` counts as a prompt only in console-like blocks (elsewhere it is a comment).
+    pub fn strip<'a>(&self, line: &'a str, hash_prompt: bool) -> Option<&'a str> {
+        let extra = hash_prompt.then_some(&*ROOT_PROMPT);
+        self.patterns
+            .iter()
+            .chain(extra)
+            .find_map(|re| re.find(line))
+            .map(|m| &line[m.end()..])
+    }
+}
+
+/// Splits a transcript into commands. Empty when no line starts with a prompt.
+pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<ParsedCommand> {
+    let mut commands = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(first) = prompts.strip(lines[i], hash_prompt) else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let mut command = first.to_string();
+        i += 1;
+        while i < lines.len() && continues(&command) {
+            let next = lines[i];
+            command.push('\n');
+            command.push_str(next.strip_prefix("> ").unwrap_or(next));
+            i += 1;
+        }
+        if let Some((delimiter, strip_tabs)) = heredoc(&command) {
+            while i < lines.len() {
+                command.push('\n');
+                command.push_str(lines[i]);
+                i += 1;
+                let body = if strip_tabs {
+                    lines[i - 1].trim_start_matches('\t')
+                } else {
+                    lines[i - 1]
+                };
+                if body == delimiter {
+                    break;
+                }
+            }
+        }
+        let output_start = i;
+        while i < lines.len() && prompts.strip(lines[i], hash_prompt).is_none() {
+            i += 1;
+        }
+        if !command.trim().is_empty() {
+            commands.push(ParsedCommand {
+                command,
+                command_lines: start..output_start,
+                output_lines: output_start..i,
+            });
+        }
+    }
+    commands
+}
+
+/// True when the command so far cannot end here: a trailing `\`, an operator, or an
+/// unclosed quote.
+fn continues(command: &str) -> bool {
+    let trimmed = command.trim_end();
+    trimmed.ends_with('\\') || trimmed.ends_with('|') || trimmed.ends_with("&&") || open_quote(command)
+}
+
+fn open_quote(command: &str) -> bool {
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    for c in command.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if !single => escaped = true,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            _ => {}
+        }
+    }
+    single || double
+}
+
+fn heredoc(command: &str) -> Option<(String, bool)> {
+    let caps = HEREDOC.captures(command.lines().next()?)?;
+    let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
+    // The heredoc body may already have been taken in as continuation lines.
+    let already_closed = command
+        .lines()
+        .skip(1)
+        .any(|l| l.trim_start_matches('\t') == word);
+    (!already_closed).then(|| (word.to_string(), &caps[1] == "-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commands(text: &str, hash_prompt: bool) -> Vec<(String, Vec<String>)> {
+        let lines: Vec<&str> = text.lines().collect();
+        parse(&lines, &Prompts::default(), hash_prompt)
+            .into_iter()
+            .map(|c| {
+                let output = lines[c.output_lines].iter().map(|s| s.to_string()).collect();
+                (c.command, output)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn prompts_split_commands_and_output() {
+        let got = commands("$ echo a\na\n$ true\n$ ls\nx\ny\n", false);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], ("echo a".into(), vec!["a".into()]));
+        assert_eq!(got[1], ("true".into(), vec![]));
+        assert_eq!(got[2].1, ["x", "y"]);
+    }
+
+    #[test]
+    fn zsh_and_user_host_prompts() {
+        let got = commands(
+            "➜ llamafile git:(master) nix-build -A llamafile\nout\nuser@host:~/x$ ls\n[nix-shell:~/src]$ make\n",
+            false,
+        );
+        let cmds: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(cmds, ["nix-build -A llamafile", "ls", "make"]);
+        assert_eq!(commands("➜  dir git:(main) ✗ ls\n", false)[0].0, "ls");
+    }
+
+    #[test]
+    fn hash_is_a_prompt_only_when_asked() {
+        assert_eq!(commands("# id\nuid=0\n", true)[0].0, "id");
+        assert!(commands("# id\nuid=0\n", false).is_empty());
+    }
+
+    #[test]
+    fn backslash_pipe_and_open_quote_continue_a_command() {
+        let got = commands("$ echo a \\\n  b\na b\n$ echo 'x\n> y'\nx\ny\n", false);
+        assert_eq!(got[0], ("echo a \\\n  b".into(), vec!["a b".into()]));
+        assert_eq!(got[1], ("echo 'x\ny'".into(), vec!["x".into(), "y".into()]));
+    }
+
+    #[test]
+    fn heredoc_body_is_part_of_the_command() {
+        let got = commands(
+            "$ cat > f <<'EOF'\n$ not a prompt\nEOF\n$ cat f\n$ not a prompt\n",
+            false,
+        );
+        assert_eq!(got[0].0, "cat > f <<'EOF'\n$ not a prompt\nEOF");
+        assert_eq!(got[1].0, "cat f");
+    }
+
+    #[test]
+    fn no_prompt_means_no_commands() {
+        assert!(commands("just text\nmore\n", false).is_empty());
+    }
+}

@@ -1,0 +1,126 @@
+//! The info string of a fence: its language and `key=value` attributes.
+
+/// What a fence's info string says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fence {
+    pub lang: String,
+    pub attrs: Vec<(String, String)>,
+    /// Bare words after the language (`skip`, `ignore`, ...).
+    pub flags: Vec<String>,
+}
+
+impl Fence {
+    /// Reads ```` ```nix file=default.nix ````, ```` ```sh,skip ````,
+    /// ```` ```{code-block} nix ```` and `title="x"` spellings.
+    pub fn parse(info: &str) -> Fence {
+        let info = info.trim();
+        let (lang, rest) = match info.strip_prefix("{code-block}").or(info.strip_prefix("{code}")) {
+            Some(rest) => {
+                let rest = rest.trim_start();
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                (&rest[..end], &rest[end..])
+            }
+            None => {
+                let end = info
+                    .find(|c: char| c.is_whitespace() || c == ',')
+                    .unwrap_or(info.len());
+                (&info[..end], &info[end..])
+            }
+        };
+        let mut fence = Fence {
+            lang: lang.trim_matches(|c| c == '{' || c == '}').to_ascii_lowercase(),
+            ..Fence::default()
+        };
+        for word in words(rest) {
+            match word.split_once('=') {
+                Some((k, v)) => fence.attrs.push((k.to_string(), unquote(v))),
+                None => fence.flags.push(word),
+            }
+        }
+        fence
+    }
+
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+
+    /// A name given to the block by `file=`, `title=`, `filename=` or `name=`.
+    pub fn file_name(&self) -> Option<(&str, &'static str)> {
+        ["file", "title", "filename", "name"]
+            .into_iter()
+            .find_map(|key| self.attr(key).map(|v| (v, key)))
+    }
+
+    /// A transcript: `$ ` prompts start commands, `# ` counts as a (root) prompt.
+    pub fn is_console(&self) -> bool {
+        matches!(
+            self.lang.as_str(),
+            "console" | "shell-session" | "shellsession" | "terminal" | "sh-session"
+        )
+    }
+
+    /// A shell language whose blocks are scripts when they have no prompt lines.
+    pub fn is_script(&self) -> bool {
+        matches!(self.lang.as_str(), "bash" | "sh" | "shell" | "zsh")
+    }
+
+    /// A block that only shows output.
+    pub fn is_output(&self) -> bool {
+        matches!(self.lang.as_str(), "" | "text" | "output" | "plain" | "log")
+    }
+}
+
+/// Splits on whitespace and commas, keeping quoted values together.
+fn words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) if c.is_whitespace() || c == ',' => {
+                if !current.is_empty() {
+                    words.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+fn unquote(value: &str) -> String {
+    value.trim_matches(|c| c == '"' || c == '\'').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_in_all_spellings() {
+        let f = Fence::parse("nix file=default.nix");
+        assert_eq!(
+            (f.lang.as_str(), f.file_name()),
+            ("nix", Some(("default.nix", "file")))
+        );
+        let f = Fence::parse(r#"nix title="hello world.nix""#);
+        assert_eq!(f.file_name(), Some(("hello world.nix", "title")));
+        let f = Fence::parse("sh,skip");
+        assert_eq!((f.lang.as_str(), f.has_flag("skip")), ("sh", true));
+        let f = Fence::parse("{code-block} nix");
+        assert_eq!(f.lang, "nix");
+        assert_eq!(Fence::parse("").lang, "");
+        assert_eq!(Fence::parse("Console").lang, "console");
+    }
+}

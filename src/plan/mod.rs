@@ -1,0 +1,126 @@
+//! Blocks → plan: the steps a reader would take, in document order.
+//!
+//! `guidecheck plan` prints this, so an author never has to guess how a guide was read.
+
+mod build;
+pub mod console;
+pub mod directive;
+pub mod fence;
+
+use crate::span::Span;
+pub use build::build;
+pub use directive::ExitExpectation;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How a guide was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub guide: PathBuf,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// 1-based Markdown line where the step starts (its command line, or its fence).
+    pub line: usize,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(flatten)]
+    pub kind: StepKind,
+    #[serde(flatten)]
+    pub options: StepOptions,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum StepKind {
+    /// Write `content` to `path` (relative to the session's working directory).
+    File {
+        path: String,
+        content: String,
+        /// Why this block is this file (`title="…"`, first-line comment, …).
+        named_by: String,
+    },
+    /// Run one command and compare what it prints with `shown`.
+    Command { command: String, shown: Option<Shown> },
+    /// Run lines whose output is not shown.
+    Script { script: String, hidden: bool },
+    /// Set an environment variable for the rest of the session.
+    Env { name: String, value: String },
+    /// A block that is shown to readers but not run, and why.
+    Snippet { reason: String },
+}
+
+/// The output a guide shows for a command.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    pub lines: Vec<ShownLine>,
+    /// Where the output sits in the Markdown (an empty span marks where to insert it).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownLine {
+    pub text: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StepOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit: Option<ExitExpectation>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "humantime_serde_opt")]
+    pub timeout: Option<Duration>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exact: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub needs_network: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
+}
+
+impl Step {
+    /// True for steps that run something (file writes included).
+    pub fn runs(&self) -> bool {
+        !self.options.skipped && !matches!(self.kind, StepKind::Snippet { .. })
+    }
+
+    /// A one-line description: the command, the file name, …
+    pub fn summary(&self) -> String {
+        match &self.kind {
+            StepKind::File { path, .. } => format!("write {path}"),
+            StepKind::Command { command, .. } => first_line(command),
+            StepKind::Script { script, hidden } => {
+                let what = if *hidden { "hidden script" } else { "script" };
+                format!("{what}: {}", first_line(script))
+            }
+            StepKind::Env { name, .. } => format!("env {name}"),
+            StepKind::Snippet { reason } => format!("snippet ({reason})"),
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("").to_string();
+    if lines.next().is_some() {
+        format!("{first} …")
+    } else {
+        first
+    }
+}
+
+mod humantime_serde_opt {
+    use serde::Serializer;
+    use std::time::Duration;
+
+    pub(super) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&humantime::format_duration(*d).to_string()),
+            None => s.serialize_none(),
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Renders an output mismatch: the guide's lines (with their Markdown line numbers) against
+//! the real lines, and the changed characters marked.
+
+use super::Style;
+use crate::compare::OutputMismatch;
+use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
+
+pub(super) fn render(m: &OutputMismatch, style: Style) -> String {
+    let shown: Vec<&str> = m.shown.iter().map(|l| l.text.as_str()).collect();
+    let real: Vec<&str> = m.real.iter().map(String::as_str).collect();
+    let ops = capture_diff_slices(Algorithm::Patience, &shown, &real);
+    let what = if m.exact {
+        "the real output differs (match=exact)"
+    } else {
+        "shown lines are missing from the real output"
+    };
+    let mut out = format!("  {what} (- guide, + real):\n");
+    let width = m
+        .shown
+        .iter()
+        .map(|l| l.line)
+        .max()
+        .unwrap_or(0)
+        .to_string()
+        .len();
+    let blank = " ".repeat(width);
+    for group in similar::group_diff_ops(ops, 2) {
+        // Without match=exact, extra real lines alone are fine: show only hunks with a
+        // missing shown line.
+        let relevant = m.exact
+            || group
+                .iter()
+                .any(|op| !op.old_range().is_empty() && !matches!(op, DiffOp::Equal { .. }));
+        if !relevant {
+            continue;
+        }
+        if !out.ends_with(":\n") {
+            out.push_str(&format!("  {blank}   ...\n"));
+        }
+        for (n, op) in group.iter().enumerate() {
+            let (old, new) = (op.old_range(), op.new_range());
+            let near_missing = |k: Option<&DiffOp>| k.is_some_and(|o| matches!(o, DiffOp::Delete { .. }));
+            if !m.exact
+                && matches!(op, DiffOp::Insert { .. })
+                && !near_missing(n.checked_sub(1).and_then(|p| group.get(p)))
+                && !near_missing(group.get(n + 1))
+            {
+                continue;
+            }
+            match op {
+                DiffOp::Equal { .. } => {
+                    for i in old {
+                        out.push_str(&format!("  {:>width$}   {}\n", m.shown[i].line, shown[i]));
+                    }
+                }
+                _ => {
+                    let pairs = old.len().min(new.len());
+                    for i in old.clone() {
+                        let line = format!("  {:>width$} - {}", m.shown[i].line, shown[i]);
+                        out.push_str(&style.paint("31", &line));
+                        out.push('\n');
+                    }
+                    for (k, j) in new.enumerate() {
+                        let line = format!("  {blank} + {}", real[j]);
+                        out.push_str(&style.paint("32", &line));
+                        out.push('\n');
+                        if k < pairs {
+                            out.push_str(&carets(shown[old.start + k], real[j], width + 5));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A line of `^` under the characters of `real` that differ from `shown`, when the two
+/// lines are alike enough for that to help (a changed hash, a changed word).
+fn carets(shown: &str, real: &str, indent: usize) -> String {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_chars(shown, real);
+    if diff.ratio() < 0.5 {
+        return String::new();
+    }
+    let mut marks = String::new();
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            ChangeTag::Equal => marks.push(' '),
+            ChangeTag::Insert => marks.push('^'),
+            ChangeTag::Delete => {}
+        }
+    }
+    let marks = marks.trim_end();
+    if marks.is_empty() {
+        // Only deletions: point at where the text was removed.
+        return String::new();
+    }
+    format!("{}{marks}\n", " ".repeat(indent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::ComparedLine;
+
+    fn mismatch(shown: &[(usize, &str)], real: &[&str]) -> OutputMismatch {
+        OutputMismatch {
+            exact: false,
+            shown: shown
+                .iter()
+                .map(|(l, t)| ComparedLine {
+                    line: *l,
+                    text: t.to_string(),
+                })
+                .collect(),
+            real: real.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_one_character_change_is_marked() {
+        let m = mismatch(
+            &[(7, "a"), (8, "got: sha256-abc="), (9, "z")],
+            &["a", "got: sha256-abd=", "z"],
+        );
+        insta::assert_snapshot!(render(&m, Style::default()), @r"
+        shown lines are missing from the real output (- guide, + real):
+        7   a
+        8 - got: sha256-abc=
+          + got: sha256-abd=
+                          ^
+        9   z
+        ");
+    }
+
+    #[test]
+    fn extra_real_lines_alone_are_not_shown() {
+        let m = mismatch(
+            &[(1, "a"), (2, "b"), (30, "zzz")],
+            &["a", "x", "x", "x", "x", "x", "x", "b", "c"],
+        );
+        let text = render(&m, Style::default());
+        assert!(text.contains("30 - zzz"), "{text}");
+        assert!(!text.contains("+ x"), "{text}");
+    }
+}

@@ -1,0 +1,73 @@
+//! Renders how a guide was read (`guidecheck plan`).
+
+use super::Style;
+use crate::plan::{Plan, StepKind};
+
+pub fn render(plan: &Plan, style: Style) -> String {
+    let runnable = plan.steps.iter().filter(|s| s.runs()).count();
+    let mut out = format!(
+        "{}: {} steps ({runnable} run)\n",
+        plan.guide.display(),
+        plan.steps.len()
+    );
+    let width = plan
+        .steps
+        .iter()
+        .map(|s| s.line)
+        .max()
+        .unwrap_or(0)
+        .to_string()
+        .len();
+    for step in &plan.steps {
+        let kind = match &step.kind {
+            StepKind::File { .. } => "file",
+            StepKind::Command { .. } => "command",
+            StepKind::Script { .. } => "script",
+            StepKind::Env { .. } => "env",
+            StepKind::Snippet { .. } => "snippet",
+        };
+        let mut flags = Vec::new();
+        if step.options.skipped {
+            flags.push("skipped".to_string());
+        }
+        if let Some(exit) = step.options.exit {
+            flags.push(format!("exit={exit:?}").to_lowercase());
+        }
+        if step.options.exact {
+            flags.push("match=exact".into());
+        }
+        if let Some(t) = step.options.timeout {
+            flags.push(format!("timeout={}", humantime::format_duration(t)));
+        }
+        if step.options.needs_network {
+            flags.push("needs=network".into());
+        }
+        let flags = if flags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", flags.join(", "))
+        };
+        let detail = match &step.kind {
+            StepKind::File {
+                path,
+                named_by,
+                content,
+            } => {
+                format!("{path} ({} lines, named by {named_by})", content.lines().count())
+            }
+            StepKind::Command { command, shown } => {
+                let shown = shown.as_ref().map_or(0, |s| s.lines.len());
+                let cmd = command.replace('\n', "\n  ");
+                format!("$ {cmd}\n  {:width$}          expects {shown} shown lines", "")
+            }
+            _ => step.summary(),
+        };
+        out.push_str(&format!(
+            "  {:>width$}  {:<8}{} {detail}\n",
+            step.line,
+            style.paint("1", kind),
+            flags
+        ));
+    }
+    out
+}

@@ -1,0 +1,226 @@
+//! Plan → runs. The only module that spawns processes.
+
+mod capture;
+mod session;
+mod workspace;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::plan::{Plan, StepKind};
+use serde::Serialize;
+pub use session::Finished;
+use session::{Launch, Session, shell_quote};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+pub use workspace::Workspace;
+
+/// Where Nix keeps its store while a guide runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreMode {
+    /// The user's store: fast and warm; output depends on what it already holds.
+    #[default]
+    System,
+    /// A private, empty store per guide run, for byte-stable output.
+    Fresh,
+}
+
+/// How to run a guide.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub timeout: Duration,
+    /// Variables the guide's commands see (already filtered by the allow-list).
+    pub env: Vec<(String, String)>,
+    /// Add `substituters =` to NIX_CONFIG so Nix never waits on the network.
+    pub nix_offline: bool,
+    pub store: StoreMode,
+    pub output_limit: usize,
+}
+
+/// What happened when a guide ran.
+#[derive(Debug)]
+pub struct GuideRun {
+    /// One entry per plan step: None for steps that were not run.
+    pub steps: Vec<Option<StepRun>>,
+    /// The workspace root and work directory, for redaction in output.
+    pub root: PathBuf,
+    pub work: PathBuf,
+    /// How the store was isolated (shown in reports).
+    pub store: String,
+    workspace: Option<Workspace>,
+}
+
+impl GuideRun {
+    /// Keeps the workspace on disk; returns its path.
+    pub fn keep_workspace(&mut self) -> Option<PathBuf> {
+        self.workspace.take().map(Workspace::keep)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRun {
+    pub output: String,
+    pub status: Option<i32>,
+    pub timed_out: bool,
+    pub truncated: bool,
+    #[serde(serialize_with = "seconds")]
+    pub duration: Duration,
+    /// Set when the step could not be carried out (e.g. a file outside the workspace).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// Runs every step of a plan in one workspace and one shell session.
+/// `progress` is called before each step that runs (index, step count).
+pub fn run(plan: &Plan, options: &RunOptions, progress: &mut dyn FnMut(usize)) -> Result<GuideRun> {
+    let workspace = Workspace::create()?;
+    let (program, store) = launcher(&workspace, options.store);
+    let launch = Launch {
+        program,
+        env: environment(&workspace, options),
+        cwd: workspace.work(),
+        ctl: workspace.ctl(),
+        output_limit: options.output_limit,
+    };
+    let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
+    let mut steps = Vec::with_capacity(plan.steps.len());
+    for (i, step) in plan.steps.iter().enumerate() {
+        if !step.runs() {
+            steps.push(None);
+            continue;
+        }
+        progress(i);
+        let timeout = step.options.timeout.unwrap_or(options.timeout);
+        let result = match &step.kind {
+            StepKind::File { path, content, .. } => write_file(&session.cwd(), &workspace, path, content),
+            StepKind::Command { command, .. } => session.run(command, timeout).map(StepRun::from),
+            StepKind::Script { script, .. } => session.run(script, timeout).map(StepRun::from),
+            StepKind::Env { name, value } => {
+                let export = format!("export {name}={}", shell_quote(Path::new(value)));
+                session.run(&export, timeout).map(StepRun::from)
+            }
+            StepKind::Snippet { .. } => unreachable!("snippets do not run"),
+        };
+        steps.push(Some(result.map_err(|e| Error::new(ErrorKind::Spawn(e)))?));
+    }
+    drop(session);
+    Ok(GuideRun {
+        steps,
+        root: workspace.root().to_path_buf(),
+        work: workspace.work(),
+        store,
+        workspace: Some(workspace),
+    })
+}
+
+impl From<Finished> for StepRun {
+    fn from(f: Finished) -> Self {
+        StepRun {
+            output: f.output,
+            status: f.status,
+            timed_out: f.timed_out,
+            truncated: f.truncated,
+            duration: f.duration,
+            error: None,
+        }
+    }
+}
+
+/// Writes a file step relative to the session's cwd; never outside the workspace.
+fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> std::io::Result<StepRun> {
+    let started = std::time::Instant::now();
+    let relative = Path::new(path);
+    let escapes = relative.is_absolute() || relative.components().any(|c| matches!(c, Component::ParentDir));
+    let target = cwd.join(relative);
+    let error = if escapes || !target.starts_with(workspace.root()) {
+        Some(format!("refusing to write `{path}` outside the workspace"))
+    } else {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, content)?;
+        None
+    };
+    Ok(StepRun {
+        output: String::new(),
+        status: Some(i32::from(error.is_some())),
+        timed_out: false,
+        truncated: false,
+        duration: started.elapsed(),
+        error,
+    })
+}
+
+/// The command that starts the shell, and a description of the store it sees.
+fn launcher(workspace: &Workspace, store: StoreMode) -> (Vec<String>, String) {
+    let bash = ["bash", "--noprofile", "--norc"].map(String::from).to_vec();
+    match store {
+        StoreMode::System => (bash, "system store".to_string()),
+        StoreMode::Fresh => {
+            // Debian's nix-bin lives in /usr, so a private, empty /nix can be mounted over
+            // the real one in a mount namespace; `-r` maps us to root when we are not.
+            let userns = if is_root() { "-m" } else { "-Urm" };
+            let script = "mount --bind \"$0\" /nix && exec bash --noprofile --norc";
+            let mut program = vec![
+                "unshare".to_string(),
+                userns.to_string(),
+                "--".into(),
+                "sh".into(),
+            ];
+            program.extend([
+                "-c".to_string(),
+                script.to_string(),
+                workspace.nix().display().to_string(),
+            ]);
+            (
+                program,
+                format!("fresh store (private /nix via unshare {userns})"),
+            )
+        }
+    }
+}
+
+fn is_root() -> bool {
+    std::env::var("USER").is_ok_and(|u| u == "root")
+        || std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .is_some_and(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
+}
+
+/// The environment of guide commands: the allow-listed variables, HOME and TMPDIR in the
+/// workspace, no colour, and Nix settings.
+fn environment(workspace: &Workspace, options: &RunOptions) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = options
+        .env
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "HOME" | "TMPDIR" | "TERM" | "NO_COLOR" | "PWD"))
+        .cloned()
+        .collect();
+    let mut nix_config: Vec<String> = env
+        .iter()
+        .filter(|(k, _)| k == "NIX_CONFIG")
+        .map(|(_, v)| v.clone())
+        .collect();
+    env.retain(|(k, _)| k != "NIX_CONFIG");
+    if options.nix_offline {
+        nix_config.push("substituters =".into());
+    }
+    if options.store == StoreMode::Fresh && !is_root() {
+        nix_config.push("build-users-group =".into());
+    }
+    if !nix_config.is_empty() {
+        env.push(("NIX_CONFIG".into(), nix_config.join("\n")));
+    }
+    env.extend([
+        ("HOME".to_string(), workspace.home().display().to_string()),
+        ("TMPDIR".to_string(), workspace.tmp().display().to_string()),
+        ("TERM".to_string(), "dumb".to_string()),
+        ("NO_COLOR".to_string(), "1".to_string()),
+    ]);
+    env
+}

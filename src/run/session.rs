@@ -1,0 +1,291 @@
+//! One shell session per guide: a bash process that reads commands from a pipe, so cwd,
+//! variables and functions persist from block to block as in a reader's terminal.
+//!
+//! Each command is written to a control file and run with `eval "$(< file)" </dev/null`
+//! (so it can never read the guide's next lines, and a syntax error cannot desynchronise
+//! the session). stdout and stderr share one pipe, so output keeps its arrival order. After
+//! each command the session saves its cwd and exported variables and prints an end token
+//! with the exit status. A timed-out command is killed with the whole process group; the
+//! session is then restarted from the saved cwd and variables.
+
+use super::capture::Capture;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+/// How to start the shell (directly, or inside a mount namespace for a private store).
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub program: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub cwd: PathBuf,
+    pub ctl: PathBuf,
+    pub output_limit: usize,
+}
+
+/// What one command did.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub output: String,
+    /// None when the command did not end by itself (timed out, or the session died).
+    pub status: Option<i32>,
+    pub timed_out: bool,
+    pub truncated: bool,
+    pub duration: Duration,
+}
+
+pub struct Session {
+    launch: Launch,
+    child: Child,
+    stdin: ChildStdin,
+    chunks: Receiver<Vec<u8>>,
+    token: String,
+    seq: u64,
+}
+
+impl Session {
+    pub fn start(launch: Launch) -> std::io::Result<Session> {
+        let (reader, writer) = std::io::pipe()?;
+        let token = format!("\x1eGCEND{:016x}", nonce());
+        let mut child = Command::new(&launch.program[0])
+            .args(&launch.program[1..])
+            .env_clear()
+            .envs(launch.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(&launch.cwd)
+            .stdin(Stdio::piped())
+            .stdout(writer.try_clone()?)
+            .stderr(writer)
+            .process_group(0)
+            .spawn()?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let (tx, chunks) = channel();
+        std::thread::spawn(move || forward(reader, &tx));
+        let mut session = Session {
+            launch,
+            child,
+            stdin,
+            chunks,
+            token,
+            seq: 0,
+        };
+        session.prelude()?;
+        Ok(session)
+    }
+
+    /// Defines the end-of-command function and restores any saved state.
+    fn prelude(&mut self) -> std::io::Result<()> {
+        let ctl = shell_quote(&self.launch.ctl);
+        let token = &self.token;
+        let script = format!(
+            "__gc_end() {{ __gc_st=$?; pwd > {ctl}/cwd; export -p > {ctl}/env; \
+             printf '{token}:%s:%s\\n' \"$1\" \"$__gc_st\"; }}\n\
+             if [ -f {ctl}/env ]; then . {ctl}/env; cd \"$(cat {ctl}/cwd)\"; fi 2>/dev/null\n"
+        );
+        self.stdin.write_all(script.as_bytes())
+    }
+
+    /// The session's current working directory (as of the last finished command).
+    pub fn cwd(&self) -> PathBuf {
+        std::fs::read_to_string(self.launch.ctl.join("cwd"))
+            .map(|s| PathBuf::from(s.trim_end_matches('\n')))
+            .unwrap_or_else(|_| self.launch.cwd.clone())
+    }
+
+    /// Runs one command and waits for it, at most `timeout`.
+    pub fn run(&mut self, command: &str, timeout: Duration) -> std::io::Result<Finished> {
+        self.seq += 1;
+        let file = self.launch.ctl.join(format!("cmd{}", self.seq));
+        std::fs::write(&file, command)?;
+        let line = format!(
+            "eval \"$(< {})\n\" </dev/null; __gc_end {}\n",
+            shell_quote(&file),
+            self.seq
+        );
+        let started = Instant::now();
+        if self.stdin.write_all(line.as_bytes()).is_err() {
+            self.restart()?;
+            self.stdin.write_all(line.as_bytes())?;
+        }
+        let end = format!("{}:{}:", self.token, self.seq);
+        let mut wait = Wait::new(&end, self.launch.output_limit);
+        let deadline = started + timeout;
+        let outcome = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => {
+                    if let Some(status) = wait.feed(&chunk) {
+                        break Outcome::Ended(status);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break Outcome::TimedOut,
+                Err(RecvTimeoutError::Disconnected) => break Outcome::SessionDied,
+            }
+        };
+        let duration = started.elapsed();
+        let _ = std::fs::remove_file(&file);
+        let (status, timed_out) = match outcome {
+            Outcome::Ended(status) => (Some(status), false),
+            Outcome::TimedOut => {
+                self.restart()?;
+                (None, true)
+            }
+            Outcome::SessionDied => {
+                let status = self.child.wait().ok().and_then(|s| s.code());
+                self.restart()?;
+                (status, false)
+            }
+        };
+        let truncated = wait.capture.truncated();
+        Ok(Finished {
+            output: wait.finish(),
+            status,
+            timed_out,
+            truncated,
+            duration,
+        })
+    }
+
+    /// Kills the session with its whole process group and starts a new one from the
+    /// saved cwd and exported variables.
+    fn restart(&mut self) -> std::io::Result<()> {
+        self.kill();
+        let fresh = Session::start(self.launch.clone())?;
+        let old = std::mem::replace(self, fresh);
+        drop(old);
+        Ok(())
+    }
+
+    fn kill(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+enum Outcome {
+    Ended(i32),
+    TimedOut,
+    SessionDied,
+}
+
+/// Collects one command's output until its end token.
+struct Wait<'a> {
+    end: &'a [u8],
+    capture: Capture,
+    /// Bytes that may be the start of the end token, held back until we know.
+    carry: Vec<u8>,
+}
+
+impl<'a> Wait<'a> {
+    fn new(end: &'a str, limit: usize) -> Self {
+        Wait {
+            end: end.as_bytes(),
+            capture: Capture::new(limit),
+            carry: Vec::new(),
+        }
+    }
+
+    /// Takes a chunk; returns the exit status once the end token and status are in.
+    fn feed(&mut self, chunk: &[u8]) -> Option<i32> {
+        self.carry.extend_from_slice(chunk);
+        if let Some(at) = find(&self.carry, self.end) {
+            let rest = &self.carry[at + self.end.len()..];
+            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+                let status = std::str::from_utf8(&rest[..nl]).ok()?.parse().ok()?;
+                self.capture.push(&self.carry[..at]);
+                self.carry.clear();
+                return Some(status);
+            }
+            return None;
+        }
+        let keep = partial_suffix(&self.carry, self.end);
+        let commit = self.carry.len() - keep;
+        self.capture.push(&self.carry[..commit]);
+        self.carry.drain(..commit);
+        None
+    }
+
+    fn finish(mut self) -> String {
+        let carry = std::mem::take(&mut self.carry);
+        self.capture.push(&carry);
+        self.capture.into_string()
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Length of the longest suffix of `data` that is a proper prefix of `token`.
+fn partial_suffix(data: &[u8], token: &[u8]) -> usize {
+    (1..token.len().min(data.len() + 1))
+        .rev()
+        .find(|&n| data.ends_with(&token[..n]))
+        .unwrap_or(0)
+}
+
+fn forward(mut reader: std::io::PipeReader, tx: &std::sync::mpsc::Sender<Vec<u8>>) {
+    let mut buf = vec![0; 64 * 1024];
+    while let Ok(n) = reader.read(&mut buf) {
+        if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+            break;
+        }
+    }
+}
+
+fn nonce() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    h.finish()
+}
+
+/// Quotes a path for the shell.
+pub fn shell_quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn end_token_split_across_chunks_is_found() {
+        let mut w = Wait::new("\x1eEND:1:", 1024);
+        assert_eq!(w.feed(b"hello\n\x1eEN"), None);
+        assert_eq!(w.feed(b"D:1"), None);
+        assert_eq!(w.feed(b":7\n"), Some(7));
+        assert_eq!(w.finish(), "hello\n");
+    }
+
+    #[test]
+    fn output_without_newline_before_the_token_is_kept_exactly() {
+        let mut w = Wait::new("\x1eEND:2:", 1024);
+        assert_eq!(w.feed(b"no newline\x1eEND:2:0\n"), Some(0));
+        assert_eq!(w.finish(), "no newline");
+    }
+
+    #[test]
+    fn partial_suffix_finds_token_prefixes() {
+        assert_eq!(partial_suffix(b"abc\x1eE", b"\x1eEND"), 2);
+        assert_eq!(partial_suffix(b"abc", b"\x1eEND"), 0);
+    }
+}
