@@ -210,7 +210,9 @@ fn environment(workspace: &Workspace, options: &RunOptions) -> Vec<(String, Stri
     if options.nix_offline {
         nix_config.push("substituters =".into());
     }
-    if options.store == StoreMode::Fresh && !is_root() {
+    if options.store == StoreMode::Fresh {
+        // A private store has its own build-user lock pool: two runs would take the same
+        // nixbld uid and Nix would kill the other run's builder. Build as ourselves.
         nix_config.push("build-users-group =".into());
     }
     if !nix_config.is_empty() {

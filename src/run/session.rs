@@ -3,7 +3,7 @@
 //!
 //! Each command is written to a control file and run with `eval "$(< file)" </dev/null`
 //! (so it can never read the guide's next lines, and a syntax error cannot desynchronise
-//! the session). stdout and stderr share one pipe, so output keeps its arrival order. After
+//! the session); the eval'd text first restores `$?` to the previous command's status. stdout and stderr share one pipe, so output keeps its arrival order. After
 //! each command the session saves its cwd and exported variables and prints an end token
 //! with the exit status. A timed-out command is killed with the whole process group; the
 //! session is then restarted from the saved cwd and variables.
@@ -80,7 +80,7 @@ impl Session {
         let ctl = shell_quote(&self.launch.ctl);
         let token = &self.token;
         let script = format!(
-            "__gc_end() {{ __gc_st=$?; pwd > {ctl}/cwd; export -p > {ctl}/env; \
+            "__gc_ret() {{ return \"$1\"; }}\n__gc_end() {{ __gc_st=$?; pwd > {ctl}/cwd; export -p > {ctl}/env; \
              printf '{token}:%s:%s\\n' \"$1\" \"$__gc_st\"; }}\n\
              if [ -f {ctl}/env ]; then . {ctl}/env; cd \"$(cat {ctl}/cwd)\"; fi 2>/dev/null\n"
         );
@@ -100,7 +100,7 @@ impl Session {
         let file = self.launch.ctl.join(format!("cmd{}", self.seq));
         std::fs::write(&file, command)?;
         let line = format!(
-            "eval \"$(< {})\n\" </dev/null; __gc_end {}\n",
+            "eval \"__gc_ret ${{__gc_st:-0}}\n$(< {})\n\" </dev/null; __gc_end {}\n",
             shell_quote(&file),
             self.seq
         );

@@ -1,0 +1,74 @@
+//! Bad input: exit 2 with one clear line naming the path; nothing is written.
+
+use crate::{fixture, guidecheck, text};
+
+#[test]
+fn a_missing_path_is_exit_2_naming_it() {
+    let output = guidecheck().arg("no/such/guide.md").output().unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.starts_with("error: no/such/guide.md: no such file or directory\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_folder_without_guides_is_exit_2() {
+    let output = guidecheck().arg(fixture("input/empty_dir")).output().unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("empty_dir: no guides (*.md) found in this directory"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_guide_that_is_not_utf8_is_exit_2_at_the_bad_byte() {
+    let output = guidecheck()
+        .arg(fixture("input/not_utf8/guide.md"))
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("not_utf8/guide.md:3:12: not valid UTF-8 (at byte 24)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_guide_without_steps_passes_with_zero_steps() {
+    let output = guidecheck()
+        .arg(fixture("input/no_steps/guide.md"))
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout.ends_with("guidecheck: 1 guide, 0 steps: 0 passed, 0 failed, 0 blocked, 0 skipped\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unknown_directive_is_exit_2_with_the_nearest_spelling() {
+    let output = guidecheck()
+        .arg(fixture("input/unknown_directive/guide.md"))
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("unknown_directive/guide.md:5:1: unknown directive `skp`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: did you mean `skip`?"), "{stderr}");
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_error() {
+    let output = guidecheck().arg("--no-such-flag").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -1,0 +1,58 @@
+//! Runs the real guidecheck binary on fixture guides (tests/fixtures/<feature>/<case>/).
+
+mod hello;
+mod input;
+mod plan;
+mod session;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The guidecheck binary, run from the repository root, offline for Nix.
+pub fn guidecheck() -> Command {
+    let mut cmd = Command::cargo_bin("guidecheck").expect("binary built");
+    cmd.current_dir(root())
+        .env_remove("GITHUB_ACTIONS")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    root().join("tests/fixtures").join(path)
+}
+
+/// Output of a finished command as text (stdout, then stderr).
+pub fn text(output: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// 1-based line of the `nth` (0-based) line that equals `needle`.
+#[track_caller]
+pub fn line_of(text: &str, needle: &str, nth: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| *l == needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no line #{nth} equal to {needle:?}"))
+        .0
+        + 1
+}
+
+/// Writes a guide into a fresh directory and returns (dir, guide path).
+pub fn write_guide(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write guide");
+    (dir, path)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("read")
+}
