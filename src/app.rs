@@ -1,13 +1,13 @@
 //! The top level: command line → settings → stages → output. The only module that prints.
 
-use crate::cli::{Cli, ColorArg, Command, Format, PlanArgs, StoreArg, TestArgs};
+use crate::cli::{Cli, ColorArg, Command, Format, MatchArg, PlanArgs, StoreArg, TestArgs};
 use crate::compare::{self, Status};
-use crate::config::{self, Overrides};
+use crate::config::{self, MatchMode, Overrides};
 use crate::error::Error;
 use crate::normalize::Normalizer;
 use crate::report::{self, GuideResult, Style, Totals};
 use crate::run::{self, StoreMode};
-use crate::{extract, guide, plan};
+use crate::{extract, guide, lint, plan};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -25,6 +25,8 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Some(Command::Test(args)) => test(&args),
         Some(Command::Plan(args)) => plan_command(&args),
+        Some(Command::Lint(args)) => lint_command(&args),
+        Some(Command::Todo(args)) => todo_command(&args),
         None => test(&cli.test),
     };
     ExitCode::from(code)
@@ -66,6 +68,10 @@ fn test(args: &TestArgs) -> u8 {
             StoreArg::Fresh => StoreMode::Fresh,
         }),
         timeout: args.timeout,
+        match_mode: args.match_mode.map(|m| match m {
+            MatchArg::Subsequence => MatchMode::Subsequence,
+            MatchArg::Exact => MatchMode::Exact,
+        }),
         config: args.config.clone(),
     };
     let style = style(args.color);
@@ -91,9 +97,10 @@ fn test(args: &TestArgs) -> u8 {
         Format::Human => out(&report::summary(&totals)),
         Format::Json => out(&report::json::render(&results, &totals)),
     }
+    let todos = results.iter().any(|r| !r.plan.todos.is_empty());
     if errors {
         BAD_INPUT
-    } else if totals.failed > 0 {
+    } else if totals.failed > 0 || args.deny_todo && todos {
         DRIFT
     } else if totals.blocked > 0 {
         BLOCKED
@@ -107,7 +114,10 @@ fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideRes
     let started = Instant::now();
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let plan = plan::build(path, &text, &extract::extract(&text), &settings.prompts)?;
+    let mut plan = plan::build(path, &text, &extract::extract(&text), &settings.prompts)?;
+    if settings.exact {
+        plan.steps.iter_mut().for_each(|s| s.options.exact = true);
+    }
     if !plan.steps.iter().any(plan::Step::runs) {
         let verdicts = plan
             .steps
@@ -146,12 +156,13 @@ fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideRes
     })
 }
 
-fn plan_command(args: &PlanArgs) -> u8 {
+/// Reads the plans of the guides named on the command line; errors are printed.
+fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, u8) {
     let guides = match guide::discover(&args.paths) {
         Ok(g) => g,
         Err(e) => {
             print_error(&e);
-            return BAD_INPUT;
+            return (Vec::new(), BAD_INPUT);
         }
     };
     let overrides = Overrides {
@@ -161,26 +172,87 @@ fn plan_command(args: &PlanArgs) -> u8 {
     let mut plans = Vec::new();
     let mut code = PASSED;
     for path in &guides {
-        let read = || -> Result<plan::Plan, Error> {
+        let read = || -> Result<(plan::Plan, String), Error> {
             let settings = config::settings(path, &overrides)?;
             let text = guide::read(path)?;
-            plan::build(path, &text, &extract::extract(&text), &settings.prompts)
+            let plan = plan::build(path, &text, &extract::extract(&text), &settings.prompts)?;
+            Ok((plan, text))
         };
         match read() {
-            Ok(plan) => plans.push(plan),
+            Ok(p) => plans.push(p),
             Err(e) => {
                 print_error(&e);
                 code = BAD_INPUT;
             }
         }
     }
+    (plans, code)
+}
+
+fn plan_command(args: &PlanArgs) -> u8 {
+    let (plans, code) = read_plans(args);
     match args.format {
         Format::Human => {
-            for p in &plans {
+            for (p, _) in &plans {
                 out(&report::plan::render(p, style(ColorArg::Auto)));
             }
         }
-        Format::Json => out(&(serde_json::to_string_pretty(&plans).expect("plans serialise") + "\n")),
+        Format::Json => {
+            let plans: Vec<&plan::Plan> = plans.iter().map(|(p, _)| p).collect();
+            out(&(serde_json::to_string_pretty(&plans).expect("plans serialise") + "\n"));
+        }
+    }
+    code
+}
+
+fn lint_command(args: &PlanArgs) -> u8 {
+    let (plans, mut code) = read_plans(args);
+    let (mut errors, mut warnings) = (0, 0);
+    let mut all = Vec::new();
+    for (p, _) in &plans {
+        let findings = lint::lint(p);
+        errors += findings
+            .iter()
+            .filter(|f| f.severity == lint::Severity::Error)
+            .count();
+        warnings += findings
+            .iter()
+            .filter(|f| f.severity == lint::Severity::Warning)
+            .count();
+        match args.format {
+            Format::Human => out(&report::lint::render(&p.guide, &findings, style(ColorArg::Auto))),
+            Format::Json => all.push(serde_json::json!({ "guide": p.guide, "findings": findings })),
+        }
+    }
+    match args.format {
+        Format::Human => out(&format!(
+            "guidecheck lint: {}: {}, {}\n",
+            report::count(plans.len(), "guide"),
+            report::count(errors, "error"),
+            report::count(warnings, "warning")
+        )),
+        Format::Json => out(&(serde_json::to_string_pretty(&all).expect("json") + "\n")),
+    }
+    if code == PASSED && (errors > 0 || args.deny_todo && plans.iter().any(|(p, _)| !p.todos.is_empty())) {
+        code = DRIFT;
+    }
+    code
+}
+
+fn todo_command(args: &PlanArgs) -> u8 {
+    let (plans, mut code) = read_plans(args);
+    let mut count = 0;
+    for (p, _) in &plans {
+        count += p.todos.len();
+        out(&report::todos(p, style(ColorArg::Auto)));
+    }
+    out(&format!(
+        "guidecheck todo: {}, {}\n",
+        report::count(plans.len(), "guide"),
+        report::count(count, "TODO section")
+    ));
+    if code == PASSED && args.deny_todo && count > 0 {
+        code = DRIFT;
     }
     code
 }

@@ -20,6 +20,11 @@ pub enum Command {
     Test(TestArgs),
     /// Show how a guide is read: every step, its line, file, command and expected output.
     Plan(PlanArgs),
+    /// Check guides without running anything: Nix syntax, missing files and attributes,
+    /// hash continuity, `cd` targets, TODO sections.
+    Lint(PlanArgs),
+    /// List the unfinished (TODO) sections of guides.
+    Todo(PlanArgs),
 }
 
 #[derive(Debug, Args, Default)]
@@ -35,6 +40,10 @@ pub struct TestArgs {
     /// Where Nix builds: the user's store, or a private empty one per guide.
     #[arg(long, value_enum)]
     pub store: Option<StoreArg>,
+    /// How shown output is matched: shown lines in order among others (subsequence), or
+    /// nothing but the shown lines except at `...` (exact).
+    #[arg(long = "match", value_enum)]
+    pub match_mode: Option<MatchArg>,
     /// Per-command timeout, e.g. 30s, 10m [default: 10m]
     #[arg(long, value_parser = humantime::parse_duration)]
     pub timeout: Option<std::time::Duration>,
@@ -50,6 +59,9 @@ pub struct TestArgs {
     /// Read this config file instead of the guidecheck.toml found upward from the guide.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Fail (exit 1) when a guide has TODO sections.
+    #[arg(long)]
+    pub deny_todo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +73,9 @@ pub struct PlanArgs {
     pub format: Format,
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Fail (exit 1) when a guide has TODO sections.
+    #[arg(long)]
+    pub deny_todo: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -68,6 +83,12 @@ pub enum Format {
     #[default]
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchArg {
+    Subsequence,
+    Exact,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

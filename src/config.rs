@@ -44,10 +44,20 @@ pub struct FileConfig {
     pub run: RunSection,
     #[serde(default)]
     pub nix: NixSection,
+    /// "subsequence" (default) or "exact".
+    #[serde(rename = "match")]
+    pub match_mode: Option<MatchMode>,
     #[serde(default)]
     pub prompts: Vec<String>,
     #[serde(default)]
     pub redact: Vec<RedactEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    Subsequence,
+    Exact,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,6 +92,8 @@ pub struct Settings {
     pub run: crate::run::RunOptions,
     pub prompts: crate::plan::console::Prompts,
     pub redactions: Vec<Redaction>,
+    /// Every command is matched exactly (as if each had `match=exact`).
+    pub exact: bool,
     pub config_path: Option<PathBuf>,
 }
 
@@ -91,6 +103,7 @@ pub struct Overrides {
     pub offline: bool,
     pub store: Option<StoreMode>,
     pub timeout: Option<Duration>,
+    pub match_mode: Option<MatchMode>,
     pub config: Option<PathBuf>,
 }
 
@@ -147,6 +160,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         },
         prompts: crate::plan::console::Prompts::with_extra(&prompts),
         redactions,
+        exact: overrides.match_mode.or(file.match_mode) == Some(MatchMode::Exact),
         config_path,
     })
 }

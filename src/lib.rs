@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod guide;
+pub mod lint;
 pub mod nix;
 pub mod normalize;
 pub mod plan;

@@ -48,6 +48,9 @@ pub enum Problem {
     Blocked {
         reason: String,
         hint: String,
+        /// The output line that shows why.
+        #[serde(skip_serializing_if = "String::is_empty")]
+        evidence: String,
     },
     Error {
         message: String,
@@ -98,6 +101,7 @@ pub fn compare(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verd
                         Problem::Blocked {
                             reason: format!("follows the blocked step at line {line}"),
                             hint: "fix what blocks that step first".into(),
+                            evidence: String::new(),
                         },
                     );
                 }
@@ -145,17 +149,31 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
             normalizer,
         ));
     }
-    let status = if problems.is_empty() {
-        Status::Passed
-    } else if let Some(b) = blocked::blocked(&run.output) {
+    // A failure from the environment (no network, Nix missing) is blocked, even where the
+    // guide expected the step to fail.
+    let failed_here = !problems.is_empty() || run.status != Some(0);
+    let environment = if failed_here {
+        blocked::blocked(&run.output)
+    } else {
+        None
+    };
+    let status = if let Some(b) = environment {
+        let hint = if step.options.needs_network && b.reason.contains("network") {
+            "this step needs the network (needs=network): run where it is reachable".to_string()
+        } else {
+            b.hint
+        };
         problems.insert(
             0,
             Problem::Blocked {
                 reason: b.reason,
-                hint: b.hint,
+                hint,
+                evidence: b.evidence,
             },
         );
         Status::Blocked
+    } else if problems.is_empty() {
+        Status::Passed
     } else {
         Status::Failed
     };

@@ -4,5 +4,7 @@
 
 pub mod blocked;
 pub mod facts;
+pub mod lint;
 pub mod normalize;
 pub mod optional;
+pub mod syntax;

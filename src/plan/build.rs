@@ -3,9 +3,11 @@
 use super::console::{self, Prompts};
 use super::directive::{self, Directive};
 use super::fence::Fence;
+use super::patch;
 use super::{Plan, Shown, ShownLine, Step, StepKind, StepOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{Block, CodeBlock};
+use crate::nix::syntax;
 use crate::span::{LineIndex, Location, Span};
 use regex::Regex;
 use std::path::Path;
@@ -22,17 +24,19 @@ pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Re
         pending: Pending::default(),
         skip_rest: false,
         awaiting_output: None,
+        files: Vec::new(),
     };
     for block in blocks {
         match block {
             Block::Directive { body, span } => builder.directive(body, *span)?,
-            Block::Code(code) => builder.code(code),
+            Block::Code(code) => builder.code(code)?,
             Block::Prose(_) => {}
         }
     }
     Ok(Plan {
         guide: path.to_path_buf(),
         steps: builder.steps,
+        todos: super::todo::sections(text, blocks),
     })
 }
 
@@ -54,6 +58,8 @@ struct Builder<'a> {
     skip_rest: bool,
     /// The command step whose output may come in the next block.
     awaiting_output: Option<usize>,
+    /// The latest content of every file written so far, in the order last written.
+    files: Vec<(String, String)>,
 }
 
 impl Builder<'_> {
@@ -102,15 +108,14 @@ impl Builder<'_> {
         });
     }
 
-    fn code(&mut self, code: &CodeBlock) {
+    fn code(&mut self, code: &CodeBlock) -> Result<()> {
         let fence = Fence::parse(&code.info);
         let awaiting = self.awaiting_output.take();
         let output = std::mem::take(&mut self.pending.output);
-        if let Some(step) =
-            awaiting.filter(|_| output || fence.is_output() && !has_prompt(self, code, &fence))
-        {
+        let prompts = has_prompt(self, code, &fence);
+        if let Some(step) = awaiting.filter(|_| output || fence.is_output() && !prompts) {
             self.attach_output(step, code);
-            return;
+            return Ok(());
         }
         if fence.has_flag("skip") || fence.has_flag("ignore") {
             self.pending.options.skipped = true;
@@ -133,44 +138,174 @@ impl Builder<'_> {
                     .map(|(f, key)| (f.to_string(), format!("{key}=\"{f}\"")))
             })
             .or_else(|| caption.map(|c| (c, ":caption:".to_string())));
+        if matches!(fence.lang.as_str(), "diff" | "patch") {
+            return self.diff(code, &content, named.map(|(f, _)| f));
+        }
         if let Some((path, named_by)) = named {
-            let kind = StepKind::File {
-                path,
-                content,
-                named_by,
-            };
-            return self.push(code.span, kind);
+            self.file(code.span, path, content, named_by);
+            return Ok(());
         }
         if !fence.is_console()
             && !fence.is_script()
             && let Some(path) = comment_path(&content)
         {
-            let named_by = "first-line comment".to_string();
-            let kind = StepKind::File {
-                path,
-                content,
-                named_by,
-            };
-            return self.push(code.span, kind);
+            self.file(code.span, path, content, "first-line comment".to_string());
+            return Ok(());
         }
-        if fence.is_console() || fence.is_script() || fence.is_output() {
-            if self.commands(code, &fence) {
-                return;
-            }
-            if fence.is_script() {
-                let kind = StepKind::Script {
-                    script: content,
-                    hidden: false,
-                };
-                return self.push(code.span, kind);
-            }
+        let mislabelled =
+            !prompts && (fence.is_script() || fence.lang.is_empty()) && syntax::is_nix_file(&content);
+        if fence.lang == "nix" || mislabelled {
+            self.nix_block(code.span, content, (mislabelled).then_some(fence.lang.as_str()));
+            return Ok(());
+        }
+        if (fence.is_console() || fence.is_script() || fence.is_output()) && self.commands(code, &fence) {
+            return Ok(());
+        }
+        if fence.is_script() {
+            let kind = StepKind::Script {
+                script: content,
+                hidden: false,
+            };
+            self.push(code.span, kind);
+            return Ok(());
         }
         let reason = match fence.lang.as_str() {
             "" => "untagged block without prompts".to_string(),
             lang => format!("unnamed {lang} block (name it with file=…)"),
         };
+        self.snippet(code.span, reason);
+        Ok(())
+    }
+
+    fn snippet(&mut self, span: Span, reason: String) {
         self.pending.options = StepOptions::default();
-        self.push(code.span, StepKind::Snippet { reason });
+        self.push(span, StepKind::Snippet { reason });
+    }
+
+    /// A whole file; a block with a placeholder line (`# ...`) is a fragment, not run.
+    fn file(&mut self, span: Span, path: String, content: String, named_by: String) {
+        if has_placeholder(&content) {
+            return self.snippet(
+                span,
+                format!("{path} with a placeholder line (`...`): a fragment, not written"),
+            );
+        }
+        self.files.retain(|(p, _)| *p != path);
+        self.files.push((path.clone(), content.clone()));
+        self.push(
+            span,
+            StepKind::File {
+                path,
+                content,
+                named_by,
+            },
+        );
+    }
+
+    /// An unnamed Nix block: a fragment, or a file whose name can be inferred.
+    fn nix_block(&mut self, span: Span, content: String, fenced_as: Option<&str>) {
+        let relabel = fenced_as.map_or(String::new(), |lang| {
+            let lang = if lang.is_empty() {
+                "untagged".to_string()
+            } else {
+                format!("```{lang}")
+            };
+            format!("; fenced as {lang}, read as Nix")
+        });
+        if has_placeholder(&content) {
+            return self.snippet(
+                span,
+                format!("nix block with a placeholder line (`...`): a fragment{relabel}"),
+            );
+        }
+        let info = syntax::analyze(&content);
+        if !info.errors.is_empty() || !info.is_expression {
+            return self.snippet(span, format!("nix fragment: not a whole Nix expression{relabel}"));
+        }
+        match self.infer_name(&info) {
+            Some((path, why)) => self.file(span, path, content, format!("{why}{relabel}")),
+            None => self.snippet(
+                span,
+                format!("unnamed nix block (name it with title=\"…\"){relabel}"),
+            ),
+        }
+    }
+
+    /// DESIGN §1.1d: a function with the `pname` (or the arguments) of an earlier file is a
+    /// new revision of it; a non-function that uses `./x.nix` is `default.nix`.
+    fn infer_name(&self, info: &syntax::NixFile) -> Option<(String, String)> {
+        let earlier: Vec<(&String, syntax::NixFile)> = self
+            .files
+            .iter()
+            .rev()
+            .filter(|(p, _)| p.ends_with(".nix"))
+            .map(|(p, c)| (p, syntax::analyze(c)))
+            .collect();
+        if info.is_function {
+            if let Some(pname) = &info.pname
+                && let Some((path, _)) = earlier.iter().find(|(_, f)| f.pname.as_ref() == Some(pname))
+            {
+                return Some((
+                    (*path).clone(),
+                    format!("inferred: revision of {path} (same pname \"{pname}\")"),
+                ));
+            }
+            let shared = |f: &syntax::NixFile| f.formals.iter().filter(|a| info.formals.contains(a)).count();
+            if let Some((path, _)) = earlier
+                .iter()
+                .find(|(_, f)| f.is_function && shared(f) * 2 >= f.formals.len().max(1))
+            {
+                return Some((
+                    (*path).clone(),
+                    format!("inferred: revision of {path} (same arguments)"),
+                ));
+            }
+            return None;
+        }
+        let uses = info.paths.iter().find(|p| p.ends_with(".nix"))?;
+        Some((
+            "default.nix".to_string(),
+            format!("inferred: default.nix (not a function; uses {uses})"),
+        ))
+    }
+
+    /// A ```diff block edits the file its header names, or the last file written.
+    fn diff(&mut self, code: &CodeBlock, diff: &str, named: Option<String>) -> Result<()> {
+        let target = named
+            .or_else(|| patch::target(diff))
+            .or_else(|| self.files.last().map(|(p, _)| p.clone()));
+        let location = |offset: usize| {
+            let (line, col) = self.index.line_col(self.text, offset);
+            Location::new(self.path, line, col)
+        };
+        let Some(target) = target else {
+            return Err(Error::at(
+                location(code.span.start),
+                ErrorKind::Guide("a diff block, but no file to apply it to".into()),
+            )
+            .with_hint("name the file in a `+++ b/FILE` header or with `<!-- guidecheck: file=FILE -->`"));
+        };
+        let Some((_, current)) = self.files.iter().find(|(p, _)| *p == target) else {
+            return Err(Error::at(
+                location(code.span.start),
+                ErrorKind::Guide(format!("a diff of `{target}`, which no earlier step writes")),
+            )
+            .with_hint("show the whole file in an earlier block first"));
+        };
+        let patched = patch::apply(current, diff).map_err(|e| {
+            let offset = code.lines.get(e.line).map_or(code.span.start, |l| l.start);
+            Error::at(
+                location(offset),
+                ErrorKind::Guide(format!(
+                    "hunk {} of this diff does not apply to `{target}`",
+                    e.hunk + 1
+                )),
+            )
+            .with_hint("its context and `-` lines must match the latest revision of the file")
+        })?;
+        let named_by = format!("diff of {target}");
+        self.file(code.span, target, patched, named_by);
+        Ok(())
     }
 
     /// Adds the commands of a transcript; false when the block has no prompt lines.
@@ -271,6 +406,17 @@ fn comment_path(content: &str) -> Option<String> {
     (!path.starts_with('/')).then(|| path.to_string())
 }
 
+/// A line that stands for omitted content: `# ...`, `...`, `/* ... */`.
+fn has_placeholder(content: &str) -> bool {
+    content.lines().any(|l| {
+        let t = l
+            .trim()
+            .trim_start_matches(['#', '/', '*', ' '])
+            .trim_end_matches(['*', '/', ' ']);
+        (t == "..." || t == "…") && !l.trim().is_empty()
+    })
+}
+
 /// MyST directive options (`:caption: hello.nix`) at the top of a ```{code-block} body.
 fn myst_options(content: &str, info: &str) -> (String, Option<String>) {
     if !info.trim_start().starts_with('{') {
@@ -366,5 +512,78 @@ mod tests {
             panic!()
         };
         assert_eq!((path.as_str(), content.as_str()), ("hello.nix", "{ }: 1\n"));
+    }
+
+    fn named_by(plan: &Plan) -> Vec<String> {
+        plan.steps
+            .iter()
+            .map(|s| match &s.kind {
+                StepKind::File { path, named_by, .. } => format!("{path}: {named_by}"),
+                _ => s.summary(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unnamed_nix_revisions_and_default_nix_are_inferred() {
+        let p = plan(concat!(
+            "```nix\nlet pkgs = import <nixpkgs> {}; in { x = pkgs.callPackage ./x.nix { }; }\n```\n\n",
+            "```nix\n# x.nix\n{ stdenv }:\nstdenv.mkDerivation { pname = \"x\"; version = \"1\"; }\n```\n\n",
+            "```shell\n{ stdenv, unzip }:\nstdenv.mkDerivation { pname = \"x\"; version = \"2\"; }\n```\n",
+        ));
+        assert_eq!(
+            named_by(&p),
+            [
+                "default.nix: inferred: default.nix (not a function; uses ./x.nix)",
+                "x.nix: first-line comment",
+                "x.nix: inferred: revision of x.nix (same pname \"x\"); fenced as ```shell, read as Nix",
+            ]
+        );
+    }
+
+    #[test]
+    fn fragments_and_placeholders_are_snippets() {
+        let p =
+            plan("```nix\nowner = \"atextor\";\n```\n\n```nix title=\"a.nix\"\n{ x }:\n# ...\n{ }\n```\n");
+        assert_eq!(
+            named_by(&p),
+            [
+                "snippet (nix fragment: not a whole Nix expression)",
+                "snippet (a.nix with a placeholder line (`...`): a fragment, not written)",
+            ]
+        );
+    }
+
+    #[test]
+    fn shell_commands_that_parse_as_nix_stay_shell() {
+        let p = plan("```bash\ncd llamafile-dir\nnix-build -A llamafile\n```\n");
+        assert_eq!(named_by(&p), ["script: cd llamafile-dir …"]);
+    }
+
+    #[test]
+    fn diff_blocks_edit_the_last_file() {
+        let p = plan(
+            "```nix title=\"x.nix\"\n{ a }:\n{\n  b = 1;\n}\n```\n\n```diff\n-{ a }:\n+{ a, c }:\n {\n```\n",
+        );
+        let StepKind::File {
+            path,
+            content,
+            named_by,
+        } = &p.steps[1].kind
+        else {
+            panic!()
+        };
+        assert_eq!((path.as_str(), named_by.as_str()), ("x.nix", "diff of x.nix"));
+        assert_eq!(content, "{ a, c }:\n{\n  b = 1;\n}\n");
+    }
+
+    #[test]
+    fn a_diff_that_does_not_apply_is_an_error_at_its_line() {
+        let text = "```nix title=\"x.nix\"\n{ a }: a\n```\n\n```diff\n--- a/x.nix\n+++ b/x.nix\n-{ b }: b\n+{ c }: c\n```\n";
+        let err = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap_err();
+        assert_eq!(
+            err.to_string().lines().next().unwrap(),
+            "g.md:8:1: hunk 1 of this diff does not apply to `x.nix`"
+        );
     }
 }

@@ -6,6 +6,8 @@ mod build;
 pub mod console;
 pub mod directive;
 pub mod fence;
+mod patch;
+mod todo;
 
 use crate::span::Span;
 pub use build::build;
@@ -19,6 +21,32 @@ use std::time::Duration;
 pub struct Plan {
     pub guide: PathBuf,
     pub steps: Vec<Step>,
+    /// Unfinished sections (TODO, FIXME, "not complete").
+    pub todos: Vec<Todo>,
+}
+
+/// A section of the guide its author marked unfinished.
+#[derive(Debug, Clone, Serialize)]
+pub struct Todo {
+    pub line: usize,
+    /// The marking heading or paragraph (its first 80 characters).
+    pub text: String,
+    /// The section: the heading up to the next one of its level, or the paragraph and the
+    /// list under it.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Plan {
+    /// Indices of the steps inside a TODO section.
+    pub fn steps_in(&self, todo: &Todo) -> Vec<usize> {
+        (0..self.steps.len())
+            .filter(|&i| {
+                let start = self.steps[i].span.start;
+                start >= todo.span.start && start < todo.span.end
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

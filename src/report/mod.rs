@@ -2,6 +2,7 @@
 
 mod diff;
 pub mod json;
+pub mod lint;
 pub mod plan;
 
 use crate::compare::{Problem, Status, Verdict};
@@ -89,10 +90,25 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
             _ => continue,
         };
         out.push_str(&format!("{label} {path}:{}: {}\n", step.line, step.summary()));
-        for problem in &verdict.problems {
+        // For a blocked step, the environment is the story: its diff would only be noise.
+        let blocked = verdict.status == Status::Blocked;
+        for problem in verdict
+            .problems
+            .iter()
+            .filter(|p| !blocked || matches!(p, Problem::Blocked { .. }))
+        {
             out.push_str(&problem_text(problem, style));
         }
         out.push('\n');
+    }
+    for todo in &result.plan.todos {
+        let state = todo_state(&result.plan, todo, Some(&result.verdicts));
+        out.push_str(&format!(
+            "{} {path}:{}: {} ({state})\n",
+            style.paint("1;35", "TODO"),
+            todo.line,
+            todo.text
+        ));
     }
     let totals = Totals::of(result);
     let state = if totals.failed > 0 {
@@ -118,6 +134,54 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
     out
 }
 
+/// How far a TODO section got: no steps yet / N steps, all verified / N steps, K failing.
+/// Without verdicts (nothing was run): N steps, not run.
+pub fn todo_state(plan: &Plan, todo: &crate::plan::Todo, verdicts: Option<&[Verdict]>) -> String {
+    let steps: Vec<usize> = plan
+        .steps_in(todo)
+        .into_iter()
+        .filter(|&i| !matches!(plan.steps[i].kind, crate::plan::StepKind::Snippet { .. }))
+        .collect();
+    let n = steps.len();
+    let Some(verdicts) = verdicts else {
+        return if n == 0 {
+            "no steps yet".into()
+        } else {
+            format!("{n} steps, not run")
+        };
+    };
+    let count = |s: Status| {
+        steps
+            .iter()
+            .filter(|&&i| verdicts.get(i).is_some_and(|v| v.status == s))
+            .count()
+    };
+    let (failing, blocked) = (count(Status::Failed), count(Status::Blocked));
+    match (n, failing, blocked) {
+        (0, _, _) => "no steps yet".into(),
+        (n, 0, 0) => format!("{n} steps, all verified"),
+        (n, f, 0) => format!("{n} steps, {f} failing"),
+        (n, f, b) => format!("{n} steps, {f} failing, {b} blocked"),
+    }
+}
+
+/// `guidecheck todo`: the TODO sections of a guide, without running it.
+pub fn todos(plan: &Plan, style: Style) -> String {
+    plan.todos
+        .iter()
+        .map(|todo| {
+            let state = todo_state(plan, todo, None);
+            format!(
+                "{} {}:{}: {} ({state})\n",
+                style.paint("1;35", "TODO"),
+                plan.guide.display(),
+                todo.line,
+                todo.text
+            )
+        })
+        .collect()
+}
+
 fn problem_text(problem: &Problem, style: Style) -> String {
     match problem {
         Problem::Output(mismatch) => diff::render(mismatch, style),
@@ -137,13 +201,33 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             "  timed out after {}\n",
             humantime::format_duration(round(*after))
         ),
-        Problem::Blocked { reason, hint } => format!("  blocked: {reason}\n  hint: {hint}\n"),
+        Problem::Blocked {
+            reason,
+            hint,
+            evidence,
+        } => {
+            let seen = if evidence.is_empty() {
+                String::new()
+            } else {
+                format!("  output: {evidence}\n")
+            };
+            format!("  blocked: {reason}\n{seen}  hint: {hint}\n")
+        }
         Problem::Error { message } => format!("  {message}\n"),
     }
 }
 
 fn round(d: Duration) -> Duration {
     Duration::from_secs(d.as_secs())
+}
+
+/// `1 guide`, `2 guides`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The last line of every run.

@@ -147,3 +147,25 @@ fn a_dropped_file_step_makes_the_next_build_fail_differently() {
         "{out}"
     );
 }
+
+#[test]
+fn hello_passes_exactly_in_a_fresh_store_and_exact_catches_a_dropped_line() {
+    let guide = root().join("guides/hello.md");
+    let exact = |path: &std::path::Path| {
+        let output = guidecheck()
+            .args(["--offline", "--store", "fresh", "--match", "exact"])
+            .arg(path)
+            .output()
+            .unwrap();
+        (output.status.code(), text(&output).0)
+    };
+    let (code, out) = exact(&guide);
+    assert_eq!(code, Some(0), "{out}");
+    // One real line left out of the shown output: fine for a subsequence, not for exact.
+    let text = mutate("cc -O2 -o hello hello.c\nmkdir -p", "mkdir -p");
+    let (_dir, copy) = write_guide("hello.md", &text);
+    assert_eq!(run_fresh(&copy).0, Some(0));
+    let (code, out) = exact(&copy);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("the real output differs (match=exact)"), "{out}");
+}

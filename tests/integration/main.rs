@@ -2,7 +2,10 @@
 
 mod hello;
 mod input;
+mod lint;
+mod llamafile;
 mod plan;
+mod read;
 mod session;
 
 use assert_cmd::Command;

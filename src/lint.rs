@@ -1,0 +1,146 @@
+//! Plan → findings, without running anything: mistakes a reader would hit (a `cd` into a
+//! directory nothing creates, Nix problems from `nix::lint`) and unfinished TODO sections.
+
+use crate::plan::{Plan, StepKind};
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Something `lint` found, at a Markdown line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub line: usize,
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    pub fn error(line: usize, col: usize, message: String, hint: Option<String>) -> Self {
+        Finding {
+            line,
+            col,
+            severity: Severity::Error,
+            message,
+            hint,
+        }
+    }
+}
+
+/// Every finding for a guide, in line order.
+pub fn lint(plan: &Plan) -> Vec<Finding> {
+    let mut findings = crate::nix::lint::check(plan);
+    findings.extend(cd_targets(plan));
+    findings.extend(plan.todos.iter().map(|todo| Finding {
+        line: todo.line,
+        col: 1,
+        severity: Severity::Warning,
+        message: format!("TODO section: {}", todo.text),
+        hint: Some(crate::report::todo_state(plan, todo, None)),
+    }));
+    findings.sort_by_key(|f| (f.line, f.col));
+    findings
+}
+
+static CD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|[;&|]\s*|\bthen\s+|\bdo\s+)cd\s+([A-Za-z0-9_.][A-Za-z0-9_./-]*)\s*(?:$|[;&|])")
+        .expect("valid")
+});
+
+/// `cd DIR` where no earlier step mentions DIR (mkdir, git clone, tar, a file's folder…).
+fn cd_targets(plan: &Plan) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut seen = String::new();
+    for step in &plan.steps {
+        // A command's step line is its first line; a script's is its fence.
+        let (text, first_line) = match &step.kind {
+            StepKind::Command { command, .. } => (command.as_str(), step.line),
+            StepKind::Script { script, .. } => (script.as_str(), step.line + 1),
+            StepKind::File { path, .. } => {
+                seen.push_str(path);
+                seen.push('\n');
+                continue;
+            }
+            _ => continue,
+        };
+        for caps in CD.captures_iter(text) {
+            let dir = caps[1].trim_end_matches('/');
+            if dir == "." || dir == ".." || dir.starts_with("../") {
+                continue;
+            }
+            let first = dir.split('/').next().unwrap_or(dir);
+            let mentioned = Regex::new(&format!(r#"(?:^|[\s/'"=]){}(?:[\s/'"]|$)"#, regex::escape(first)))
+                .expect("escaped")
+                .is_match(&format!(
+                    "{seen}{}",
+                    &text[..caps.get(0).map_or(0, |m| m.start())]
+                ));
+            if !mentioned {
+                let line = first_line + text[..caps.get(1).map_or(0, |m| m.start())].matches('\n').count();
+                findings.push(Finding::error(
+                    line,
+                    1,
+                    format!("`cd {dir}`: no earlier step creates `{first}`"),
+                    Some(format!(
+                        "create it first, e.g. in a hidden step: <!-- guidecheck: run\nmkdir -p {dir}\n-->"
+                    )),
+                ));
+            }
+        }
+        // What this step runs may create directories for later ones; its own `cd`s do not.
+        seen.push_str(&CD.replace_all(text, ""));
+        seen.push('\n');
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::extract;
+    use crate::plan::{build, console::Prompts};
+    use std::path::Path;
+
+    fn findings(text: &str) -> Vec<String> {
+        let plan = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap();
+        lint(&plan)
+            .into_iter()
+            .map(|f| format!("{}: {}", f.line, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn cd_into_a_directory_nothing_creates() {
+        assert_eq!(
+            findings("```bash\ncd llamafile-dir\nls\n```\n"),
+            ["2: `cd llamafile-dir`: no earlier step creates `llamafile-dir`"]
+        );
+        assert!(findings("```bash\nmkdir -p work/src\ncd work/src\n```\n").is_empty());
+        assert!(findings("```console\n$ git clone https://x/repo.git app\n$ cd app\n```\n").is_empty());
+        assert!(findings("```bash\ncd \"$HOME\" && cd ..\n```\n").is_empty());
+    }
+
+    #[test]
+    fn todo_sections_are_warnings() {
+        let plan_text = "# Guide\n\nTODO: finish this.\n";
+        let plan = build(
+            Path::new("g.md"),
+            plan_text,
+            &extract(plan_text),
+            &Prompts::default(),
+        )
+        .unwrap();
+        let found = lint(&plan);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(found[0].hint.as_deref(), Some("no steps yet"));
+    }
+}

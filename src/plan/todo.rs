@@ -1,0 +1,98 @@
+//! TODO sections: a heading or paragraph that says TODO, FIXME or "not complete", with what
+//! belongs to it.
+
+use super::Todo;
+use crate::extract::{Block, ProseKind};
+use crate::span::{LineIndex, Span};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bTODO\b|\bFIXME\b|(?i:\bnot (?:yet )?(?:complete|finished)\b)").expect("valid")
+});
+
+/// Finds the TODO sections of a guide.
+pub fn sections(text: &str, blocks: &[Block]) -> Vec<Todo> {
+    let index = LineIndex::new(text);
+    let mut todos = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let Block::Prose(prose) = block else { continue };
+        if !MARK.is_match(&prose.text) {
+            continue;
+        }
+        let end = match prose.kind {
+            ProseKind::Heading(level) => blocks[i + 1..]
+                .iter()
+                .find_map(|b| match b {
+                    Block::Prose(p) if matches!(p.kind, ProseKind::Heading(l) if l <= level) => {
+                        Some(p.span.start)
+                    }
+                    _ => None,
+                })
+                .unwrap_or(text.len()),
+            ProseKind::Paragraph => blocks[i + 1..]
+                .iter()
+                .take_while(|b| matches!(b, Block::Prose(p) if matches!(p.kind, ProseKind::Item { .. })))
+                .last()
+                .map_or(prose.span.end, |b| match b {
+                    Block::Prose(p) => p.span.end,
+                    _ => prose.span.end,
+                }),
+            ProseKind::Item { .. } => prose.span.end,
+        };
+        // A TODO item inside a TODO section already reported is part of it.
+        if todos.last().is_some_and(|t: &Todo| prose.span.start < t.span.end) {
+            continue;
+        }
+        let first: String = prose.text.chars().take(80).collect();
+        todos.push(Todo {
+            line: index.line(prose.span.start),
+            text: first,
+            span: Span::new(prose.span.start, end),
+        });
+    }
+    todos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::extract;
+
+    fn todos(text: &str) -> Vec<(usize, String, String)> {
+        sections(text, &extract(text))
+            .into_iter()
+            .map(|t| (t.line, t.text, text[t.span.start..t.span.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_todo_paragraph_owns_the_list_under_it() {
+        let text = "Intro.\n\nTODO(tatu): complete writing the guide:\n* one\n  * two\n* three\n\nAfter.\n";
+        let found = todos(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].0, found[0].1.as_str()),
+            (3, "TODO(tatu): complete writing the guide:")
+        );
+        assert!(found[0].2.trim_end().ends_with("* three"), "{:?}", found[0].2);
+    }
+
+    #[test]
+    fn a_todo_heading_owns_its_section() {
+        let text = "# Guide\n\n## FIXME: the build\n\ntext\n\n### sub\n\nmore\n\n## Next\n";
+        let found = todos(text);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].2.starts_with("## FIXME") && found[0].2.ends_with("more\n\n"),
+            "{:?}",
+            found[0].2
+        );
+    }
+
+    #[test]
+    fn not_complete_counts_but_a_lowercase_todo_word_does_not() {
+        assert_eq!(todos("THIS GUIDE IS NOT COMPLETE, PLUS notes.\n").len(), 1);
+        assert!(todos("Build a todo app.\n").is_empty());
+    }
+}

@@ -1,0 +1,100 @@
+//! `guidecheck lint` and `guidecheck todo`: static checks, no Nix needed.
+
+use crate::{fixture, guidecheck, line_of, read, root, text, write_guide};
+
+#[test]
+fn the_projects_guides_lint_clean() {
+    let output = guidecheck().args(["lint", "guides/"]).output().unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.ends_with("guidecheck lint: 2 guides: 0 errors, 1 warning\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_pasted_hash_one_character_off_names_both_lines() {
+    let original = read(&root().join("guides/llamafile.md"));
+    let pasted = "    hash = \"sha256-j7iPq1H3eB++aEMp2lbhMSO90t3DLFqgDQ4dseS9v7E=\";";
+    let wrong = "    hash = \"sha256-j7iPq1H3eB++aEMp2lbhMSO90t3DLFqgDQ4dseS9v7F=\";";
+    let text_ = original.replacen(pasted, wrong, 1);
+    assert_ne!(text_, original);
+    let (_dir, guide) = write_guide("llamafile.md", &text_);
+    let output = guidecheck().arg("lint").arg(&guide).output().unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let paste_line = line_of(&text_, wrong, 0);
+    let got_line = line_of(
+        &text_,
+        "            got:    sha256-j7iPq1H3eB++aEMp2lbhMSO90t3DLFqgDQ4dseS9v7E=",
+        0,
+    );
+    assert!(
+        stdout.contains(&format!(
+            "llamafile.md:{paste_line}:1: error: llamafile.nix pastes sha256-j7iPq1H3eB++aEMp2lbhMSO90t3DLFqgDQ4dseS9v7F=, but the guide showed got: sha256-j7iPq1H3eB++aEMp2lbhMSO90t3DLFqgDQ4dseS9v7E= at line {got_line}"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_raw_blog_cds_into_a_directory_it_never_creates() {
+    let output = guidecheck()
+        .arg("lint")
+        .arg(fixture("read/llamafile_blog/guide.md"))
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("guide.md:71:1: error: `cd llamafile-dir`: no earlier step creates `llamafile-dir`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("guide.md:223:1: warning: TODO section: TODO(tatu): complete writing the guide:"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_nix_syntax_error_and_a_wrong_attribute_are_found() {
+    let (_dir, guide) = write_guide(
+        "g.md",
+        "# G\n\n```nix title=\"default.nix\"\n{ hello = import ./hello.nix\n```\n\n```console\n$ nix-build -A helo\n```\n",
+    );
+    let output = guidecheck().arg("lint").arg(&guide).output().unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("g.md:4:1: error: Nix syntax error: unexpected end of file"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("g.md:8:1: error: `-A helo`: default.nix (line 3) has no attribute `helo`\n  hint: default.nix defines: hello"), "{stdout}");
+}
+
+#[test]
+fn todo_lists_sections_and_deny_todo_fails() {
+    let output = guidecheck()
+        .args(["todo", "guides/llamafile.md"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0));
+    let line = line_of(
+        &read(&root().join("guides/llamafile.md")),
+        "## TODO: finish the package",
+        0,
+    );
+    assert_eq!(
+        stdout,
+        format!(
+            "TODO guides/llamafile.md:{line}: TODO: finish the package (no steps yet)\nguidecheck todo: 1 guide, 1 TODO section\n"
+        )
+    );
+    let denied = guidecheck()
+        .args(["todo", "--deny-todo", "guides/llamafile.md"])
+        .output()
+        .unwrap();
+    assert_eq!(denied.status.code(), Some(1));
+}
