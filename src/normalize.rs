@@ -17,6 +17,9 @@ pub struct Redaction {
 pub struct Normalizer {
     /// Literal paths to redact, longest first, with their placeholder.
     paths: Vec<(String, &'static str)>,
+    /// On the shown side: any absolute path before one of these file names is the author's
+    /// workspace (`/home/alice/hello/hello.nix` → `[WORKSPACE]/hello.nix`).
+    author_paths: Option<Regex>,
     redactions: Vec<Redaction>,
 }
 
@@ -37,7 +40,33 @@ impl Normalizer {
             paths.push((work.display().to_string(), "[WORKSPACE]"));
             paths.push((root.display().to_string(), "[ROOT]"));
         }
-        Normalizer { paths, redactions }
+        Normalizer {
+            paths,
+            redactions,
+            author_paths: None,
+        }
+    }
+
+    /// Also treats an absolute path before a file the guide writes as the workspace.
+    pub fn with_guide_files(mut self, files: &[String]) -> Self {
+        let names: Vec<String> = files
+            .iter()
+            .filter(|f| !f.is_empty())
+            .map(|f| regex::escape(f))
+            .collect();
+        if !names.is_empty() {
+            let pattern = format!(r#"(?:/[^\s:'"\[\]]+)+/((?:{})\b)"#, names.join("|"));
+            self.author_paths = Regex::new(&pattern).ok();
+        }
+        self
+    }
+
+    /// Normalises the guide's side: `text` plus the author's workspace paths.
+    pub fn shown_lines(&self, text: &str) -> Vec<String> {
+        match &self.author_paths {
+            Some(re) => self.lines(&re.replace_all(text, "[WORKSPACE]/$1")),
+            None => self.lines(text),
+        }
     }
 
     /// Normalises a whole output (multi-line rules need it whole), then splits it into lines.
@@ -78,10 +107,7 @@ mod tests {
         let n = Normalizer::default();
         assert_eq!(n.text("\x1b[31;1merror:\x1b[0m boom"), "error: boom");
         assert_eq!(n.text("\x1b]8;;http://x\x07link\x1b]8;;\x07"), "link");
-        assert_eq!(
-            n.text("[1/3 built]\r[2/3 built]\r[3/3 built]\ndone\r\n"),
-            "[3/3 built]\ndone"
-        );
+        assert_eq!(n.text("50%\r75%\r100%\ndone\r\n"), "100%\ndone");
         assert_eq!(n.text("a\0b\x07c"), "abc");
     }
 
@@ -95,6 +121,16 @@ mod tests {
             n.text("at /tmp/gc-1/work/hello.nix:3 and /tmp/gc-1/home"),
             "at [WORKSPACE]/hello.nix:3 and [ROOT]/home"
         );
+    }
+
+    #[test]
+    fn an_authors_absolute_path_before_a_guide_file_is_the_workspace() {
+        let n = Normalizer::default().with_guide_files(&["hello.nix".to_string()]);
+        assert_eq!(
+            n.shown_lines("at /home/alice/hello/hello.nix:10:25:"),
+            ["at [WORKSPACE]/hello.nix:10:25:"]
+        );
+        assert_eq!(n.shown_lines("/usr/bin/env"), ["/usr/bin/env"]);
     }
 
     #[test]

@@ -265,8 +265,11 @@ fn hash_problem(shown: &[ComparedLine], real: &[String]) -> Option<Problem> {
 /// resulting line the Markdown line it came from.
 fn normalize_shown(shown: &[ShownLine], normalizer: &Normalizer, exact: bool) -> Vec<ComparedLine> {
     let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
-    let whole = normalizer.lines(&joined);
-    let single: Vec<String> = shown.iter().map(|l| normalizer.text(&l.text)).collect();
+    let whole = normalizer.shown_lines(&joined);
+    let single: Vec<String> = shown
+        .iter()
+        .map(|l| normalizer.shown_lines(&l.text).join("\n"))
+        .collect();
     let mut origin = vec![None; whole.len()];
     for op in capture_diff_slices(Algorithm::Myers, &single, &whole) {
         if let DiffOp::Equal {

@@ -30,6 +30,8 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         rule(r"(?m)^warning: you did not specify '--add-root'[^\n]*\n?", ""),
         rule(r"(?m)^warning: unknown setting [^\n]*\n?", ""),
         rule(r"(?m)^got build log for [^\n]*\n?", ""),
+        // 4: `nix build` progress bars on a TTY (`[1/0/1 built] building hello`).
+        rule(r"(?m)^\[\d+(?:/\d+)*(?: built| copied)?[^\]\n]*\][^\n]*\n?", ""),
         // 7: store path hashes depend on the store dir, system and inputs.
         rule(r"/nix/store/[0-9a-df-np-sv-z]{32}-", "/nix/store/[HASH]-"),
         // 10: build directories carry a counter and differ by version and sandboxing
@@ -117,6 +119,15 @@ fn sort_planned_paths(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::apply;
+
+    #[test]
+    fn rule_04_progress_bar_lines_are_dropped() {
+        assert_eq!(
+            apply("[1/0/1 built] building hello-1.0 (buildPhase)\n/nix/store/x\n"),
+            "/nix/store/x\n"
+        );
+        assert_eq!(apply("[0/1 copied] copying\nok\n"), "ok\n");
+    }
 
     #[test]
     fn rule_07_store_path_hashes_are_redacted() {

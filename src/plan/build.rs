@@ -488,6 +488,15 @@ mod tests {
     }
 
     #[test]
+    fn skip_rest_skips_everything_after_it() {
+        let p = plan(
+            "```sh\ntrue\n```\n\n<!-- guidecheck: skip-rest -->\n\n```sh\nfalse\n```\n\n```console\n$ false\n```\n",
+        );
+        let skipped: Vec<bool> = p.steps.iter().map(|s| s.options.skipped).collect();
+        assert_eq!(skipped, [false, true, true]);
+    }
+
+    #[test]
     fn hidden_run_and_file_directives() {
         let p =
             plan("<!-- guidecheck: run\nmkdir d\n-->\n\n<!-- guidecheck: file=x.txt -->\n```\nhello\n```\n");
