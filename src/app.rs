@@ -1,13 +1,12 @@
 //! The top level: command line → settings → stages → output. The only module that prints.
 
 use crate::cli::{Cli, ColorArg, Command, Format, MatchArg, PlanArgs, StoreArg, TestArgs};
-use crate::compare::{self, Status};
+use crate::compare::Status;
 use crate::config::{self, MatchMode, Overrides};
 use crate::error::Error;
-use crate::normalize::Normalizer;
 use crate::report::{self, GuideResult, Style, Totals};
-use crate::run::{self, StoreMode};
-use crate::{extract, guide, lint, plan};
+use crate::run::StoreMode;
+use crate::{guide, lint, pipeline, plan};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -78,10 +77,20 @@ fn test(args: &TestArgs) -> u8 {
     let mut totals = Totals::default();
     let mut results = Vec::new();
     let mut errors = false;
+    let mut drift = false;
     for path in &guides {
         match check(path, &overrides, args) {
             Ok(result) => {
                 totals.add(Totals::of(&result));
+                if let Some(diff) = &result.rewritten {
+                    let verb = if args.bless {
+                        "blessed"
+                    } else {
+                        "--bless would write"
+                    };
+                    out(&format!("{verb} {}:\n{diff}", result.plan.guide.display()));
+                    drift |= args.check;
+                }
                 if args.format == Format::Human {
                     out(&report::guide(&result, style));
                 }
@@ -100,7 +109,7 @@ fn test(args: &TestArgs) -> u8 {
     let todos = results.iter().any(|r| !r.plan.todos.is_empty());
     if errors {
         BAD_INPUT
-    } else if totals.failed > 0 || args.deny_todo && todos {
+    } else if totals.failed > 0 || drift || args.deny_todo && todos {
         DRIFT
     } else if totals.blocked > 0 {
         BLOCKED
@@ -109,50 +118,40 @@ fn test(args: &TestArgs) -> u8 {
     }
 }
 
-/// Reads, plans, runs and compares one guide.
+/// Reads, plans, runs and compares one guide; blesses it when asked.
 fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideResult, Error> {
     let started = Instant::now();
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let mut plan = plan::build(path, &text, &extract::extract(&text), &settings.prompts)?;
-    if settings.exact {
-        plan.steps.iter_mut().for_each(|s| s.options.exact = true);
+    let mut evaluation = pipeline::evaluate(path, &text, &settings, &mut |_| {})?;
+    let mut rewritten = None;
+    if args.bless || args.check {
+        let (new, after) = pipeline::bless(path, &text, &evaluation, &settings)?;
+        if new != text {
+            if args.bless {
+                guide::write(path, &text, &new)?;
+                // Report on the guide as written.
+                evaluation = after.unwrap_or(evaluation);
+            }
+            rewritten = Some(report::rewrite_diff(path, &text, &new));
+        }
     }
-    if !plan.steps.iter().any(plan::Step::runs) {
-        let verdicts = plan
-            .steps
-            .iter()
-            .map(|_| compare::Verdict {
-                status: Status::Skipped,
-                problems: vec![],
-            })
-            .collect();
-        return Ok(GuideResult {
-            plan,
-            verdicts,
-            store: "nothing run".into(),
-            duration: started.elapsed(),
-            kept: None,
-        });
-    }
-    let mut guide_run = run::run(&plan, &settings.run, &mut |_| {})?;
-    let normalizer = Normalizer::new(
-        Some((&guide_run.root, &guide_run.work)),
-        settings.redactions.clone(),
-    );
-    let verdicts = compare::compare(&plan, &guide_run, &normalizer);
-    let failed = verdicts.iter().any(|v| v.status == Status::Failed);
-    let kept = if args.keep_workspace || args.keep_failed && failed {
-        guide_run.keep_workspace()
-    } else {
-        None
+    let failed = evaluation.verdicts.iter().any(|v| v.status == Status::Failed);
+    let kept = match evaluation.run.as_mut() {
+        Some(run) if args.keep_workspace || args.keep_failed && failed => run.keep_workspace(),
+        _ => None,
     };
+    let store = evaluation
+        .run
+        .as_ref()
+        .map_or("nothing run".to_string(), |r| r.store.clone());
     Ok(GuideResult {
-        plan,
-        verdicts,
-        store: guide_run.store.clone(),
+        plan: evaluation.plan,
+        verdicts: evaluation.verdicts,
+        store,
         duration: started.elapsed(),
         kept,
+        rewritten,
     })
 }
 
@@ -175,7 +174,7 @@ fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, u8) {
         let read = || -> Result<(plan::Plan, String), Error> {
             let settings = config::settings(path, &overrides)?;
             let text = guide::read(path)?;
-            let plan = plan::build(path, &text, &extract::extract(&text), &settings.prompts)?;
+            let plan = pipeline::read(path, &text, &settings)?;
             Ok((plan, text))
         };
         match read() {

@@ -62,6 +62,13 @@ pub struct TestArgs {
     /// Fail (exit 1) when a guide has TODO sections.
     #[arg(long)]
     pub deny_todo: bool,
+    /// Write reality into the guide: real output where it drifted, real hashes where they
+    /// are pasted, and empty output blocks filled.
+    #[arg(long, conflicts_with = "check")]
+    pub bless: bool,
+    /// Print the diff `--bless` would write; exit 1 when there is one.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -66,7 +66,17 @@ pub fn extract(text: &str) -> Vec<Block> {
                     lines: Vec::new(),
                 });
             }
-            Event::End(TagEnd::CodeBlock) => blocks.extend(code.take().map(Block::Code)),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(mut block) = code.take() {
+                    // CRLF: a line's `\r` is not part of it (rewrites keep the line ending).
+                    for line in &mut block.lines {
+                        if line.end > line.start && text.as_bytes()[line.end - 1] == b'\r' {
+                            line.end -= 1;
+                        }
+                    }
+                    blocks.push(Block::Code(block));
+                }
+            }
             Event::Text(t) if code.is_some() => {
                 let block = code.as_mut().expect("inside a code block");
                 add_code_text(block, text, &t, range.into());
@@ -188,6 +198,14 @@ mod tests {
         assert_eq!(block.content, "echo a\necho b\n");
         let lines: Vec<&str> = block.lines.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(lines, ["echo a", "echo b"]);
+    }
+
+    #[test]
+    fn crlf_line_spans_leave_out_the_carriage_return() {
+        let text = "a\r\n\r\n```console\r\n$ echo hi\r\nhi\r\n```\r\n";
+        let block = &code_blocks(text)[0];
+        let lines: Vec<&str> = block.lines.iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(lines, ["$ echo hi", "hi"]);
     }
 
     #[test]

@@ -44,3 +44,32 @@ pub fn read(path: &Path) -> Result<String> {
         Error::at(Location::new(path, line, col), ErrorKind::NotUtf8(at)).with_hint("save the guide as UTF-8")
     })
 }
+
+/// Writes a guide's new text atomically (a temp file in the same folder, then a rename),
+/// holding a lock on the folder, and only if the guide still holds `expected`.
+pub fn write(path: &Path, expected: &str, new: &str) -> Result<()> {
+    let at = |e: std::io::Error| Error::at(Location::file(path), ErrorKind::Write(e));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let lock = std::fs::File::open(dir).map_err(at)?;
+    lock.lock().map_err(at)?;
+    if read(path)? != expected {
+        return Err(Error::at(
+            Location::file(path),
+            ErrorKind::Guide("the guide changed while guidecheck ran; not written".into()),
+        )
+        .with_hint("run guidecheck --bless again"));
+    }
+    let permissions = std::fs::metadata(path).map_err(at)?.permissions();
+    let mut temp = tempfile::Builder::new()
+        .prefix(".guidecheck-")
+        .tempfile_in(dir)
+        .map_err(at)?;
+    std::io::Write::write_all(&mut temp, new.as_bytes()).map_err(at)?;
+    temp.as_file().sync_all().map_err(at)?;
+    std::fs::set_permissions(temp.path(), permissions).map_err(at)?;
+    temp.persist(path).map_err(|e| at(e.error))?;
+    Ok(())
+}

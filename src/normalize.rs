@@ -75,6 +75,21 @@ impl Normalizer {
     }
 
     pub fn text(&self, text: &str) -> String {
+        let mut text = crate::nix::normalize::apply(&self.display(text));
+        for r in &self.redactions {
+            text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
+        }
+        // Alignment differs between versions and terminals: compare words, not columns.
+        text.lines()
+            .map(|l| RUNS.replace_all(l.trim(), "$1 ").into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Real output as a reader would see it in a guide: terminal escapes and redraws
+    /// resolved, the workspace path as `[WORKSPACE]`, Nix's network noise dropped.
+    /// This is what `--bless` writes.
+    pub fn display(&self, text: &str) -> String {
         let text = OSC.replace_all(text, "");
         let text = CSI.replace_all(&text, "");
         // A `\r` not followed by a newline is a terminal redraw: keep what was drawn last.
@@ -86,15 +101,7 @@ impl Normalizer {
         for (path, placeholder) in &self.paths {
             text = text.replace(path.as_str(), placeholder);
         }
-        let mut text = crate::nix::normalize::apply(&text);
-        for r in &self.redactions {
-            text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
-        }
-        // Alignment differs between versions and terminals: compare words, not columns.
-        text.lines()
-            .map(|l| RUNS.replace_all(l.trim(), "$1 ").into_owned())
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::nix::normalize::drop_noise(&text)
     }
 }
 

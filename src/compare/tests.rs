@@ -19,6 +19,8 @@ fn command(shown: &str, options: StepOptions) -> Step {
             shown: Some(Shown {
                 lines,
                 span: Span::default(),
+                block: Span::default(),
+                placeholder: false,
             }),
         },
         options,

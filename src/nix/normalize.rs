@@ -84,6 +84,16 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     ]
 });
 
+static NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^warning: (?:error: )?unable to download 'https://cache\.nixos\.org[^\n]*\n?")
+        .expect("valid")
+});
+
+/// Drops the lines rule 20 drops for cache.nixos.org (kept out of what `--bless` writes).
+pub fn drop_noise(text: &str) -> String {
+    NOISE.replace_all(text, "").into_owned()
+}
+
 /// Applies the Nix rules in order.
 pub fn apply(text: &str) -> String {
     let mut text = text.to_string();

@@ -329,6 +329,8 @@ impl Builder<'_> {
                     })
                     .collect(),
                 span: output_span(self.text, code, cmd.command_lines.end, cmd.output_lines.end),
+                block: code.span,
+                placeholder: false,
             };
             let empty = shown.lines.is_empty();
             self.pending.options = options.clone();
@@ -357,6 +359,8 @@ impl Builder<'_> {
                 })
                 .collect(),
             span: output_span(self.text, code, 0, code.lines.len()),
+            block: code.span,
+            placeholder: code.content.trim().is_empty(),
         };
         if let StepKind::Command { shown: slot, .. } = &mut self.steps[step].kind {
             *slot = Some(shown);
@@ -386,7 +390,11 @@ fn output_span(text: &str, code: &CodeBlock, from: usize, to: usize) -> Span {
     }
     let at = match from.checked_sub(1).and_then(|l| code.lines.get(l)) {
         Some(prev) => next_line_start(text, prev.end),
-        None => code.lines.first().map_or(code.span.start, |l| l.start),
+        // An empty block: right after its opening fence line.
+        None => code
+            .lines
+            .first()
+            .map_or_else(|| next_line_start(text, code.span.start), |l| l.start),
     };
     Span::new(at, at)
 }

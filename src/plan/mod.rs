@@ -88,6 +88,12 @@ pub struct Shown {
     /// Where the output sits in the Markdown (an empty span marks where to insert it).
     #[serde(skip)]
     pub span: Span,
+    /// The code block that holds the output (its fences may need lengthening).
+    #[serde(skip)]
+    pub block: Span,
+    /// An empty ```output block (or `<!-- guidecheck: output -->`): `--bless` fills it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub placeholder: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -19,6 +19,8 @@ pub struct GuideResult {
     pub duration: Duration,
     /// Where the workspace was kept, if it was.
     pub kept: Option<PathBuf>,
+    /// The diff `--bless` wrote (or, with `--check`, would write).
+    pub rewritten: Option<String>,
 }
 
 /// Whether to use colour.
@@ -219,6 +221,16 @@ fn problem_text(problem: &Problem, style: Style) -> String {
 
 fn round(d: Duration) -> Duration {
     Duration::from_secs(d.as_secs())
+}
+
+/// A unified diff of a guide before and after `--bless`.
+pub fn rewrite_diff(path: &std::path::Path, old: &str, new: &str) -> String {
+    let name = path.display().to_string();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&name, &name)
+        .to_string()
 }
 
 /// `1 guide`, `2 guides`.
