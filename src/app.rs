@@ -1,12 +1,12 @@
 //! The top level: command line → settings → stages → output. The only module that prints.
 
-use crate::cli::{Cli, ColorArg, Command, Format, MatchArg, PlanArgs, StoreArg, TestArgs};
+use crate::cli::{AcceptArgs, Cli, ColorArg, Command, Format, MatchArg, PlanArgs, StoreArg, TestArgs};
 use crate::compare::Status;
 use crate::config::{self, MatchMode, Overrides};
 use crate::error::Error;
 use crate::report::{self, GuideResult, Style, Totals};
-use crate::run::StoreMode;
-use crate::{guide, lint, pipeline, plan};
+use crate::run::{self, StoreMode};
+use crate::{guide, lint, pipeline, plan, snapshot};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -26,6 +26,7 @@ pub fn main() -> ExitCode {
         Some(Command::Plan(args)) => plan_command(&args),
         Some(Command::Lint(args)) => lint_command(&args),
         Some(Command::Todo(args)) => todo_command(&args),
+        Some(Command::Accept(args)) => accept_command(&args),
         None => test(&cli.test),
     };
     ExitCode::from(code)
@@ -72,6 +73,9 @@ fn test(args: &TestArgs) -> u8 {
             MatchArg::Exact => MatchMode::Exact,
         }),
         config: args.config.clone(),
+        update_snapshots: args.update_snapshots,
+        read_only: args.check,
+        bless: args.bless,
     };
     let style = style(args.color);
     let mut totals = Totals::default();
@@ -82,6 +86,7 @@ fn test(args: &TestArgs) -> u8 {
         match check(path, &overrides, args) {
             Ok(result) => {
                 totals.add(Totals::of(&result));
+                drift |= result.snapshot.as_ref().is_some_and(|(_, o)| o.failed());
                 if let Some(diff) = &result.rewritten {
                     let verb = if args.bless {
                         "blessed"
@@ -136,6 +141,28 @@ fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideRes
             rewritten = Some(report::rewrite_diff(path, &text, &new));
         }
     }
+    let snapshot = match &evaluation.run {
+        Some(run) => {
+            let name = guide_name(path);
+            let facts = snapshot::take(
+                &name,
+                &run::nix_version(),
+                &evaluation.plan,
+                &run.steps,
+                &evaluation.normalizer,
+            );
+            let statuses: Vec<Status> = evaluation.verdicts.iter().map(|v| v.status).collect();
+            let outcome = snapshot::check(
+                &settings.snapshot_path,
+                &facts,
+                settings.snapshot_policy,
+                settings.ci,
+                &statuses,
+            )?;
+            Some((settings.snapshot_path.clone(), outcome))
+        }
+        None => None,
+    };
     let failed = evaluation.verdicts.iter().any(|v| v.status == Status::Failed);
     let kept = match evaluation.run.as_mut() {
         Some(run) if args.keep_workspace || args.keep_failed && failed => run.keep_workspace(),
@@ -152,7 +179,54 @@ fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideRes
         duration: started.elapsed(),
         kept,
         rewritten,
+        snapshot,
     })
+}
+
+/// The guide's path as the snapshot header names it (relative to the current folder).
+fn guide_name(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute
+        .strip_prefix(&cwd)
+        .unwrap_or(&absolute)
+        .display()
+        .to_string()
+}
+
+fn accept_command(args: &AcceptArgs) -> u8 {
+    let guides = match guide::discover(&args.paths) {
+        Ok(g) => g,
+        Err(e) => {
+            print_error(&e);
+            return BAD_INPUT;
+        }
+    };
+    let overrides = Overrides {
+        config: args.config.clone(),
+        ..Overrides::default()
+    };
+    let mut accepted = 0;
+    for path in &guides {
+        let result = config::settings(path, &overrides)
+            .and_then(|s| snapshot::accept(&s.snapshot_path).map(|a| (s, a)));
+        match result {
+            Ok((s, true)) => {
+                accepted += 1;
+                out(&format!("accepted {}\n", s.snapshot_path.display()));
+            }
+            Ok((_, false)) => {}
+            Err(e) => {
+                print_error(&e);
+                return BAD_INPUT;
+            }
+        }
+    }
+    out(&format!(
+        "guidecheck accept: {}\n",
+        report::count(accepted, "snapshot")
+    ));
+    PASSED
 }
 
 /// Reads the plans of the guides named on the command line; errors are printed.

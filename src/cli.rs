@@ -25,6 +25,16 @@ pub enum Command {
     Lint(PlanArgs),
     /// List the unfinished (TODO) sections of guides.
     Todo(PlanArgs),
+    /// Accept new snapshots: move each guide's `.snap.new` over its `.snap`.
+    Accept(AcceptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// Guides (or folders) whose snapshots to accept [default: guides/]
+    pub paths: Vec<PathBuf>,
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -66,9 +76,12 @@ pub struct TestArgs {
     /// are pasted, and empty output blocks filled.
     #[arg(long, conflicts_with = "check")]
     pub bless: bool,
-    /// Print the diff `--bless` would write; exit 1 when there is one.
+    /// Print the diff `--bless` would write; exit 1 when there is one. Writes nothing.
     #[arg(long)]
     pub check: bool,
+    /// Accept every changed or missing snapshot (write `.snap` files).
+    #[arg(long)]
+    pub update_snapshots: bool,
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,8 @@ pub struct FileConfig {
     pub run: RunSection,
     #[serde(default)]
     pub nix: NixSection,
+    #[serde(default)]
+    pub snapshots: SnapshotSection,
     /// "subsequence" (default) or "exact".
     #[serde(rename = "match")]
     pub match_mode: Option<MatchMode>,
@@ -79,6 +81,15 @@ pub struct NixSection {
     pub store: Option<StoreMode>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SnapshotSection {
+    /// Folder of snapshot files, relative to the config file ("snapshots").
+    pub dir: Option<PathBuf>,
+    /// auto | always | new | no | off.
+    pub update: Option<crate::snapshot::Policy>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedactEntry {
@@ -95,6 +106,11 @@ pub struct Settings {
     /// Every command is matched exactly (as if each had `match=exact`).
     pub exact: bool,
     pub config_path: Option<PathBuf>,
+    /// Where this guide's snapshot lives, and what to do with it.
+    pub snapshot_path: PathBuf,
+    pub snapshot_policy: crate::snapshot::Policy,
+    /// `CI=true`: a missing snapshot fails (insta's convention).
+    pub ci: bool,
 }
 
 /// The command-line overrides that apply to every guide.
@@ -105,6 +121,12 @@ pub struct Overrides {
     pub timeout: Option<Duration>,
     pub match_mode: Option<MatchMode>,
     pub config: Option<PathBuf>,
+    /// `--update-snapshots`.
+    pub update_snapshots: bool,
+    /// `--check`: write nothing.
+    pub read_only: bool,
+    /// `--bless`: the guide now shows reality, so its facts are accepted too.
+    pub bless: bool,
 }
 
 /// Settings for a guide: flags over its config file over defaults.
@@ -147,6 +169,27 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
                 .map_err(|e| bad_value(at("redact.pattern"), &e.to_string()))
         })
         .collect::<Result<Vec<_>>>()?;
+    let root = match &config_path {
+        Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    let dir = file
+        .snapshots
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("snapshots"));
+    let env_update = std::env::var("GUIDECHECK_UPDATE").ok();
+    let accept_all = overrides.update_snapshots || overrides.bless;
+    let mut snapshot_policy =
+        crate::snapshot::Policy::resolve(accept_all, env_update.as_deref(), file.snapshots.update)
+            .map_err(|e| Error::new(ErrorKind::Usage(e)))?;
+    if file.snapshots.update == Some(crate::snapshot::Policy::Off) || env_update.as_deref() == Some("off") {
+        snapshot_policy = crate::snapshot::Policy::Off;
+    }
+    if overrides.read_only {
+        // `--check` writes nothing, and is about the guide's text, not its snapshot.
+        snapshot_policy = crate::snapshot::Policy::Off;
+    }
     let env = std::env::vars()
         .filter(|(k, _)| ENV_ALLOW.contains(&k.as_str()) || k.starts_with("LC_") || file.run.env.contains(k))
         .collect();
@@ -162,7 +205,15 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         redactions,
         exact: overrides.match_mode.or(file.match_mode) == Some(MatchMode::Exact),
         config_path,
+        snapshot_path: relative_to_cwd(crate::snapshot::path_for(guide, &root, &dir)),
+        snapshot_policy,
+        ci: std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
     })
+}
+
+fn relative_to_cwd(path: PathBuf) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(path)
 }
 
 fn bad_value(at: Option<(Location, String)>, message: &str) -> Error {

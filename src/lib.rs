@@ -18,4 +18,5 @@ pub mod plan;
 pub mod report;
 pub mod rewrite;
 pub mod run;
+pub mod snapshot;
 pub mod span;

@@ -77,6 +77,11 @@ pub fn bless(
                 }
             }
         }
+        // Later steps ran with the old hash pasted: what they printed is not the guide's
+        // reality. The caller runs the guide again with the new hash.
+        if !hash_changes.is_empty() {
+            break;
+        }
     }
     Blessing {
         text: apply(text, edits),

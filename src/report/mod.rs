@@ -21,6 +21,8 @@ pub struct GuideResult {
     pub kept: Option<PathBuf>,
     /// The diff `--bless` wrote (or, with `--check`, would write).
     pub rewritten: Option<String>,
+    /// The snapshot file and what happened to it.
+    pub snapshot: Option<(PathBuf, crate::snapshot::Outcome)>,
 }
 
 /// Whether to use colour.
@@ -112,8 +114,12 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
             todo.text
         ));
     }
+    if let Some((snap, outcome)) = &result.snapshot {
+        out.push_str(&snapshot_text(path.to_string(), snap, outcome, style));
+    }
     let totals = Totals::of(result);
-    let state = if totals.failed > 0 {
+    let snapshot_failed = result.snapshot.as_ref().is_some_and(|(_, o)| o.failed());
+    let state = if totals.failed > 0 || snapshot_failed {
         style.paint("1;31", "FAIL")
     } else if totals.blocked > 0 {
         style.paint("1;33", "BLOCKED")
@@ -134,6 +140,40 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         out.push_str(&format!("  workspace kept at {}\n", kept.display()));
     }
     out
+}
+
+fn snapshot_text(
+    guide: String,
+    snap: &std::path::Path,
+    outcome: &crate::snapshot::Outcome,
+    style: Style,
+) -> String {
+    use crate::snapshot::Outcome;
+    let label = style.paint("1;31", "SNAPSHOT");
+    let snap = snap.display();
+    match outcome {
+        Outcome::Matched | Outcome::Skipped(_) => String::new(),
+        Outcome::Written(_) => format!("snapshot written: {snap}\n"),
+        Outcome::Changed { new, diff } => {
+            let next = match new {
+                Some(new) => format!(
+                    "  wrote {}; accept it with `guidecheck accept {guide}`\n",
+                    new.display()
+                ),
+                None => format!("  accept it with `guidecheck --update-snapshots {guide}`\n"),
+            };
+            let diff: String = diff.lines().map(|l| format!("  {l}\n")).collect();
+            format!("{label} {guide}: the facts changed since {snap}:\n{diff}{next}")
+        }
+        Outcome::Missing { new, .. } => {
+            let wrote = new
+                .as_ref()
+                .map_or(String::new(), |n| format!(" (wrote {})", n.display()));
+            format!(
+                "{label} {guide}: no snapshot at {snap}{wrote}\n  write it with `guidecheck --update-snapshots {guide}` and commit it\n"
+            )
+        }
+    }
 }
 
 /// How far a TODO section got: no steps yet / N steps, all verified / N steps, K failing.

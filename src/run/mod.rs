@@ -154,6 +154,23 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> s
     })
 }
 
+/// The first line `nix-build --version` prints, or "not installed" (read once).
+pub fn nix_version() -> String {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION
+        .get_or_init(|| {
+            std::process::Command::new("nix-build")
+                .arg("--version")
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+                .and_then(|s| s.lines().next().map(str::to_string))
+                .unwrap_or_else(|| "not installed".to_string())
+        })
+        .clone()
+}
+
 /// The command that starts the shell, and a description of the store it sees.
 fn launcher(workspace: &Workspace, store: StoreMode) -> (Vec<String>, String) {
     let bash = ["bash", "--noprofile", "--norc"].map(String::from).to_vec();

@@ -1,5 +1,6 @@
 //! Runs the real guidecheck binary on fixture guides (tests/fixtures/<feature>/<case>/).
 
+mod bless;
 mod hello;
 mod input;
 mod lint;
@@ -7,6 +8,7 @@ mod llamafile;
 mod plan;
 mod read;
 mod session;
+mod snapshots;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

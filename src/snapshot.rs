@@ -1,0 +1,329 @@
+//! Snapshots: the facts a guide's shown output may not show (exit statuses, error blocks,
+//! hashes), one readable file per guide, keyed by command order and text so prose edits do
+//! not churn it. `take` and `changed` are pure; `check` and `accept` read and write files.
+
+use crate::compare::Status;
+use crate::error::{Error, ErrorKind, Result};
+use crate::nix::facts;
+use crate::normalize::Normalizer;
+use crate::plan::{Plan, StepKind};
+use crate::run::StepRun;
+use crate::span::Location;
+use std::path::{Path, PathBuf};
+
+/// What to do with a snapshot that is missing or whose facts changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// Do not take snapshots.
+    Off,
+    /// Write a missing snapshot (fail instead when `CI=true`); a change writes `.snap.new`
+    /// and fails.
+    Auto,
+    /// Write `.snap` whether missing or changed (accept everything).
+    Always,
+    /// Write `.snap.new` for anything missing or changed, and fail.
+    New,
+    /// Write nothing; missing or changed fails.
+    No,
+}
+
+impl Policy {
+    /// flag > `GUIDECHECK_UPDATE` > config > default (`auto`).
+    pub fn resolve(
+        update_flag: bool,
+        env: Option<&str>,
+        config: Option<Policy>,
+    ) -> std::result::Result<Policy, String> {
+        if update_flag {
+            return Ok(Policy::Always);
+        }
+        if let Some(value) = env.filter(|v| !v.is_empty()) {
+            return match value {
+                "auto" => Ok(Policy::Auto),
+                "always" | "1" => Ok(Policy::Always),
+                "new" => Ok(Policy::New),
+                "no" | "0" => Ok(Policy::No),
+                "off" => Ok(Policy::Off),
+                other => Err(format!(
+                    "GUIDECHECK_UPDATE={other}: expected auto, always, new, no or off"
+                )),
+            };
+        }
+        Ok(config.unwrap_or(Policy::Auto))
+    }
+}
+
+/// What happened to a guide's snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Matched,
+    /// Written for the first time (or accepted with `always`).
+    Written(PathBuf),
+    /// Facts changed: the new ones are in `new`; `diff` says what changed.
+    Changed {
+        new: Option<PathBuf>,
+        diff: String,
+    },
+    /// No snapshot, and the policy does not allow writing one.
+    Missing {
+        path: PathBuf,
+        new: Option<PathBuf>,
+    },
+    /// Not checked (and why).
+    Skipped(String),
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        matches!(self, Outcome::Changed { .. } | Outcome::Missing { .. })
+    }
+}
+
+/// Where a guide's snapshot lives: `<root>/<dir>/<guide path under root, without .md>.snap`.
+/// A guide outside `root` keeps its snapshots beside it, in `<its folder>/<dir>/`.
+pub fn path_for(guide: &Path, root: &Path, dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(guide).unwrap_or_else(|_| guide.to_path_buf());
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let (base, relative) = match absolute.strip_prefix(&root) {
+        Ok(rel) => (root.clone(), rel.to_path_buf()),
+        Err(_) => {
+            let parent = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+            (parent, PathBuf::from(absolute.file_name().unwrap_or_default()))
+        }
+    };
+    base.join(dir).join(relative.with_extension("snap"))
+}
+
+/// The snapshot text of a run: a header, then one entry per command step that ran.
+pub fn take(
+    guide: &str,
+    nix_version: &str,
+    plan: &Plan,
+    runs: &[Option<StepRun>],
+    normalizer: &Normalizer,
+) -> String {
+    let mut out = format!(
+        "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\n---\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut ordinal = 0;
+    for (step, run) in plan.steps.iter().zip(runs) {
+        let StepKind::Command { command, .. } = &step.kind else {
+            continue;
+        };
+        ordinal += 1;
+        let Some(run) = run else { continue };
+        out.push_str(&format!("\n## {ordinal}: {}\n", command.replace('\n', "\n## ")));
+        let exit = match (run.timed_out, run.status) {
+            (true, _) => "timed out".to_string(),
+            (false, Some(code)) => code.to_string(),
+            (false, None) => "killed".to_string(),
+        };
+        out.push_str(&format!("exit: {exit}\n"));
+        let display = normalizer.display(&run.output);
+        for pair in facts::hash_pairs(&display) {
+            out.push_str(&format!("hash: {} -> {}\n", pair.specified, pair.got));
+        }
+        for block in facts::error_blocks(&display) {
+            let mut lines = block.lines().map(|l| normalizer.text(l));
+            if let Some(first) = lines.next() {
+                out.push_str(&first);
+                out.push('\n');
+            }
+            for line in lines {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// The body of a snapshot (what is compared: the header may change freely).
+fn body(snapshot: &str) -> &str {
+    snapshot.split_once("\n---\n").map_or(snapshot, |(_, b)| b)
+}
+
+/// A unified diff of the facts, or None when they are the same.
+pub fn changed(stored: &str, current: &str) -> Option<String> {
+    let (old, new) = (body(stored), body(current));
+    (old != new).then(|| {
+        similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header("snapshot", "now")
+            .to_string()
+    })
+}
+
+/// Checks a guide's snapshot against `current`, writing files as the policy says.
+pub fn check(path: &Path, current: &str, policy: Policy, ci: bool, statuses: &[Status]) -> Result<Outcome> {
+    if policy == Policy::Off {
+        return Ok(Outcome::Skipped("snapshots are off".into()));
+    }
+    // Facts are only worth keeping from a run where the guide held: drift is reported by
+    // the verdicts, and a blocked step's facts are the environment's.
+    if statuses.contains(&Status::Blocked) {
+        return Ok(Outcome::Skipped("some steps were blocked".into()));
+    }
+    if statuses.contains(&Status::Failed) {
+        return Ok(Outcome::Skipped("some steps failed".into()));
+    }
+    let new_path = PathBuf::from(format!("{}.new", path.display()));
+    let stored = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::at(Location::file(path), ErrorKind::Read(e))),
+    };
+    let outcome = match (stored, policy) {
+        (Some(stored), _) if changed(&stored, current).is_none() => {
+            remove(&new_path)?;
+            Outcome::Matched
+        }
+        (None, Policy::Always) | (None, Policy::Auto) if !(ci && policy == Policy::Auto) => {
+            write(path, current)?;
+            Outcome::Written(path.to_path_buf())
+        }
+        (Some(_), Policy::Always) => {
+            write(path, current)?;
+            remove(&new_path)?;
+            Outcome::Written(path.to_path_buf())
+        }
+        (None, Policy::No) => Outcome::Missing {
+            path: path.to_path_buf(),
+            new: None,
+        },
+        (None, _) => {
+            write(&new_path, current)?;
+            Outcome::Missing {
+                path: path.to_path_buf(),
+                new: Some(new_path),
+            }
+        }
+        (Some(stored), policy) => {
+            let diff = changed(&stored, current).unwrap_or_default();
+            let new = (policy != Policy::No).then_some(new_path);
+            if let Some(new) = &new {
+                write(new, current)?;
+            }
+            Outcome::Changed { new, diff }
+        }
+    };
+    Ok(outcome)
+}
+
+/// Moves a guide's `.snap.new` over its `.snap`; false when there is none.
+pub fn accept(path: &Path) -> Result<bool> {
+    let new_path = PathBuf::from(format!("{}.new", path.display()));
+    if !new_path.exists() {
+        return Ok(false);
+    }
+    std::fs::rename(&new_path, path).map_err(|e| Error::at(Location::file(path), ErrorKind::Write(e)))?;
+    Ok(true)
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    let at = |e| Error::at(Location::file(path), ErrorKind::Write(e));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(at)?;
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(at)?;
+    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(at)?;
+    temp.persist(path).map_err(|e| at(e.error))?;
+    Ok(())
+}
+
+fn remove(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error::at(Location::file(path), ErrorKind::Write(e)))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_precedence_is_flag_env_config_default() {
+        assert_eq!(
+            Policy::resolve(true, Some("no"), Some(Policy::New)),
+            Ok(Policy::Always)
+        );
+        assert_eq!(
+            Policy::resolve(false, Some("no"), Some(Policy::New)),
+            Ok(Policy::No)
+        );
+        assert_eq!(Policy::resolve(false, None, Some(Policy::New)), Ok(Policy::New));
+        assert_eq!(Policy::resolve(false, Some(""), None), Ok(Policy::Auto));
+        assert!(Policy::resolve(false, Some("sometimes"), None).is_err());
+    }
+
+    #[test]
+    fn snapshot_paths_mirror_the_guide_under_the_root() {
+        let root = Path::new("/p");
+        assert_eq!(
+            path_for(Path::new("/p/guides/hello.md"), root, Path::new("snapshots")),
+            Path::new("/p/snapshots/guides/hello.snap")
+        );
+        assert_eq!(
+            path_for(Path::new("/tmp/x/g.md"), root, Path::new("snapshots")),
+            Path::new("/tmp/x/snapshots/g.snap")
+        );
+    }
+
+    #[test]
+    fn only_the_body_is_compared() {
+        let a = "guide: g\nguidecheck: 0.1.0\n---\n\n## 1: make\nexit: 0\n";
+        let b = "guide: g\nguidecheck: 0.2.0\n---\n\n## 1: make\nexit: 0\n";
+        assert_eq!(changed(a, b), None);
+        let c = "guide: g\nguidecheck: 0.1.0\n---\n\n## 1: make\nexit: 2\n";
+        assert!(changed(a, c).unwrap().contains("-exit: 0\n+exit: 2"));
+    }
+
+    #[test]
+    fn check_follows_the_policy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s/g.snap");
+        let new = dir.path().join("s/g.snap.new");
+        let v1 = "h\n---\nexit: 0\n";
+        let v2 = "h\n---\nexit: 1\n";
+        assert!(matches!(
+            check(&path, v1, Policy::Auto, true, &[]).unwrap(),
+            Outcome::Missing { .. }
+        ));
+        assert!(new.exists() && !path.exists());
+        assert_eq!(
+            check(&path, v1, Policy::Auto, false, &[]).unwrap(),
+            Outcome::Written(path.clone())
+        );
+        assert_eq!(
+            check(&path, v1, Policy::Auto, true, &[]).unwrap(),
+            Outcome::Matched
+        );
+        assert!(!new.exists());
+        assert!(matches!(
+            check(&path, v2, Policy::Auto, false, &[]).unwrap(),
+            Outcome::Changed { new: Some(_), .. }
+        ));
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), v2);
+        assert!(accept(&path).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), v2);
+        assert!(matches!(
+            check(&path, v1, Policy::No, false, &[]).unwrap(),
+            Outcome::Changed { new: None, .. }
+        ));
+        assert!(!new.exists());
+        assert_eq!(
+            check(&path, v1, Policy::Always, false, &[]).unwrap(),
+            Outcome::Written(path.clone())
+        );
+        assert_eq!(
+            check(&path, v2, Policy::Off, false, &[]).unwrap(),
+            Outcome::Skipped("snapshots are off".into())
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! Snapshots of the facts a guide does not show: written, checked, accepted.
+
+use crate::{guidecheck, read, text, write_guide};
+
+const GUIDE: &str = "# Facts\n\n<!-- guidecheck: exit=3 -->\n```console\n$ sh -c 'echo \"error: disk $0 full\" >&2; exit 3' sda\n```\n";
+
+fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let output = guidecheck()
+        .current_dir(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    (output.status.code(), format!("{stdout}{stderr}"))
+}
+
+#[test]
+fn first_run_writes_the_snapshot_and_says_so() {
+    let (dir, _) = write_guide("g.md", GUIDE);
+    let (code, out) = run(dir.path(), &["--", "g.md"], &[]);
+    // The guide does not show the error, but the snapshot keeps it.
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("snapshot written: snapshots/g.snap"), "{out}");
+    let snap = read(&dir.path().join("snapshots/g.snap"));
+    assert!(snap.contains("guide: g.md\n"), "{snap}");
+    assert!(
+        snap.ends_with(
+            "\n## 1: sh -c 'echo \"error: disk $0 full\" >&2; exit 3' sda\nexit: 3\nerror: disk sda full\n"
+        ),
+        "{snap}"
+    );
+}
+
+#[test]
+fn a_changed_fact_writes_snap_new_fails_and_names_accept() {
+    let (dir, guide) = write_guide("g.md", GUIDE);
+    std::fs::write(
+        &guide,
+        "# Facts\n\n<!-- guidecheck: exit=nonzero -->\n```console\n$ sh -c 'exit 3'\n```\n",
+    )
+    .unwrap();
+    assert_eq!(run(dir.path(), &["g.md"], &[]).0, Some(0));
+    std::fs::write(
+        &guide,
+        "# Facts\n\n<!-- guidecheck: exit=nonzero -->\n```console\n$ sh -c 'exit 4'\n```\n",
+    )
+    .unwrap();
+    let (code, out) = run(dir.path(), &["g.md"], &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("SNAPSHOT g.md: the facts changed since snapshots/g.snap:"),
+        "{out}"
+    );
+    assert!(out.contains("accept it with `guidecheck accept g.md`"), "{out}");
+    assert!(dir.path().join("snapshots/g.snap.new").exists());
+    let (code, out) = run(dir.path(), &["accept", "g.md"], &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("accepted snapshots/g.snap"), "{out}");
+    assert!(!dir.path().join("snapshots/g.snap.new").exists());
+    assert_eq!(run(dir.path(), &["g.md"], &[]).0, Some(0));
+}
+
+#[test]
+fn with_ci_true_a_missing_snapshot_fails() {
+    let (dir, guide) = write_guide("g.md", "# G\n\n```console\n$ echo ok\nok\n```\n");
+    let (code, out) = run(dir.path(), &["g.md"], &[("CI", "true")]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("SNAPSHOT g.md: no snapshot at snapshots/g.snap"),
+        "{out}"
+    );
+    assert!(!dir.path().join("snapshots/g.snap").exists());
+    let (code, _) = run(dir.path(), &["--update-snapshots", "g.md"], &[("CI", "true")]);
+    assert_eq!(code, Some(0));
+    assert_eq!(run(dir.path(), &["g.md"], &[("CI", "true")]).0, Some(0));
+    drop(guide);
+}
+
+#[test]
+fn guidecheck_update_env_sets_the_policy() {
+    let (dir, _) = write_guide("g.md", "# G\n\n```console\n$ echo ok\nok\n```\n");
+    let (code, _) = run(dir.path(), &["g.md"], &[("GUIDECHECK_UPDATE", "no")]);
+    assert_eq!(code, Some(1));
+    assert!(!dir.path().join("snapshots/g.snap").exists());
+    let (code, out) = run(dir.path(), &["g.md"], &[("GUIDECHECK_UPDATE", "sometimes")]);
+    assert_eq!(code, Some(2), "{out}");
+}
+
+#[test]
+fn the_projects_hello_snapshot_is_committed_and_matches() {
+    let (code, out) = run(&crate::root(), &["guides/hello.md"], &[("CI", "true")]);
+    assert_eq!(code, Some(0), "{out}");
+}
