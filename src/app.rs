@@ -1,12 +1,15 @@
 //! The top level: command line → settings → stages → output. The only module that prints.
 
-use crate::cli::{AcceptArgs, Cli, ColorArg, Command, Format, MatchArg, PlanArgs, StoreArg, TestArgs};
+use crate::cli::{
+    AcceptArgs, Cli, ColorArg, Command, Format, MatchArg, MdbookAction, MdbookArgs, PlanArgs, StoreArg,
+    TestArgs,
+};
 use crate::compare::Status;
 use crate::config::{self, MatchMode, Overrides};
 use crate::error::Error;
 use crate::report::{self, GuideResult, Style, Totals};
 use crate::run::{self, StoreMode};
-use crate::{guide, lint, pipeline, plan, snapshot};
+use crate::{guide, lint, mdbook, pipeline, plan, snapshot};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -27,6 +30,7 @@ pub fn main() -> ExitCode {
         Some(Command::Lint(args)) => lint_command(&args),
         Some(Command::Todo(args)) => todo_command(&args),
         Some(Command::Accept(args)) => accept_command(&args),
+        Some(Command::Mdbook(args)) => mdbook_command(&args),
         None => test(&cli.test),
     };
     ExitCode::from(code)
@@ -328,4 +332,37 @@ fn todo_command(args: &PlanArgs) -> u8 {
         code = DRIFT;
     }
     code
+}
+
+/// mdBook's preprocessor protocol: stdout carries only the book's JSON.
+#[allow(clippy::print_stderr)]
+fn mdbook_command(args: &MdbookArgs) -> u8 {
+    if let Some(MdbookAction::Supports { .. }) = &args.action {
+        return PASSED;
+    }
+    let mut input = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {
+        eprintln!("error: guidecheck mdbook: cannot read stdin: {e}");
+        return BAD_INPUT;
+    }
+    match mdbook::preprocess(&input) {
+        Ok(processed) => {
+            for message in &processed.messages {
+                eprint!("{message}");
+                if !message.ends_with('\n') {
+                    eprintln!();
+                }
+            }
+            if processed.failed {
+                eprintln!("guidecheck: drift in the book's guides (see above)");
+                return DRIFT;
+            }
+            out(&processed.json);
+            PASSED
+        }
+        Err(e) => {
+            print_error(&e);
+            BAD_INPUT
+        }
+    }
 }

@@ -27,6 +27,20 @@ pub enum Command {
     Todo(PlanArgs),
     /// Accept new snapshots: move each guide's `.snap.new` over its `.snap`.
     Accept(AcceptArgs),
+    /// The mdBook preprocessor (book.toml: `[preprocessor.guidecheck]`).
+    Mdbook(MdbookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MdbookArgs {
+    #[command(subcommand)]
+    pub action: Option<MdbookAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MdbookAction {
+    /// Tell mdBook whether a renderer is supported (exit 0: every renderer is).
+    Supports { renderer: String },
 }
 
 #[derive(Debug, Args)]

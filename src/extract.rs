@@ -112,9 +112,14 @@ pub fn extract(text: &str) -> Vec<Block> {
                     }
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) => {
                 if let Some(p) = prose.last_mut() {
                     p.text.push_str(&t);
+                }
+            }
+            Event::Code(t) => {
+                if let Some(p) = prose.last_mut() {
+                    p.text.push_str(&format!("`{t}`"));
                 }
             }
             Event::SoftBreak | Event::HardBreak => {

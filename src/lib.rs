@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod guide;
 pub mod lint;
+pub mod mdbook;
 pub mod nix;
 pub mod normalize;
 pub mod pipeline;

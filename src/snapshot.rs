@@ -104,12 +104,13 @@ pub fn take(
     normalizer: &Normalizer,
 ) -> String {
     let mut out = format!(
-        "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\n---\n",
-        env!("CARGO_PKG_VERSION")
+        "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\n---\n",
+        env!("CARGO_PKG_VERSION"),
+        today()
     );
     let mut ordinal = 0;
     for (step, run) in plan.steps.iter().zip(runs) {
-        let StepKind::Command { command, .. } = &step.kind else {
+        let StepKind::Command { command, shown } = &step.kind else {
             continue;
         };
         ordinal += 1;
@@ -135,8 +136,76 @@ pub fn take(
                 out.push_str(&format!("  {line}\n"));
             }
         }
+        // What an empty output placeholder stands for: a book renders it from here.
+        if shown.as_ref().is_some_and(|s| s.placeholder) {
+            out.push_str("output:\n");
+            for line in display.lines() {
+                out.push_str(&format!("| {line}\n"));
+            }
+        }
     }
     out
+}
+
+fn today() -> String {
+    humantime::format_rfc3339(std::time::SystemTime::now()).to_string()[..10].to_string()
+}
+
+/// A snapshot as read back (for the mdBook pass).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub nix: String,
+    pub recorded: String,
+    pub entries: Vec<RecordedEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordedEntry {
+    pub command: String,
+    pub output: Option<String>,
+}
+
+/// Reads a snapshot written by `take`.
+pub fn parse(text: &str) -> Recorded {
+    let (header, body) = text.split_once("\n---\n").unwrap_or(("", text));
+    let field = |name: &str| {
+        header
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut recorded = Recorded {
+        nix: field("nix:"),
+        recorded: field("recorded:"),
+        entries: Vec::new(),
+    };
+    for line in body.lines() {
+        if let Some(rest) = line.strip_prefix("## ") {
+            match rest.split_once(": ").filter(|(n, _)| n.parse::<usize>().is_ok()) {
+                Some((_, command)) => recorded.entries.push(RecordedEntry {
+                    command: command.to_string(),
+                    output: None,
+                }),
+                None => {
+                    if let Some(entry) = recorded.entries.last_mut() {
+                        entry.command.push('\n');
+                        entry.command.push_str(rest);
+                    }
+                }
+            }
+        } else if line == "output:" {
+            if let Some(entry) = recorded.entries.last_mut() {
+                entry.output = Some(String::new());
+            }
+        } else if let Some(out) = line.strip_prefix("| ").or((line == "|").then_some(""))
+            && let Some(output) = recorded.entries.last_mut().and_then(|e| e.output.as_mut())
+        {
+            output.push_str(out);
+            output.push('\n');
+        }
+    }
+    recorded
 }
 
 /// The body of a snapshot (what is compared: the header may change freely).
@@ -176,6 +245,12 @@ pub fn check(path: &Path, current: &str, policy: Policy, ci: bool, statuses: &[S
         Err(e) => return Err(Error::at(Location::file(path), ErrorKind::Read(e))),
     };
     let outcome = match (stored, policy) {
+        // Accepting rewrites the header too (versions, date), but only then.
+        (Some(stored), Policy::Always) if changed(&stored, current).is_none() && stored != current => {
+            write(path, current)?;
+            remove(&new_path)?;
+            Outcome::Matched
+        }
         (Some(stored), _) if changed(&stored, current).is_none() => {
             remove(&new_path)?;
             Outcome::Matched
@@ -282,6 +357,25 @@ mod tests {
         assert_eq!(changed(a, b), None);
         let c = "guide: g\nguidecheck: 0.1.0\n---\n\n## 1: make\nexit: 2\n";
         assert!(changed(a, c).unwrap().contains("-exit: 0\n+exit: 2"));
+    }
+
+    #[test]
+    fn a_snapshot_reads_back() {
+        let text = "# x\nguide: g.md\nnix: nix-build (Nix) 2.8.0\nrecorded: 2026-11-25\n---\n\n## 1: echo a\n## b\nexit: 0\noutput:\n| a\n| b\n\n## 2: true\nexit: 0\n";
+        let r = parse(text);
+        assert_eq!(
+            (r.nix.as_str(), r.recorded.as_str()),
+            ("nix-build (Nix) 2.8.0", "2026-11-25")
+        );
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(
+            r.entries[0],
+            RecordedEntry {
+                command: "echo a\nb".into(),
+                output: Some("a\nb\n".into())
+            }
+        );
+        assert_eq!(r.entries[1].output, None);
     }
 
     #[test]

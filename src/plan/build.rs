@@ -158,7 +158,7 @@ impl Builder<'_> {
             self.nix_block(code.span, content, (mislabelled).then_some(fence.lang.as_str()));
             return Ok(());
         }
-        if (fence.is_console() || fence.is_script() || fence.is_output()) && self.commands(code, &fence) {
+        if (fence.is_console() || fence.is_script() || fence.lang.is_empty()) && self.commands(code, &fence) {
             return Ok(());
         }
         if fence.is_script() {
@@ -171,6 +171,7 @@ impl Builder<'_> {
         }
         let reason = match fence.lang.as_str() {
             "" => "untagged block without prompts".to_string(),
+            lang if fence.is_output() => format!("{lang} block with no command before it"),
             lang => format!("unnamed {lang} block (name it with file=…)"),
         };
         self.snippet(code.span, reason);
@@ -486,6 +487,12 @@ mod tests {
         assert_eq!(shown.lines.len(), 1);
         assert_eq!((shown.lines[0].text.as_str(), shown.lines[0].line), ("ok", 8));
         assert_eq!(p.steps.len(), 1);
+    }
+
+    #[test]
+    fn text_blocks_are_never_commands() {
+        let p = plan("```text\n$ guidecheck guides/hello.md\nok\n```\n");
+        assert_eq!(kinds(&p), ["1: snippet (text block with no command before it)"]);
     }
 
     #[test]

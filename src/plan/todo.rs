@@ -7,9 +7,16 @@ use crate::span::{LineIndex, Span};
 use regex::Regex;
 use std::sync::LazyLock;
 
+// How authors mark unfinished work: TODO/FIXME opening the text, `TODO:`/`TODO(`, or
+// "… is not complete" (a mention of the word elsewhere is not a marker).
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bTODO\b|\bFIXME\b|(?i:\bnot (?:yet )?(?:complete|finished)\b)").expect("valid")
+    Regex::new(
+        r"^\W*(?:TODO|FIXME)\b|\b(?:TODO|FIXME)[:(]|(?i:\bis\s+not\s+(?:yet\s+)?(?:complete|finished)\b)",
+    )
+    .expect("valid")
 });
+
+static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`").expect("valid"));
 
 /// Finds the TODO sections of a guide.
 pub fn sections(text: &str, blocks: &[Block]) -> Vec<Todo> {
@@ -17,7 +24,8 @@ pub fn sections(text: &str, blocks: &[Block]) -> Vec<Todo> {
     let mut todos = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let Block::Prose(prose) = block else { continue };
-        if !MARK.is_match(&prose.text) {
+        // A marker inside `code` is a mention, not a marker.
+        if !MARK.is_match(&CODE_SPAN.replace_all(&prose.text, "")) {
             continue;
         }
         let end = match prose.kind {
@@ -94,5 +102,11 @@ mod tests {
     fn not_complete_counts_but_a_lowercase_todo_word_does_not() {
         assert_eq!(todos("THIS GUIDE IS NOT COMPLETE, PLUS notes.\n").len(), 1);
         assert!(todos("Build a todo app.\n").is_empty());
+        assert!(
+            todos("# lint and TODO sections\n\nA paragraph that says \"not complete\" opens one.\n")
+                .is_empty()
+        );
+        assert_eq!(todos("Note: TODO(ann) check this.\n").len(), 1);
+        assert!(todos("Say `TODO:` to mark one.\n").is_empty());
     }
 }

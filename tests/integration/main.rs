@@ -5,6 +5,7 @@ mod hello;
 mod input;
 mod lint;
 mod llamafile;
+mod mdbook;
 mod plan;
 mod read;
 mod session;

@@ -1,0 +1,203 @@
+//! What a guide chapter looks like in a built book, without running anything: directives
+//! and hidden setup removed, empty output blocks filled from the snapshot, and a badge.
+
+use crate::extract::{Block, extract};
+use crate::plan::{Plan, StepKind};
+use crate::rewrite::{Edit, apply};
+use crate::snapshot::Recorded;
+use crate::span::Span;
+
+/// Where a guide chapter stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Badge {
+    Verified {
+        steps: usize,
+        nix: String,
+        date: String,
+    },
+    /// The chapter's command number `step` is not the one the snapshot recorded.
+    ChangedSince {
+        step: usize,
+    },
+    /// A run found drift (run mode), at this command step.
+    Drift {
+        step: usize,
+        line: usize,
+    },
+    /// The facts changed and the new ones wait in `.snap.new`.
+    Unaccepted,
+    NotVerified,
+}
+
+impl Badge {
+    pub fn text(&self) -> String {
+        match self {
+            Badge::Verified { steps, nix, date } => format!("✅ verified: {steps} steps, {nix}, {date}"),
+            Badge::ChangedSince { step } => {
+                format!("❌ drift in step {step}: the chapter changed since it was verified")
+            }
+            Badge::Drift { step, line } => format!("❌ drift in step {step} (line {line})"),
+            Badge::Unaccepted => "❌ drift: the facts changed and wait in a .snap.new".to_string(),
+            Badge::NotVerified => "⚠️ not verified yet (no snapshot)".to_string(),
+        }
+    }
+}
+
+/// The badge a snapshot gives a chapter.
+pub fn badge(plan: &Plan, recorded: Option<&Recorded>, unaccepted: bool) -> Badge {
+    let Some(recorded) = recorded else {
+        return Badge::NotVerified;
+    };
+    if unaccepted {
+        return Badge::Unaccepted;
+    }
+    let commands: Vec<&String> = plan
+        .steps
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StepKind::Command { command, .. } => Some(command),
+            _ => None,
+        })
+        .collect();
+    let differs = commands
+        .iter()
+        .enumerate()
+        .find(|(i, c)| recorded.entries.get(*i).is_none_or(|e| e.command != ***c))
+        .map(|(i, _)| i + 1)
+        .or_else(|| (recorded.entries.len() > commands.len()).then_some(commands.len() + 1));
+    if let Some(step) = differs {
+        return Badge::ChangedSince { step };
+    }
+    let nix = recorded
+        .nix
+        .split_once("(Nix) ")
+        .map_or(recorded.nix.clone(), |(_, v)| format!("Nix {v}"));
+    Badge::Verified {
+        steps: plan.steps.iter().filter(|s| s.runs()).count(),
+        nix,
+        date: recorded.recorded.clone(),
+    }
+}
+
+/// The chapter as readers see it.
+pub fn chapter(text: &str, plan: &Plan, recorded: Option<&Recorded>, badge: Option<&Badge>) -> String {
+    let mut edits: Vec<Edit> = extract(text)
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::Directive { span, .. } => Some(Edit {
+                span: whole_lines(text, span),
+                text: String::new(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut ordinal = 0;
+    for step in &plan.steps {
+        let StepKind::Command { shown, .. } = &step.kind else {
+            continue;
+        };
+        ordinal += 1;
+        let Some(shown) = shown.as_ref().filter(|s| s.placeholder) else {
+            continue;
+        };
+        if let Some(output) = recorded
+            .and_then(|r| r.entries.get(ordinal - 1))
+            .and_then(|e| e.output.as_ref())
+        {
+            edits.push(Edit {
+                span: shown.span,
+                text: output.clone(),
+            });
+        }
+    }
+    if let Some(badge) = badge {
+        let at = first_heading_end(text);
+        let html = format!(
+            "\n<p class=\"guidecheck-badge\"><em>{}</em></p>\n\n",
+            badge.text()
+        );
+        edits.push(Edit {
+            span: Span::new(at, at),
+            text: html,
+        });
+    }
+    apply(text, edits)
+}
+
+/// A directive alone on its lines takes its lines with it.
+fn whole_lines(text: &str, span: Span) -> Span {
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i + 1);
+    let alone = text[start..span.start].trim().is_empty() && text[span.end..end].trim().is_empty();
+    if alone { Span::new(start, end) } else { span }
+}
+
+/// Right after the first heading line (or at the top).
+fn first_heading_end(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        offset += line.len();
+        if line.starts_with("# ") {
+            return offset;
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{build, console::Prompts};
+    use crate::snapshot::RecordedEntry;
+    use std::path::Path;
+
+    const GUIDE: &str =
+        "# Guide\n\n<!-- guidecheck: run\nmkdir x\n-->\n\n```console\n$ echo hi\n```\n\n```output\n```\n";
+
+    fn plan(text: &str) -> Plan {
+        build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap()
+    }
+
+    fn recorded(command: &str) -> Recorded {
+        Recorded {
+            nix: "nix-build (Nix) 2.8.0".into(),
+            recorded: "2026-11-25".into(),
+            entries: vec![RecordedEntry {
+                command: command.into(),
+                output: Some("hi\n".into()),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_verified_chapter_gets_its_output_and_badge_and_loses_its_directives() {
+        let p = plan(GUIDE);
+        let r = recorded("echo hi");
+        let b = badge(&p, Some(&r), false);
+        assert_eq!(
+            b,
+            Badge::Verified {
+                steps: 2,
+                nix: "Nix 2.8.0".into(),
+                date: "2026-11-25".into()
+            }
+        );
+        assert_eq!(
+            chapter(GUIDE, &p, Some(&r), Some(&b)),
+            "# Guide\n\n<p class=\"guidecheck-badge\"><em>✅ verified: 2 steps, Nix 2.8.0, 2026-11-25</em></p>\n\n\n```console\n$ echo hi\n```\n\n```output\nhi\n```\n"
+        );
+    }
+
+    #[test]
+    fn badges_for_changed_unaccepted_and_missing_snapshots() {
+        let p = plan(GUIDE);
+        assert_eq!(
+            badge(&p, Some(&recorded("echo ho")), false),
+            Badge::ChangedSince { step: 1 }
+        );
+        assert_eq!(badge(&p, Some(&recorded("echo hi")), true), Badge::Unaccepted);
+        assert_eq!(badge(&p, None, false), Badge::NotVerified);
+    }
+}

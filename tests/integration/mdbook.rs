@@ -1,0 +1,161 @@
+//! The mdBook preprocessor, with real mdbook binaries of the 0.4 and 0.5 lines.
+
+use crate::{fixture, guidecheck, read, text};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A real mdbook of one line: `GUIDECHECK_MDBOOK_04`/`_05`, or where .ci/run installs it.
+fn mdbook(line: &str) -> PathBuf {
+    let var = format!("GUIDECHECK_MDBOOK_{}", line.replace('.', ""));
+    let path = std::env::var_os(&var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(format!("/opt/mdbook-{line}/bin/mdbook")));
+    assert!(
+        path.exists(),
+        "mdbook {line} not found at {} (bash .ci/run installs it, or set {var})",
+        path.display()
+    );
+    path
+}
+
+/// Copies a fixture book to a temp dir and runs `mdbook build` there, with this guidecheck
+/// on PATH.
+fn build(case: &str, line: &str) -> (tempfile::TempDir, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(case), dir.path());
+    let bin = assert_cmd::cargo::cargo_bin("guidecheck");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new(mdbook(line))
+        .arg("build")
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env_remove("CI")
+        .env_remove("GUIDECHECK_UPDATE")
+        .output()
+        .unwrap();
+    (dir, output)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn supports_every_renderer() {
+    for renderer in ["html", "markdown", "test"] {
+        assert_eq!(
+            guidecheck()
+                .args(["mdbook", "supports", renderer])
+                .output()
+                .unwrap()
+                .status
+                .code(),
+            Some(0)
+        );
+    }
+}
+
+#[test]
+fn books_build_with_recorded_outputs_and_badges_on_both_mdbook_lines() {
+    for line in ["0.4", "0.5"] {
+        let (dir, output) = build("mdbook/verified", line);
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "mdbook {line}: {stdout}{stderr}");
+        let html = read(&dir.path().join("book/guide.html"));
+        assert!(
+            html.contains("✅ verified: 3 steps, Nix"),
+            "mdbook {line}: {html}"
+        );
+        assert!(
+            html.contains("recorded-one\nrecorded-two"),
+            "mdbook {line}: the placeholder was not filled"
+        );
+        assert!(
+            !html.contains("echo hidden-setup"),
+            "mdbook {line}: the hidden setup leaked"
+        );
+        let prose = read(&dir.path().join("book/prose.html"));
+        assert!(
+            prose.contains("byte for byte") && !prose.contains("guidecheck-badge"),
+            "mdbook {line}"
+        );
+    }
+}
+
+#[test]
+fn a_drifted_chapter_fails_the_build_with_its_line_when_run_is_on() {
+    for line in ["0.4", "0.5"] {
+        let (_dir, output) = build("mdbook/drifted", line);
+        let (stdout, stderr) = text(&output);
+        assert!(!output.status.success(), "mdbook {line}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("FAIL src/drifted.md:4: echo \"the real output\""),
+            "mdbook {line}: {stderr}"
+        );
+        assert!(stderr.contains("5 - the shown output"), "mdbook {line}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unknown_key_in_book_toml_names_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("mdbook/plain"), dir.path());
+    let toml = dir.path().join("book.toml");
+    std::fs::write(&toml, read(&toml) + "badge = false\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("guidecheck");
+    let output = Command::new(mdbook("0.5"))
+        .arg("build")
+        .current_dir(dir.path())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.parent().unwrap().display(),
+                std::env::var("PATH").unwrap()
+            ),
+        )
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("unknown key `badge` in [preprocessor.guidecheck]; did you mean `badges`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_chapter_with_no_guide_passes_through_byte_for_byte() {
+    let content =
+        "# Prose\n\nNo guide, odd  spacing\t and <!-- a comment -->\r\n\n```sh,skip\nrm -rf /\n```\n";
+    for (line, list) in [("0.4.52", "sections"), ("0.5.4", "items")] {
+        let chapter = serde_json::json!({"Chapter": {"name": "P", "content": content, "number": null, "sub_items": [],
+            "path": "p.md", "source_path": "p.md", "parent_names": []}});
+        let input = serde_json::json!([
+            {"root": fixture("mdbook/plain"), "config": {"book": {"src": "src"}}, "renderer": "html", "mdbook_version": line},
+            {list: [chapter, "Separator", {"PartTitle": "Part"}]}
+        ]);
+        let output = guidecheck()
+            .arg("mdbook")
+            .write_stdin(input.to_string())
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        let book: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is only JSON");
+        assert_eq!(book, input[1], "mdbook {line}");
+    }
+}
