@@ -1,8 +1,8 @@
 //! The top level: command line → settings → stages → output. The only module that prints.
 
 use crate::cli::{
-    AcceptArgs, Cli, ColorArg, Command, Format, MatchArg, MdbookAction, MdbookArgs, PlanArgs, StoreArg,
-    TestArgs,
+    AcceptArgs, Cli, ColorArg, Command, Format, MatchArg, MdbookAction, MdbookArgs, PlanArgs, PlanFormat,
+    StoreArg, TestArgs,
 };
 use crate::compare::Status;
 use crate::config::{self, MatchMode, Overrides};
@@ -112,8 +112,18 @@ fn test(args: &TestArgs) -> u8 {
         }
     }
     match args.format {
-        Format::Human => out(&report::summary(&totals)),
+        Format::Human => {
+            if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+                out(&report::github::render(&results));
+            }
+            out(&report::summary(&totals));
+        }
         Format::Json => out(&report::json::render(&results, &totals)),
+        Format::Junit => out(&report::junit::render(&results)),
+        Format::Github => {
+            out(&report::github::render(&results));
+            out(&report::summary(&totals));
+        }
     }
     let todos = results.iter().any(|r| !r.plan.todos.is_empty());
     if errors {
@@ -132,7 +142,7 @@ fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideRes
     let started = Instant::now();
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let mut evaluation = pipeline::evaluate(path, &text, &settings, &mut |_| {})?;
+    let mut evaluation = pipeline::evaluate(path, &text, &settings, &crate::run::Quiet)?;
     let mut rewritten = None;
     if args.bless || args.check {
         let (new, after) = pipeline::bless(path, &text, &evaluation, &settings)?;
@@ -176,6 +186,10 @@ fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideRes
         .run
         .as_ref()
         .map_or("nothing run".to_string(), |r| r.store.clone());
+    let timings = match &evaluation.run {
+        Some(run) => run.steps.iter().map(|s| s.as_ref().map(|s| s.duration)).collect(),
+        None => vec![None; evaluation.plan.steps.len()],
+    };
     Ok(GuideResult {
         plan: evaluation.plan,
         verdicts: evaluation.verdicts,
@@ -184,6 +198,7 @@ fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideRes
         kept,
         rewritten,
         snapshot,
+        timings,
     })
 }
 
@@ -269,12 +284,12 @@ fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, u8) {
 fn plan_command(args: &PlanArgs) -> u8 {
     let (plans, code) = read_plans(args);
     match args.format {
-        Format::Human => {
+        PlanFormat::Human => {
             for (p, _) in &plans {
                 out(&report::plan::render(p, style(ColorArg::Auto)));
             }
         }
-        Format::Json => {
+        PlanFormat::Json => {
             let plans: Vec<&plan::Plan> = plans.iter().map(|(p, _)| p).collect();
             out(&(serde_json::to_string_pretty(&plans).expect("plans serialise") + "\n"));
         }
@@ -297,18 +312,18 @@ fn lint_command(args: &PlanArgs) -> u8 {
             .filter(|f| f.severity == lint::Severity::Warning)
             .count();
         match args.format {
-            Format::Human => out(&report::lint::render(&p.guide, &findings, style(ColorArg::Auto))),
-            Format::Json => all.push(serde_json::json!({ "guide": p.guide, "findings": findings })),
+            PlanFormat::Human => out(&report::lint::render(&p.guide, &findings, style(ColorArg::Auto))),
+            PlanFormat::Json => all.push(serde_json::json!({ "guide": p.guide, "findings": findings })),
         }
     }
     match args.format {
-        Format::Human => out(&format!(
+        PlanFormat::Human => out(&format!(
             "guidecheck lint: {}: {}, {}\n",
             report::count(plans.len(), "guide"),
             report::count(errors, "error"),
             report::count(warnings, "warning")
         )),
-        Format::Json => out(&(serde_json::to_string_pretty(&all).expect("json") + "\n")),
+        PlanFormat::Json => out(&(serde_json::to_string_pretty(&all).expect("json") + "\n")),
     }
     if code == PASSED && (errors > 0 || args.deny_todo && plans.iter().any(|(p, _)| !p.todos.is_empty())) {
         code = DRIFT;

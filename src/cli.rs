@@ -103,8 +103,8 @@ pub struct PlanArgs {
     /// Guides to read.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Fail (exit 1) when a guide has TODO sections.
@@ -114,6 +114,17 @@ pub struct PlanArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
+    #[default]
+    Human,
+    Json,
+    /// JUnit XML (one testsuite per guide, one testcase per step).
+    Junit,
+    /// GitHub Actions annotations (also added to the human report when GITHUB_ACTIONS=true).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PlanFormat {
     #[default]
     Human,
     Json,

@@ -33,7 +33,7 @@ pub fn evaluate(
     path: &Path,
     text: &str,
     settings: &Settings,
-    progress: &mut dyn FnMut(usize),
+    observer: &dyn run::Observer,
 ) -> Result<Evaluation> {
     let plan = read(path, text, settings)?;
     if !plan.steps.iter().any(plan::Step::runs) {
@@ -52,7 +52,7 @@ pub fn evaluate(
             normalizer: Normalizer::default(),
         });
     }
-    let guide_run = run::run(&plan, &settings.run, progress)?;
+    let guide_run = run::run(&plan, &settings.run, observer)?;
     let files: Vec<String> = plan
         .steps
         .iter()
@@ -105,7 +105,7 @@ pub fn bless(
             break;
         }
         current = blessing.text;
-        latest = Some(evaluate(path, &current, settings, &mut |_| {})?);
+        latest = Some(evaluate(path, &current, settings, &run::Quiet)?);
         if blessing.hash_changes.is_empty() {
             break;
         }

@@ -146,7 +146,7 @@ fn process_chapter(
     let mut failed = false;
     let mut badge = render::badge(&plan, stored.as_ref(), unaccepted);
     if run {
-        let evaluation = pipeline::evaluate(shown, text, &settings, &mut |_| {})?;
+        let evaluation = pipeline::evaluate(shown, text, &settings, &crate::run::Quiet)?;
         let drift = evaluation
             .plan
             .steps
@@ -169,6 +169,7 @@ fn process_chapter(
             kept: None,
             rewritten: None,
             snapshot: None,
+            timings: Vec::new(),
         };
         messages.push(report::guide(&result, report::Style::default()));
     }

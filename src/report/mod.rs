@@ -1,7 +1,9 @@
 //! Verdicts → text. Pure: every function returns a string; printing happens in `app`.
 
 mod diff;
+pub mod github;
 pub mod json;
+pub mod junit;
 pub mod lint;
 pub mod plan;
 
@@ -23,6 +25,8 @@ pub struct GuideResult {
     pub rewritten: Option<String>,
     /// The snapshot file and what happened to it.
     pub snapshot: Option<(PathBuf, crate::snapshot::Outcome)>,
+    /// How long each step took (None for steps that did not run).
+    pub timings: Vec<Option<Duration>>,
 }
 
 /// Whether to use colour.
@@ -142,7 +146,7 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
     out
 }
 
-fn snapshot_text(
+pub(crate) fn snapshot_text(
     guide: String,
     snap: &std::path::Path,
     outcome: &crate::snapshot::Outcome,
@@ -224,7 +228,7 @@ pub fn todos(plan: &Plan, style: Style) -> String {
         .collect()
 }
 
-fn problem_text(problem: &Problem, style: Style) -> String {
+pub(crate) fn problem_text(problem: &Problem, style: Style) -> String {
     match problem {
         Problem::Output(mismatch) => diff::render(mismatch, style),
         Problem::Hash { line, shown, real } => {

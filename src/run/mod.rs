@@ -73,9 +73,23 @@ fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
     s.serialize_f64(d.as_secs_f64())
 }
 
+/// What a run tells as it goes (progress lines, `--verbose` streaming).
+pub trait Observer: Sync {
+    /// A step (by plan index) starts.
+    fn step_started(&self, _index: usize) {}
+    /// The step that ran last is over.
+    fn step_finished(&self, _index: usize) {}
+    /// Output of the running command, as it arrives.
+    fn output(&self, _bytes: &[u8]) {}
+}
+
+/// An observer that wants to hear nothing.
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
 /// Runs every step of a plan in one workspace and one shell session.
-/// `progress` is called before each step that runs (index, step count).
-pub fn run(plan: &Plan, options: &RunOptions, progress: &mut dyn FnMut(usize)) -> Result<GuideRun> {
+pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result<GuideRun> {
     let workspace = Workspace::create()?;
     let (program, store) = launcher(&workspace, options.store);
     let launch = Launch {
@@ -92,19 +106,21 @@ pub fn run(plan: &Plan, options: &RunOptions, progress: &mut dyn FnMut(usize)) -
             steps.push(None);
             continue;
         }
-        progress(i);
+        observer.step_started(i);
         let timeout = step.options.timeout.unwrap_or(options.timeout);
+        let sink = |bytes: &[u8]| observer.output(bytes);
         let result = match &step.kind {
             StepKind::File { path, content, .. } => write_file(&session.cwd(), &workspace, path, content),
-            StepKind::Command { command, .. } => session.run(command, timeout).map(StepRun::from),
-            StepKind::Script { script, .. } => session.run(script, timeout).map(StepRun::from),
+            StepKind::Command { command, .. } => session.run(command, timeout, &sink).map(StepRun::from),
+            StepKind::Script { script, .. } => session.run(script, timeout, &sink).map(StepRun::from),
             StepKind::Env { name, value } => {
                 let export = format!("export {name}={}", shell_quote(Path::new(value)));
-                session.run(&export, timeout).map(StepRun::from)
+                session.run(&export, timeout, &sink).map(StepRun::from)
             }
             StepKind::Snippet { .. } => unreachable!("snippets do not run"),
         };
         steps.push(Some(result.map_err(|e| Error::new(ErrorKind::Spawn(e)))?));
+        observer.step_finished(i);
     }
     drop(session);
     Ok(GuideRun {

@@ -94,8 +94,14 @@ impl Session {
             .unwrap_or_else(|_| self.launch.cwd.clone())
     }
 
-    /// Runs one command and waits for it, at most `timeout`.
-    pub fn run(&mut self, command: &str, timeout: Duration) -> std::io::Result<Finished> {
+    /// Runs one command and waits for it, at most `timeout`; `sink` sees its output as it
+    /// arrives.
+    pub fn run(
+        &mut self,
+        command: &str,
+        timeout: Duration,
+        sink: &dyn Fn(&[u8]),
+    ) -> std::io::Result<Finished> {
         self.seq += 1;
         let file = self.launch.ctl.join(format!("cmd{}", self.seq));
         std::fs::write(&file, command)?;
@@ -110,7 +116,7 @@ impl Session {
             self.stdin.write_all(line.as_bytes())?;
         }
         let end = format!("{}:{}:", self.token, self.seq);
-        let mut wait = Wait::new(&end, self.launch.output_limit);
+        let mut wait = Wait::new(&end, self.launch.output_limit, sink);
         let deadline = started + timeout;
         let outcome = loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -185,17 +191,24 @@ enum Outcome {
 struct Wait<'a> {
     end: &'a [u8],
     capture: Capture,
+    sink: &'a dyn Fn(&[u8]),
     /// Bytes that may be the start of the end token, held back until we know.
     carry: Vec<u8>,
 }
 
 impl<'a> Wait<'a> {
-    fn new(end: &'a str, limit: usize) -> Self {
+    fn new(end: &'a str, limit: usize, sink: &'a dyn Fn(&[u8])) -> Self {
         Wait {
             end: end.as_bytes(),
             capture: Capture::new(limit),
+            sink,
             carry: Vec::new(),
         }
+    }
+
+    fn commit(&mut self, bytes: &[u8]) {
+        (self.sink)(bytes);
+        self.capture.push(bytes);
     }
 
     /// Takes a chunk; returns the exit status once the end token and status are in.
@@ -205,22 +218,22 @@ impl<'a> Wait<'a> {
             let rest = &self.carry[at + self.end.len()..];
             if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
                 let status = std::str::from_utf8(&rest[..nl]).ok()?.parse().ok()?;
-                self.capture.push(&self.carry[..at]);
+                let done = self.carry[..at].to_vec();
+                self.commit(&done);
                 self.carry.clear();
                 return Some(status);
             }
             return None;
         }
         let keep = partial_suffix(&self.carry, self.end);
-        let commit = self.carry.len() - keep;
-        self.capture.push(&self.carry[..commit]);
-        self.carry.drain(..commit);
+        let commit: Vec<u8> = self.carry.drain(..self.carry.len() - keep).collect();
+        self.commit(&commit);
         None
     }
 
     fn finish(mut self) -> String {
         let carry = std::mem::take(&mut self.carry);
-        self.capture.push(&carry);
+        self.commit(&carry);
         self.capture.into_string()
     }
 }
@@ -269,7 +282,7 @@ mod tests {
 
     #[test]
     fn end_token_split_across_chunks_is_found() {
-        let mut w = Wait::new("\x1eEND:1:", 1024);
+        let mut w = Wait::new("\x1eEND:1:", 1024, &|_| {});
         assert_eq!(w.feed(b"hello\n\x1eEN"), None);
         assert_eq!(w.feed(b"D:1"), None);
         assert_eq!(w.feed(b":7\n"), Some(7));
@@ -278,7 +291,7 @@ mod tests {
 
     #[test]
     fn output_without_newline_before_the_token_is_kept_exactly() {
-        let mut w = Wait::new("\x1eEND:2:", 1024);
+        let mut w = Wait::new("\x1eEND:2:", 1024, &|_| {});
         assert_eq!(w.feed(b"no newline\x1eEND:2:0\n"), Some(0));
         assert_eq!(w.finish(), "no newline");
     }

@@ -17,8 +17,11 @@ use std::path::{Path, PathBuf};
 /// The guidecheck binary, run from the repository root, offline for Nix.
 pub fn guidecheck() -> Command {
     let mut cmd = Command::cargo_bin("guidecheck").expect("binary built");
+    // The tests decide CI, GitHub and snapshot behaviour themselves.
     cmd.current_dir(root())
         .env_remove("GITHUB_ACTIONS")
+        .env_remove("CI")
+        .env_remove("GUIDECHECK_UPDATE")
         .env("NO_COLOR", "1");
     cmd
 }
