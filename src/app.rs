@@ -7,6 +7,7 @@ use crate::cli::{
 use crate::compare::Status;
 use crate::config::{self, MatchMode, Overrides};
 use crate::error::Error;
+use crate::progress::Progress;
 use crate::report::{self, GuideResult, Style, Totals};
 use crate::run::{self, StoreMode};
 use crate::{guide, lint, mdbook, pipeline, plan, snapshot};
@@ -31,6 +32,30 @@ pub fn main() -> ExitCode {
         Some(Command::Todo(args)) => todo_command(&args),
         Some(Command::Accept(args)) => accept_command(&args),
         Some(Command::Mdbook(args)) => mdbook_command(&args),
+        Some(Command::Completions { shell }) => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "guidecheck",
+                &mut buffer,
+            );
+            out(&String::from_utf8_lossy(&buffer));
+            PASSED
+        }
+        Some(Command::Man) => {
+            let mut buffer = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut buffer) {
+                Ok(()) => {
+                    out(&String::from_utf8_lossy(&buffer));
+                    PASSED
+                }
+                Err(e) => {
+                    print_error(&Error::new(crate::error::ErrorKind::Write(e)));
+                    BAD_INPUT
+                }
+            }
+        }
         None => test(&cli.test),
     };
     ExitCode::from(code)
@@ -58,13 +83,20 @@ fn style(color: ColorArg) -> Style {
 }
 
 fn test(args: &TestArgs) -> u8 {
-    let guides = match guide::discover(&args.paths) {
+    let paths = match args.paths.is_empty() {
+        true => config::default_guides(),
+        false => Ok(args.paths.clone()),
+    };
+    let mut guides = match paths.and_then(|p| guide::discover(&p)) {
         Ok(g) => g,
         Err(e) => {
             print_error(&e);
             return BAD_INPUT;
         }
     };
+    if let Some((k, n)) = args.shard {
+        guides = shard(guides, k, n);
+    }
     let overrides = Overrides {
         offline: args.offline,
         store: args.store.map(|s| match s {
@@ -82,33 +114,36 @@ fn test(args: &TestArgs) -> u8 {
         bless: args.bless,
     };
     let style = style(args.color);
+    let progress = Progress::new(true, args.verbose);
+    let check = |i: usize, path: &Path| check(i, path, &overrides, args, &progress);
+    let print = |result: &Checked| match result {
+        Ok(result) => {
+            if let Some(diff) = &result.rewritten {
+                let verb = if args.bless {
+                    "blessed"
+                } else {
+                    "--bless would write"
+                };
+                out(&format!("{verb} {}:\n{diff}", result.plan.guide.display()));
+            }
+            if args.format == Format::Human {
+                out(&report::guide(result, style));
+            }
+        }
+        Err(e) => print_error(e),
+    };
     let mut totals = Totals::default();
+    let (mut errors, mut drift) = (false, false);
     let mut results = Vec::new();
-    let mut errors = false;
-    let mut drift = false;
-    for path in &guides {
-        match check(path, &overrides, args) {
+    for result in run_guides(&guides, usize::from(args.jobs), &check, &print) {
+        match result {
             Ok(result) => {
                 totals.add(Totals::of(&result));
                 drift |= result.snapshot.as_ref().is_some_and(|(_, o)| o.failed());
-                if let Some(diff) = &result.rewritten {
-                    let verb = if args.bless {
-                        "blessed"
-                    } else {
-                        "--bless would write"
-                    };
-                    out(&format!("{verb} {}:\n{diff}", result.plan.guide.display()));
-                    drift |= args.check;
-                }
-                if args.format == Format::Human {
-                    out(&report::guide(&result, style));
-                }
+                drift |= args.check && result.rewritten.is_some();
                 results.push(result);
             }
-            Err(e) => {
-                print_error(&e);
-                errors = true;
-            }
+            Err(_) => errors = true,
         }
     }
     match args.format {
@@ -125,6 +160,15 @@ fn test(args: &TestArgs) -> u8 {
             out(&report::summary(&totals));
         }
     }
+    if let Some(file) = &args.junit
+        && let Err(e) = std::fs::write(file, report::junit::render(&results))
+    {
+        print_error(&Error::at(
+            crate::span::Location::file(file),
+            crate::error::ErrorKind::Write(e),
+        ));
+        errors = true;
+    }
     let todos = results.iter().any(|r| !r.plan.todos.is_empty());
     if errors {
         BAD_INPUT
@@ -137,12 +181,65 @@ fn test(args: &TestArgs) -> u8 {
     }
 }
 
+/// Share `k` of `n` of the guides: every `n`th in path order, so the shards together run
+/// every guide once.
+fn shard(mut guides: Vec<std::path::PathBuf>, k: usize, n: usize) -> Vec<std::path::PathBuf> {
+    guides.sort();
+    guides
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % n == k - 1)
+        .map(|(_, g)| g)
+        .collect()
+}
+
+type Checked = Result<GuideResult, Error>;
+
+/// Checks guides on `jobs` threads; `done` sees each result in guide order, as soon as it
+/// and every one before it are finished.
+fn run_guides(
+    guides: &[std::path::PathBuf],
+    jobs: usize,
+    check: &(dyn Fn(usize, &Path) -> Checked + Sync),
+    done: &(dyn Fn(&Checked) + Sync),
+) -> Vec<Checked> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let slots: std::sync::Mutex<(Vec<Option<Checked>>, usize)> =
+        std::sync::Mutex::new(((0..guides.len()).map(|_| None).collect(), 0));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, guides.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(path) = guides.get(i) else { break };
+                    let result = check(i, path);
+                    let mut guard = slots.lock().expect("results lock");
+                    let (results, printed) = &mut *guard;
+                    results[i] = Some(result);
+                    while let Some(Some(ready)) = results.get(*printed) {
+                        done(ready);
+                        *printed += 1;
+                    }
+                }
+            });
+        }
+    });
+    let (results, _) = slots.into_inner().expect("results lock");
+    results
+        .into_iter()
+        .map(|r| r.expect("every guide was checked"))
+        .collect()
+}
+
 /// Reads, plans, runs and compares one guide; blesses it when asked.
-fn check(path: &Path, overrides: &Overrides, args: &TestArgs) -> Result<GuideResult, Error> {
+fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progress: &Progress) -> Checked {
     let started = Instant::now();
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let mut evaluation = pipeline::evaluate(path, &text, &settings, &crate::run::Quiet)?;
+    let plan = pipeline::read(path, &text, &settings)?;
+    let for_progress = plan.clone();
+    let mut evaluation = pipeline::execute(plan, &settings, &progress.guide(id, &for_progress))?;
     let mut rewritten = None;
     if args.bless || args.check {
         let (new, after) = pipeline::bless(path, &text, &evaluation, &settings)?;

@@ -29,6 +29,10 @@ pub enum Command {
     Accept(AcceptArgs),
     /// The mdBook preprocessor (book.toml: `[preprocessor.guidecheck]`).
     Mdbook(MdbookArgs),
+    /// Print a shell completion script: `guidecheck completions bash > /etc/bash_completion.d/guidecheck`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff): `guidecheck man > guidecheck.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +100,29 @@ pub struct TestArgs {
     /// Accept every changed or missing snapshot (write `.snap` files).
     #[arg(long)]
     pub update_snapshots: bool,
+    /// Run this many guides at once (the steps of one guide stay in order).
+    #[arg(long, short = 'j', default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Run only share K of N of the guides (for CI matrices), e.g. 2/3.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Stream every command's output as it runs (stderr).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Also write a JUnit report to this file (whatever the --format).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(value: &str) -> Result<(usize, usize), String> {
+    let (k, n) = value.split_once('/').ok_or("expected K/N, e.g. 2/3")?;
+    let k: usize = k.parse().map_err(|_| "K must be a number")?;
+    let n: usize = n.parse().map_err(|_| "N must be a number")?;
+    if k == 0 || n == 0 || k > n {
+        return Err(format!("{value}: expected 1 <= K <= N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Args)]

@@ -49,6 +49,8 @@ pub struct FileConfig {
     /// "subsequence" (default) or "exact".
     #[serde(rename = "match")]
     pub match_mode: Option<MatchMode>,
+    /// Where guides are when none are named (relative to this file): ["guides"].
+    pub guides: Option<Vec<PathBuf>>,
     #[serde(default)]
     pub prompts: Vec<String>,
     #[serde(default)]
@@ -244,11 +246,41 @@ pub fn load(path: &Path) -> Result<FileConfig> {
         let (line, col) = e
             .span()
             .map_or((0, 0), |s| LineIndex::new(&text).line_col(&text, s.start));
+        let hint = nearest_key(e.message()).map_or_else(
+            || "see the configuration reference (book/config.md)".to_string(),
+            |k| format!("did you mean `{k}`?"),
+        );
         Error::at(
             Location::new(path, line, col),
             ErrorKind::Config(e.message().to_string()),
         )
-        .with_hint("see the configuration reference in the book (docs/src/config.md)")
+        .with_hint(hint)
+    })
+}
+
+/// For serde's "unknown field `x`, expected `a`, `b`": the expected name nearest to `x`.
+fn nearest_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .min_by_key(|k| strsim::levenshtein(unknown, k))
+        .map(str::to_string)
+}
+
+/// The guides to run when none are named: `guides` of the guidecheck.toml found upward
+/// from the current folder, or `guides/`.
+pub fn default_guides() -> Result<Vec<PathBuf>> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let Some(path) = cwd.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file()) else {
+        return Ok(vec![PathBuf::from("guides")]);
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok(match load(&path)?.guides {
+        Some(list) => list.into_iter().map(|g| relative_to_cwd(dir.join(g))).collect(),
+        None => vec![PathBuf::from("guides")],
     })
 }
 
@@ -265,6 +297,7 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("guidecheck.toml:3:1"), "{text}");
         assert!(text.contains("unknown field `stroe`"), "{text}");
+        assert!(text.contains("hint: did you mean `store`?"), "{text}");
     }
 
     #[test]

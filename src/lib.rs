@@ -16,6 +16,7 @@ pub mod nix;
 pub mod normalize;
 pub mod pipeline;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod rewrite;
 pub mod run;

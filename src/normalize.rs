@@ -29,6 +29,9 @@ static CSI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-
 static REDRAW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^[^\n]*\r([^\r\n])").expect("valid"));
 static CONTROL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").expect("valid"));
+/// The session's bash numbers the lines it read (`bash: line 13: x: command not found`);
+/// a reader's interactive shell does not.
+static SESSION_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^bash: line \d+: ").expect("valid"));
 static RUNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\S)[ \t]{2,}").expect("valid"));
 
 impl Normalizer {
@@ -101,6 +104,7 @@ impl Normalizer {
         for (path, placeholder) in &self.paths {
             text = text.replace(path.as_str(), placeholder);
         }
+        let text = SESSION_LINE.replace_all(&text, "bash: ");
         crate::nix::normalize::drop_noise(&text)
     }
 }
@@ -116,6 +120,15 @@ mod tests {
         assert_eq!(n.text("\x1b]8;;http://x\x07link\x1b]8;;\x07"), "link");
         assert_eq!(n.text("50%\r75%\r100%\ndone\r\n"), "100%\ndone");
         assert_eq!(n.text("a\0b\x07c"), "abc");
+    }
+
+    #[test]
+    fn the_sessions_line_numbers_are_not_shown() {
+        let n = Normalizer::default();
+        assert_eq!(
+            n.display("bash: line 13: nosuch: command not found\n"),
+            "bash: nosuch: command not found\n"
+        );
     }
 
     #[test]

@@ -35,7 +35,11 @@ pub fn evaluate(
     settings: &Settings,
     observer: &dyn run::Observer,
 ) -> Result<Evaluation> {
-    let plan = read(path, text, settings)?;
+    execute(read(path, text, settings)?, settings, observer)
+}
+
+/// Runs and compares a plan.
+pub fn execute(plan: Plan, settings: &Settings, observer: &dyn run::Observer) -> Result<Evaluation> {
     if !plan.steps.iter().any(plan::Step::runs) {
         let verdicts = plan
             .steps

@@ -153,7 +153,7 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     // guide expected the step to fail.
     let failed_here = !problems.is_empty() || run.status != Some(0);
     let environment = if failed_here {
-        blocked::blocked(&run.output)
+        blocked::blocked(&normalizer.display(&run.output))
     } else {
         None
     };

@@ -1,7 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, so drift shows as annotations at the
 //! Markdown line of the pull request.
 
-use super::{GuideResult, Style, problem_text};
+use super::{GuideResult, Style, problems_text};
 use crate::compare::Status;
 
 pub fn render(results: &[GuideResult]) -> String {
@@ -14,11 +14,7 @@ pub fn render(results: &[GuideResult]) -> String {
                 Status::Blocked => ("warning", "guidecheck: blocked"),
                 _ => continue,
             };
-            let text: String = verdict
-                .problems
-                .iter()
-                .map(|p| problem_text(p, Style::default()))
-                .collect();
+            let text = problems_text(verdict, Style::default());
             let message = format!("{}\n{text}", step.summary());
             out.push_str(&format!(
                 "::{level} file={file},line={},title={title}::{}\n",

@@ -11,9 +11,11 @@ pub fn render(results: &[GuideResult], totals: &Totals) -> String {
                 .plan
                 .steps
                 .iter()
-                .zip(&r.verdicts)
-                .map(|(step, verdict)| {
+                                .zip(&r.verdicts)
+                .zip(r.timings.iter().chain(std::iter::repeat(&None)))
+                .map(|((step, verdict), time)| {
                     let mut v = serde_json::to_value(step).expect("step serialises");
+                    v["seconds"] = time.map_or(Value::Null, |t| json!(t.as_secs_f64()));
                     v["status"] = serde_json::to_value(verdict.status).expect("status");
                     v["problems"] = serde_json::to_value(&verdict.problems).expect("problems");
                     v
@@ -24,7 +26,9 @@ pub fn render(results: &[GuideResult], totals: &Totals) -> String {
                 "store": r.store,
                 "seconds": r.duration.as_secs_f64(),
                 "workspace": r.kept,
-                "steps": steps,
+                                "steps": steps,
+                "todos": r.plan.todos.iter().map(|t| json!({"line": t.line, "text": t.text})).collect::<Vec<_>>(),
+                "snapshot": r.snapshot.as_ref().map(|(path, outcome)| json!({"path": path, "outcome": format!("{outcome:?}")})),
             })
         })
         .collect();

@@ -98,15 +98,7 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
             _ => continue,
         };
         out.push_str(&format!("{label} {path}:{}: {}\n", step.line, step.summary()));
-        // For a blocked step, the environment is the story: its diff would only be noise.
-        let blocked = verdict.status == Status::Blocked;
-        for problem in verdict
-            .problems
-            .iter()
-            .filter(|p| !blocked || matches!(p, Problem::Blocked { .. }))
-        {
-            out.push_str(&problem_text(problem, style));
-        }
+        out.push_str(&problems_text(verdict, style));
         out.push('\n');
     }
     for todo in &result.plan.todos {
@@ -228,7 +220,19 @@ pub fn todos(plan: &Plan, style: Style) -> String {
         .collect()
 }
 
-pub(crate) fn problem_text(problem: &Problem, style: Style) -> String {
+/// What went wrong in a step, as indented lines.
+pub(crate) fn problems_text(verdict: &Verdict, style: Style) -> String {
+    // For a blocked step, the environment is the story: its diff would only be noise.
+    let blocked = verdict.status == Status::Blocked;
+    verdict
+        .problems
+        .iter()
+        .filter(|p| !blocked || matches!(p, Problem::Blocked { .. }))
+        .map(|p| problem_text(p, style))
+        .collect()
+}
+
+fn problem_text(problem: &Problem, style: Style) -> String {
     match problem {
         Problem::Output(mismatch) => diff::render(mismatch, style),
         Problem::Hash { line, shown, real } => {

@@ -1,6 +1,7 @@
 //! Runs the real guidecheck binary on fixture guides (tests/fixtures/<feature>/<case>/).
 
 mod bless;
+mod formats;
 mod hello;
 mod input;
 mod lint;
@@ -10,6 +11,7 @@ mod plan;
 mod read;
 mod session;
 mod snapshots;
+mod ux;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,181 @@
+//! Everyday use: shards, jobs, progress, --verbose, environment hygiene, completions.
+
+use crate::{guidecheck, text, write_guide};
+use std::path::Path;
+
+fn folder_of_guides(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[snapshots]\nupdate = \"off\"\n",
+    )
+    .unwrap();
+    for i in 1..=n {
+        std::fs::write(
+            dir.path().join(format!("g{i}.md")),
+            format!("# G{i}\n\n```console\n$ echo {i}\n{i}\n```\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn checked(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("ok "))
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn three_shards_run_every_guide_exactly_once() {
+    let dir = folder_of_guides(7);
+    let mut all = Vec::new();
+    for k in 1..=3 {
+        let output = guidecheck()
+            .arg("--shard")
+            .arg(format!("{k}/3"))
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        all.extend(checked(&text(&output).0));
+    }
+    all.sort();
+    let mut expected: Vec<String> = (1..=7)
+        .map(|i| format!("ok {}", dir.path().join(format!("g{i}.md")).display()))
+        .collect();
+    expected.sort();
+    assert_eq!(all, expected);
+    assert_eq!(
+        guidecheck()
+            .args(["--shard", "4/3", "x"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn jobs_report_guides_in_order() {
+    let dir = folder_of_guides(5);
+    let output = guidecheck()
+        .args(["--jobs", "3"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let order: Vec<String> = checked(&stdout);
+    let expected: Vec<String> = (1..=5)
+        .map(|i| format!("ok {}", dir.path().join(format!("g{i}.md")).display()))
+        .collect();
+    assert_eq!(order, expected);
+}
+
+#[test]
+fn a_long_step_prints_progress_lines_off_a_terminal() {
+    let (_dir, guide) = write_guide(
+        "slow.md",
+        "# Slow\n\n```console\n$ sleep 3; echo done\ndone\n```\n",
+    );
+    let output = guidecheck()
+        .arg(&guide)
+        .env("GUIDECHECK_PROGRESS_INTERVAL", "1s")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr.contains("still running step 1 of slow.md: sleep 3; echo done (1s)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("still running step 1 of slow.md: sleep 3; echo done (2s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn verbose_streams_command_output() {
+    let (_dir, guide) = write_guide(
+        "v.md",
+        "# V\n\n```console\n$ echo streamed-line\nstreamed-line\n```\n",
+    );
+    let output = guidecheck().arg("--verbose").arg(&guide).output().unwrap();
+    let (_, stderr) = text(&output);
+    assert!(
+        stderr.contains("--- step 1 of v.md: echo streamed-line\nstreamed-line\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_secret_in_the_callers_environment_does_not_reach_the_guide() {
+    let body = "# Env\n\n```console\n$ echo \"token=${SECRET_TOKEN:-unset}\"\ntoken=unset\n```\n";
+    let (dir, guide) = write_guide("env.md", body);
+    let output = guidecheck()
+        .arg(&guide)
+        .env("SECRET_TOKEN", "x")
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    // Named in run.env, it does.
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[run]\nenv = [\"SECRET_TOKEN\"]\n",
+    )
+    .unwrap();
+    let output = guidecheck()
+        .arg(&guide)
+        .env("SECRET_TOKEN", "x")
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("+ token=x"), "{stdout}");
+}
+
+#[test]
+fn keep_workspace_prints_a_path_that_exists() {
+    let (_dir, guide) = write_guide("k.md", "# K\n\n```console\n$ touch made-here\n```\n");
+    let output = guidecheck().arg("--keep-workspace").arg(&guide).output().unwrap();
+    let (stdout, _) = text(&output);
+    let kept = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("workspace kept at "))
+        .expect(&stdout)
+        .to_string();
+    assert!(Path::new(&kept).join("work/made-here").exists(), "{kept}");
+    std::fs::remove_dir_all(kept).unwrap();
+}
+
+#[test]
+fn an_unknown_config_key_names_the_nearest_and_its_line() {
+    let (dir, guide) = write_guide("c.md", "# C\n");
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[nix]\noffline = true\nstroe = \"fresh\"\n",
+    )
+    .unwrap();
+    let output = guidecheck().arg(&guide).output().unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("guidecheck.toml:3:1: unknown field `stroe`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: did you mean `store`?"), "{stderr}");
+}
+
+#[test]
+fn completions_and_man_page() {
+    let bash = guidecheck().args(["completions", "bash"]).output().unwrap();
+    assert!(text(&bash).0.contains("_guidecheck()"));
+    let man = guidecheck().arg("man").output().unwrap();
+    assert!(text(&man).0.contains(".TH guidecheck 1"));
+}
