@@ -68,6 +68,7 @@ impl Progress {
                 bar.set_style(
                     ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
                 );
+                bar.set_message(format!("{}: starting", plan.guide.display()));
                 bar.enable_steady_tick(Duration::from_millis(120));
                 Some(bar)
             }

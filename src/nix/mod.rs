@@ -7,4 +7,5 @@ pub mod facts;
 pub mod lint;
 pub mod normalize;
 pub mod optional;
+pub mod store;
 pub mod syntax;

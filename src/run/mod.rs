@@ -13,16 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 pub use workspace::Workspace;
 
-/// Where Nix keeps its store while a guide runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StoreMode {
-    /// The user's store: fast and warm; output depends on what it already holds.
-    #[default]
-    System,
-    /// A private, empty store per guide run, for byte-stable output.
-    Fresh,
-}
+pub use crate::nix::store::StoreMode;
 
 /// How to run a guide.
 #[derive(Debug, Clone)]
@@ -91,10 +82,18 @@ impl Observer for Quiet {}
 /// Runs every step of a plan in one workspace and one shell session.
 pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result<GuideRun> {
     let workspace = Workspace::create()?;
-    let (program, store) = launcher(&workspace, options.store);
+    let path_var = options
+        .env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map_or("", |(_, v)| v.as_str());
+    let nix_build = crate::nix::store::locate_nix_build(path_var);
+    let isolation =
+        crate::nix::store::isolation(options.store, &workspace.nix(), nix_build.as_deref(), is_root());
+    let store = isolation.description.clone();
     let launch = Launch {
-        program,
-        env: environment(&workspace, options),
+        program: isolation.program.clone(),
+        env: environment(&workspace, options, &isolation),
         cwd: workspace.work(),
         ctl: workspace.ctl(),
         output_limit: options.output_limit,
@@ -187,47 +186,21 @@ pub fn nix_version() -> String {
         .clone()
 }
 
-/// The command that starts the shell, and a description of the store it sees.
-fn launcher(workspace: &Workspace, store: StoreMode) -> (Vec<String>, String) {
-    let bash = ["bash", "--noprofile", "--norc"].map(String::from).to_vec();
-    match store {
-        StoreMode::System => (bash, "system store".to_string()),
-        StoreMode::Fresh => {
-            // Debian's nix-bin lives in /usr, so a private, empty /nix can be mounted over
-            // the real one in a mount namespace; `-r` maps us to root when we are not.
-            let userns = if is_root() { "-m" } else { "-Urm" };
-            let script = "mount --bind \"$0\" /nix && exec bash --noprofile --norc";
-            let mut program = vec![
-                "unshare".to_string(),
-                userns.to_string(),
-                "--".into(),
-                "sh".into(),
-            ];
-            program.extend([
-                "-c".to_string(),
-                script.to_string(),
-                workspace.nix().display().to_string(),
-            ]);
-            (
-                program,
-                format!("fresh store (private /nix via unshare {userns})"),
-            )
-        }
-    }
-}
-
 fn is_root() -> bool {
-    std::env::var("USER").is_ok_and(|u| u == "root")
-        || std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .is_some_and(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .find(|l| l.starts_with("Uid:"))
+            .is_some_and(|l| l.split_whitespace().nth(1) == Some("0"))
+    })
 }
 
 /// The environment of guide commands: the allow-listed variables, HOME and TMPDIR in the
 /// workspace, no colour, and Nix settings.
-fn environment(workspace: &Workspace, options: &RunOptions) -> Vec<(String, String)> {
+fn environment(
+    workspace: &Workspace,
+    options: &RunOptions,
+    isolation: &crate::nix::store::Isolation,
+) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = options
         .env
         .iter()
@@ -243,11 +216,9 @@ fn environment(workspace: &Workspace, options: &RunOptions) -> Vec<(String, Stri
     if options.nix_offline {
         nix_config.push("substituters =".into());
     }
-    if options.store == StoreMode::Fresh {
-        // A private store has its own build-user lock pool: two runs would take the same
-        // nixbld uid and Nix would kill the other run's builder. Build as ourselves.
-        nix_config.push("build-users-group =".into());
-    }
+    nix_config.extend(isolation.nix_config.iter().cloned());
+    env.retain(|(k, _)| !isolation.env.iter().any(|(name, _)| name == k));
+    env.extend(isolation.env.iter().cloned());
     if !nix_config.is_empty() {
         env.push(("NIX_CONFIG".into(), nix_config.join("\n")));
     }

@@ -100,6 +100,30 @@ fn a_long_step_prints_progress_lines_off_a_terminal() {
 }
 
 #[test]
+fn a_terminal_gets_a_spinner_with_the_step_and_its_time() {
+    let (dir, _) = write_guide("s.md", "# S\n\n```console\n$ sleep 1; echo done\ndone\n```\n");
+    let binary = assert_cmd::cargo::cargo_bin("guidecheck");
+    // `script` gives the command a terminal (util-linux).
+    let output = std::process::Command::new("script")
+        .args(["-qec", &format!("{} s.md", binary.display()), "/dev/null"])
+        .current_dir(dir.path())
+        .env("TERM", "xterm")
+        .env_remove("CI")
+        .output()
+        .expect("script (util-linux)");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        screen.contains("step 1 of s.md: sleep 1; echo done (0s)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("step 1 of s.md: sleep 1; echo done (1s)"),
+        "{screen}"
+    );
+    assert!(screen.contains("s.md: 1 steps: 1 passed"), "{screen}");
+}
+
+#[test]
 fn verbose_streams_command_output() {
     let (_dir, guide) = write_guide(
         "v.md",

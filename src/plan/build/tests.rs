@@ -1,0 +1,164 @@
+use super::*;
+use crate::extract::extract;
+
+fn plan(text: &str) -> Plan {
+    build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap()
+}
+
+fn kinds(plan: &Plan) -> Vec<String> {
+    plan.steps
+        .iter()
+        .map(|s| format!("{}: {}", s.line, s.summary()))
+        .collect()
+}
+
+#[test]
+fn files_commands_and_scripts_in_document_order() {
+    let p = plan(
+        "# T\n\n```nix title=\"a.nix\"\n1\n```\n\n```bash\nmkdir x\n```\n\n```console\n$ echo hi\nhi\n$ ls\n```\n",
+    );
+    assert_eq!(
+        kinds(&p),
+        ["3: write a.nix", "7: script: mkdir x", "12: echo hi", "14: ls"]
+    );
+}
+
+#[test]
+fn first_line_comment_names_a_file() {
+    let p = plan("```nix\n# llamafile.nix\n{ }: 1\n```\n\n```c\n/* main.c */\n```\n");
+    assert_eq!(kinds(&p), ["1: write llamafile.nix", "6: write main.c"]);
+}
+
+#[test]
+fn untagged_block_after_a_command_is_its_output() {
+    let p = plan("```bash\n$ make\n```\n\nYou should see:\n\n```\nok\n```\n");
+    let StepKind::Command {
+        shown: Some(shown), ..
+    } = &p.steps[0].kind
+    else {
+        panic!("not a command: {:?}", p.steps[0]);
+    };
+    assert_eq!(shown.lines.len(), 1);
+    assert_eq!((shown.lines[0].text.as_str(), shown.lines[0].line), ("ok", 8));
+    assert_eq!(p.steps.len(), 1);
+}
+
+#[test]
+fn text_blocks_are_never_commands() {
+    let p = plan("```text\n$ guidecheck guides/hello.md\nok\n```\n");
+    assert_eq!(kinds(&p), ["1: snippet (text block with no command before it)"]);
+}
+
+#[test]
+fn directives_apply_to_the_next_block() {
+    let p = plan("<!-- guidecheck: skip -->\n```sh\nfalse\n```\n\n```sh\ntrue\n```\n");
+    assert!(p.steps[0].options.skipped);
+    assert!(!p.steps[1].options.skipped);
+}
+
+#[test]
+fn skip_rest_skips_everything_after_it() {
+    let p = plan(
+        "```sh\ntrue\n```\n\n<!-- guidecheck: skip-rest -->\n\n```sh\nfalse\n```\n\n```console\n$ false\n```\n",
+    );
+    let skipped: Vec<bool> = p.steps.iter().map(|s| s.options.skipped).collect();
+    assert_eq!(skipped, [false, true, true]);
+}
+
+#[test]
+fn hidden_run_and_file_directives() {
+    let p = plan("<!-- guidecheck: run\nmkdir d\n-->\n\n<!-- guidecheck: file=x.txt -->\n```\nhello\n```\n");
+    assert_eq!(kinds(&p), ["1: hidden script: mkdir d", "6: write x.txt"]);
+}
+
+#[test]
+fn unknown_directive_is_an_error_at_its_line() {
+    let text = "text\n\n<!-- guidecheck: skp -->\n";
+    let err = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap_err();
+    assert_eq!(
+        err.to_string().lines().next().unwrap(),
+        "g.md:3:1: unknown directive `skp`"
+    );
+    assert!(err.hint.unwrap().contains("`skip`"));
+}
+
+#[test]
+fn myst_caption_names_the_file() {
+    let p = plan("```{code-block} nix\n:caption: hello.nix\n{ }: 1\n```\n");
+    let StepKind::File { path, content, .. } = &p.steps[0].kind else {
+        panic!()
+    };
+    assert_eq!((path.as_str(), content.as_str()), ("hello.nix", "{ }: 1\n"));
+}
+
+fn named_by(plan: &Plan) -> Vec<String> {
+    plan.steps
+        .iter()
+        .map(|s| match &s.kind {
+            StepKind::File { path, named_by, .. } => format!("{path}: {named_by}"),
+            _ => s.summary(),
+        })
+        .collect()
+}
+
+#[test]
+fn unnamed_nix_revisions_and_default_nix_are_inferred() {
+    let p = plan(concat!(
+        "```nix\nlet pkgs = import <nixpkgs> {}; in { x = pkgs.callPackage ./x.nix { }; }\n```\n\n",
+        "```nix\n# x.nix\n{ stdenv }:\nstdenv.mkDerivation { pname = \"x\"; version = \"1\"; }\n```\n\n",
+        "```shell\n{ stdenv, unzip }:\nstdenv.mkDerivation { pname = \"x\"; version = \"2\"; }\n```\n",
+    ));
+    assert_eq!(
+        named_by(&p),
+        [
+            "default.nix: inferred: default.nix (not a function; uses ./x.nix)",
+            "x.nix: first-line comment",
+            "x.nix: inferred: revision of x.nix (same pname \"x\"); fenced as ```shell, read as Nix",
+        ]
+    );
+}
+
+#[test]
+fn fragments_and_placeholders_are_snippets() {
+    let p = plan("```nix\nowner = \"atextor\";\n```\n\n```nix title=\"a.nix\"\n{ x }:\n# ...\n{ }\n```\n");
+    assert_eq!(
+        named_by(&p),
+        [
+            "snippet (nix fragment: not a whole Nix expression)",
+            "snippet (a.nix with a placeholder line (`...`): a fragment, not written)",
+        ]
+    );
+}
+
+#[test]
+fn shell_commands_that_parse_as_nix_stay_shell() {
+    let p = plan("```bash\ncd llamafile-dir\nnix-build -A llamafile\n```\n");
+    assert_eq!(named_by(&p), ["script: cd llamafile-dir …"]);
+}
+
+#[test]
+fn diff_blocks_edit_the_last_file() {
+    let p = plan(
+        "```nix title=\"x.nix\"\n{ a }:\n{\n  b = 1;\n}\n```\n\n```diff\n-{ a }:\n+{ a, c }:\n {\n```\n",
+    );
+    let StepKind::File {
+        path,
+        content,
+        named_by,
+    } = &p.steps[1].kind
+    else {
+        panic!()
+    };
+    assert_eq!((path.as_str(), named_by.as_str()), ("x.nix", "diff of x.nix"));
+    assert_eq!(content, "{ a, c }:\n{\n  b = 1;\n}\n");
+}
+
+#[test]
+fn a_diff_that_does_not_apply_is_an_error_at_its_line() {
+    let text = "```nix title=\"x.nix\"\n{ a }: a\n```\n\n```diff\n--- a/x.nix\n+++ b/x.nix\n-{ b }: b\n+{ c }: c\n```\n";
+    let err = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap_err();
+    assert_eq!(
+        err.to_string().lines().next().unwrap(),
+        "g.md:8:1: hunk 1 of this diff does not apply to `x.nix`"
+    );
+}
