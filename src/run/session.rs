@@ -44,10 +44,18 @@ pub struct Session {
     chunks: Receiver<Vec<u8>>,
     token: String,
     seq: u64,
+    /// The working directory after the last command (reported with its end token).
+    cwd: PathBuf,
 }
 
 impl Session {
     pub fn start(launch: Launch) -> std::io::Result<Session> {
+        let cwd = launch.cwd.clone();
+        Session::start_in(launch, cwd)
+    }
+
+    /// Starts a session that continues in `cwd` (and restores the saved exports).
+    fn start_in(launch: Launch, cwd: PathBuf) -> std::io::Result<Session> {
         let (reader, writer) = std::io::pipe()?;
         let token = format!("\x1eGCEND{:016x}", nonce());
         let mut child = Command::new(&launch.program[0])
@@ -70,6 +78,7 @@ impl Session {
             chunks,
             token,
             seq: 0,
+            cwd,
         };
         session.prelude()?;
         Ok(session)
@@ -79,19 +88,18 @@ impl Session {
     fn prelude(&mut self) -> std::io::Result<()> {
         let ctl = shell_quote(&self.launch.ctl);
         let token = &self.token;
+        let cwd = shell_quote(&self.cwd);
         let script = format!(
-            "__gc_ret() {{ return \"$1\"; }}\n__gc_end() {{ __gc_st=$?; pwd > {ctl}/cwd; export -p > {ctl}/env; \
-             printf '{token}:%s:%s\\n' \"$1\" \"$__gc_st\"; }}\n\
-             if [ -f {ctl}/env ]; then . {ctl}/env; cd \"$(cat {ctl}/cwd)\"; fi 2>/dev/null\n"
+            "__gc_ret() {{ return \"$1\"; }}\n__gc_end() {{ __gc_st=$?; export -p > {ctl}/env; \
+             printf '{token}:%s:%s:%s\\n' \"$1\" \"$__gc_st\" \"$PWD\"; }}\n\
+             if [ -f {ctl}/env ]; then . {ctl}/env; fi 2>/dev/null; cd {cwd} 2>/dev/null\n"
         );
         self.stdin.write_all(script.as_bytes())
     }
 
     /// The session's current working directory (as of the last finished command).
     pub fn cwd(&self) -> PathBuf {
-        std::fs::read_to_string(self.launch.ctl.join("cwd"))
-            .map(|s| PathBuf::from(s.trim_end_matches('\n')))
-            .unwrap_or_else(|_| self.launch.cwd.clone())
+        self.cwd.clone()
     }
 
     /// Runs one command and waits for it, at most `timeout`; `sink` sees its output as it
@@ -103,11 +111,10 @@ impl Session {
         sink: &dyn Fn(&[u8]),
     ) -> std::io::Result<Finished> {
         self.seq += 1;
-        let file = self.launch.ctl.join(format!("cmd{}", self.seq));
-        std::fs::write(&file, command)?;
+        // The command travels inline, ANSI-C quoted: no file to read, no subshell to fork.
         let line = format!(
-            "eval \"__gc_ret ${{__gc_st:-0}}\n$(< {})\n\" </dev/null; __gc_end {}\n",
-            shell_quote(&file),
+            "__gc_ret \"${{__gc_st:-0}}\"; eval {} </dev/null; __gc_end {}\n",
+            ansi_c_quote(command),
             self.seq
         );
         let started = Instant::now();
@@ -122,7 +129,8 @@ impl Session {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.chunks.recv_timeout(left) {
                 Ok(chunk) => {
-                    if let Some(status) = wait.feed(&chunk) {
+                    if let Some((status, cwd)) = wait.feed(&chunk) {
+                        self.cwd = cwd;
                         break Outcome::Ended(status);
                     }
                 }
@@ -131,7 +139,6 @@ impl Session {
             }
         };
         let duration = started.elapsed();
-        let _ = std::fs::remove_file(&file);
         let (status, timed_out) = match outcome {
             Outcome::Ended(status) => (Some(status), false),
             Outcome::TimedOut => {
@@ -158,7 +165,7 @@ impl Session {
     /// saved cwd and exported variables.
     fn restart(&mut self) -> std::io::Result<()> {
         self.kill();
-        let fresh = Session::start(self.launch.clone())?;
+        let fresh = Session::start_in(self.launch.clone(), self.cwd.clone())?;
         let old = std::mem::replace(self, fresh);
         drop(old);
         Ok(())
@@ -211,17 +218,19 @@ impl<'a> Wait<'a> {
         self.capture.push(bytes);
     }
 
-    /// Takes a chunk; returns the exit status once the end token and status are in.
-    fn feed(&mut self, chunk: &[u8]) -> Option<i32> {
+    /// Takes a chunk; returns the exit status and working directory once the end token
+    /// (`TOKEN:SEQ:STATUS:PWD\n`) is in.
+    fn feed(&mut self, chunk: &[u8]) -> Option<(i32, PathBuf)> {
         self.carry.extend_from_slice(chunk);
         if let Some(at) = find(&self.carry, self.end) {
             let rest = &self.carry[at + self.end.len()..];
             if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
-                let status = std::str::from_utf8(&rest[..nl]).ok()?.parse().ok()?;
+                let (status, cwd) = std::str::from_utf8(&rest[..nl]).ok()?.split_once(':')?;
+                let (status, cwd) = (status.parse().ok()?, PathBuf::from(cwd));
                 let done = self.carry[..at].to_vec();
                 self.commit(&done);
                 self.carry.clear();
-                return Some(status);
+                return Some((status, cwd));
             }
             return None;
         }
@@ -271,6 +280,24 @@ fn nonce() -> u64 {
     h.finish()
 }
 
+/// `$'…'`: any text as one bash word.
+fn ansi_c_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 3);
+    out.push_str("$'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// Quotes a path for the shell.
 pub fn shell_quote(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
@@ -285,15 +312,29 @@ mod tests {
         let mut w = Wait::new("\x1eEND:1:", 1024, &|_| {});
         assert_eq!(w.feed(b"hello\n\x1eEN"), None);
         assert_eq!(w.feed(b"D:1"), None);
-        assert_eq!(w.feed(b":7\n"), Some(7));
+        assert_eq!(w.feed(b":7:/w\n"), Some((7, PathBuf::from("/w"))));
         assert_eq!(w.finish(), "hello\n");
     }
 
     #[test]
     fn output_without_newline_before_the_token_is_kept_exactly() {
         let mut w = Wait::new("\x1eEND:2:", 1024, &|_| {});
-        assert_eq!(w.feed(b"no newline\x1eEND:2:0\n"), Some(0));
+        assert_eq!(
+            w.feed(b"no newline\x1eEND:2:0:/a:b\n"),
+            Some((0, PathBuf::from("/a:b")))
+        );
         assert_eq!(w.finish(), "no newline");
+    }
+
+    #[test]
+    fn ansi_c_quoting_round_trips_through_bash() {
+        let text = "echo 'a' \"b\" \\ $x\ncat <<EOF\n\tx\x01\nEOF";
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!("printf %s {}", ansi_c_quote(text)))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
     }
 
     #[test]
