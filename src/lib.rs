@@ -17,6 +17,8 @@ pub mod normalize;
 pub mod pipeline;
 pub mod plan;
 pub mod progress;
+#[cfg(test)]
+mod properties;
 pub mod report;
 pub mod rewrite;
 pub mod run;

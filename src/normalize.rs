@@ -83,10 +83,12 @@ impl Normalizer {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
         }
         // Alignment differs between versions and terminals: compare words, not columns.
-        text.lines()
+        let lines: Vec<String> = text
+            .lines()
             .map(|l| RUNS.replace_all(l.trim(), "$1 ").into_owned())
-            .collect::<Vec<_>>()
-            .join("\n")
+            .collect();
+        // Trailing blank lines carry nothing (and `lines()` would not keep them stable).
+        lines.join("\n").trim_end_matches('\n').to_string()
     }
 
     /// Real output as a reader would see it in a guide: terminal escapes and redraws

@@ -36,7 +36,7 @@ pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Re
     Ok(Plan {
         guide: path.to_path_buf(),
         steps: builder.steps,
-        todos: super::todo::sections(text, blocks),
+        todos: super::todo::sections(text, blocks, &builder.index),
     })
 }
 

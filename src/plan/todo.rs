@@ -19,8 +19,7 @@ static MARK: LazyLock<Regex> = LazyLock::new(|| {
 static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`").expect("valid"));
 
 /// Finds the TODO sections of a guide.
-pub fn sections(text: &str, blocks: &[Block]) -> Vec<Todo> {
-    let index = LineIndex::new(text);
+pub fn sections(text: &str, blocks: &[Block], index: &LineIndex) -> Vec<Todo> {
     let mut todos = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let Block::Prose(prose) = block else { continue };
@@ -68,7 +67,7 @@ mod tests {
     use crate::extract::extract;
 
     fn todos(text: &str) -> Vec<(usize, String, String)> {
-        sections(text, &extract(text))
+        sections(text, &extract(text), &LineIndex::new(text))
             .into_iter()
             .map(|t| (t.line, t.text, text[t.span.start..t.span.end].to_string()))
             .collect()
