@@ -99,27 +99,47 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
         output_limit: options.output_limit,
     };
     let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
-    let mut steps = Vec::with_capacity(plan.steps.len());
-    for (i, step) in plan.steps.iter().enumerate() {
-        if !step.runs() {
-            steps.push(None);
+    let mut steps: Vec<Option<StepRun>> = vec![None; plan.steps.len()];
+    let sink = |bytes: &[u8]| observer.output(bytes);
+    let spawn = |e| Error::new(ErrorKind::Spawn(e));
+    let mut i = 0;
+    while i < plan.steps.len() {
+        let step = &plan.steps[i];
+        if let StepKind::File { path, content, .. } = &step.kind {
+            if step.runs() {
+                observer.step_started(i);
+                steps[i] = Some(write_file(&session.cwd(), &workspace, path, content).map_err(spawn)?);
+                observer.step_finished(i);
+            }
+            i += 1;
             continue;
         }
-        observer.step_started(i);
-        let timeout = step.options.timeout.unwrap_or(options.timeout);
-        let sink = |bytes: &[u8]| observer.output(bytes);
-        let result = match &step.kind {
-            StepKind::File { path, content, .. } => write_file(&session.cwd(), &workspace, path, content),
-            StepKind::Command { command, .. } => session.run(command, timeout, &sink).map(StepRun::from),
-            StepKind::Script { script, .. } => session.run(script, timeout, &sink).map(StepRun::from),
-            StepKind::Env { name, value } => {
-                let export = format!("export {name}={}", shell_quote(Path::new(value)));
-                session.run(&export, timeout, &sink).map(StepRun::from)
-            }
-            StepKind::Snippet { .. } => unreachable!("snippets do not run"),
-        };
-        steps.push(Some(result.map_err(|e| Error::new(ErrorKind::Spawn(e)))?));
-        observer.step_finished(i);
+        // The session steps up to the next file step go to the shell together.
+        let end = (i..plan.steps.len())
+            .find(|&k| matches!(plan.steps[k].kind, StepKind::File { .. }))
+            .unwrap_or(plan.steps.len());
+        let batch: Vec<usize> = (i..end).filter(|&k| plan.steps[k].runs()).collect();
+        let commands: Vec<(String, Duration)> = batch
+            .iter()
+            .map(|&k| {
+                (
+                    shell_text(&plan.steps[k].kind),
+                    plan.steps[k].options.timeout.unwrap_or(options.timeout),
+                )
+            })
+            .collect();
+        session
+            .run_batch(
+                &commands,
+                &sink,
+                &mut |b| observer.step_started(batch[b]),
+                &mut |b, finished| {
+                    steps[batch[b]] = Some(StepRun::from(finished));
+                    observer.step_finished(batch[b]);
+                },
+            )
+            .map_err(spawn)?;
+        i = end;
     }
     drop(session);
     Ok(GuideRun {
@@ -141,6 +161,16 @@ impl From<Finished> for StepRun {
             duration: f.duration,
             error: None,
         }
+    }
+}
+
+/// What a session step gives the shell.
+fn shell_text(kind: &StepKind) -> String {
+    match kind {
+        StepKind::Command { command, .. } => command.clone(),
+        StepKind::Script { script, .. } => script.clone(),
+        StepKind::Env { name, value } => format!("export {name}={}", shell_quote(Path::new(value))),
+        StepKind::File { .. } | StepKind::Snippet { .. } => unreachable!("not a session step"),
     }
 }
 

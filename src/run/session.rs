@@ -46,7 +46,12 @@ pub struct Session {
     seq: u64,
     /// The working directory after the last command (reported with its end token).
     cwd: PathBuf,
+    /// Output that arrived after the last end token: the next command's.
+    pending: Vec<u8>,
 }
+
+/// Bytes of commands sent ahead of the one running: well under a pipe's buffer.
+const WINDOW: usize = 32 * 1024;
 
 impl Session {
     pub fn start(launch: Launch) -> std::io::Result<Session> {
@@ -79,6 +84,7 @@ impl Session {
             token,
             seq: 0,
             cwd,
+            pending: Vec::new(),
         };
         session.prelude()?;
         Ok(session)
@@ -102,14 +108,47 @@ impl Session {
         self.cwd.clone()
     }
 
-    /// Runs one command and waits for it, at most `timeout`; `sink` sees its output as it
-    /// arrives.
-    pub fn run(
+    /// Runs commands in order, sending them ahead (up to `WINDOW` bytes in flight, so a
+    /// write never blocks and every timeout holds) instead of waiting between them.
+    /// `started(i)` and `finished(i, …)` are called as each command starts and ends. A
+    /// timeout or a dead session restarts it, and the commands not yet run are sent again.
+    pub fn run_batch(
         &mut self,
-        command: &str,
-        timeout: Duration,
+        commands: &[(String, Duration)],
         sink: &dyn Fn(&[u8]),
-    ) -> std::io::Result<Finished> {
+        started: &mut dyn FnMut(usize),
+        finished: &mut dyn FnMut(usize, Finished),
+    ) -> std::io::Result<()> {
+        let mut next = 0;
+        while next < commands.len() {
+            // (index, seq, bytes) of the commands sent to this session and not yet collected.
+            let mut inflight: std::collections::VecDeque<(usize, u64, usize)> =
+                std::collections::VecDeque::new();
+            let mut to_send = next;
+            let mut restarted = false;
+            while next < commands.len() && !restarted {
+                let mut bytes: usize = inflight.iter().map(|f| f.2).sum();
+                while to_send < commands.len()
+                    && (inflight.is_empty() || bytes + commands[to_send].0.len() < WINDOW)
+                {
+                    let (seq, len) = self.send(&commands[to_send].0)?;
+                    inflight.push_back((to_send, seq, len));
+                    bytes += len;
+                    to_send += 1;
+                }
+                let (index, seq, _) = inflight.pop_front().expect("sent");
+                started(index);
+                let (done, restart) = self.collect(seq, commands[index].1, sink)?;
+                finished(index, done);
+                next = index + 1;
+                restarted = restart;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one command to the session; returns its sequence number and size.
+    fn send(&mut self, command: &str) -> std::io::Result<(u64, usize)> {
         self.seq += 1;
         // The command travels inline, ANSI-C quoted: no file to read, no subshell to fork.
         let line = format!(
@@ -117,48 +156,62 @@ impl Session {
             ansi_c_quote(command),
             self.seq
         );
+        // A session that died has closed its stdin: what it did not run is collected as
+        // its death, and the caller sends it again to a new session.
+        let _ = self.stdin.write_all(line.as_bytes());
+        Ok((self.seq, line.len()))
+    }
+
+    /// Waits for command `seq` to end, at most `timeout`. True when the session had to be
+    /// restarted (a timeout, or the session died).
+    fn collect(
+        &mut self,
+        seq: u64,
+        timeout: Duration,
+        sink: &dyn Fn(&[u8]),
+    ) -> std::io::Result<(Finished, bool)> {
         let started = Instant::now();
-        if self.stdin.write_all(line.as_bytes()).is_err() {
-            self.restart()?;
-            self.stdin.write_all(line.as_bytes())?;
-        }
-        let end = format!("{}:{}:", self.token, self.seq);
+        let end = format!("{}:{}:", self.token, seq);
         let mut wait = Wait::new(&end, self.launch.output_limit, sink);
         let deadline = started + timeout;
-        let outcome = loop {
+        let pending = std::mem::take(&mut self.pending);
+        let mut outcome = wait
+            .feed(&pending)
+            .map(|(status, cwd)| Outcome::Ended(status, cwd));
+        while outcome.is_none() {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.chunks.recv_timeout(left) {
-                Ok(chunk) => {
-                    if let Some((status, cwd)) = wait.feed(&chunk) {
-                        self.cwd = cwd;
-                        break Outcome::Ended(status);
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) => break Outcome::TimedOut,
-                Err(RecvTimeoutError::Disconnected) => break Outcome::SessionDied,
-            }
-        };
+            outcome = match self.chunks.recv_timeout(left) {
+                Ok(chunk) => wait.feed(&chunk).map(|(status, cwd)| Outcome::Ended(status, cwd)),
+                Err(RecvTimeoutError::Timeout) => Some(Outcome::TimedOut),
+                Err(RecvTimeoutError::Disconnected) => Some(Outcome::SessionDied),
+            };
+        }
         let duration = started.elapsed();
-        let (status, timed_out) = match outcome {
-            Outcome::Ended(status) => (Some(status), false),
+        let (status, timed_out, restarted) = match outcome.expect("loop ends with an outcome") {
+            Outcome::Ended(status, cwd) => {
+                self.cwd = cwd;
+                self.pending = std::mem::take(&mut wait.rest);
+                (Some(status), false, false)
+            }
             Outcome::TimedOut => {
                 self.restart()?;
-                (None, true)
+                (None, true, true)
             }
             Outcome::SessionDied => {
                 let status = self.child.wait().ok().and_then(|s| s.code());
                 self.restart()?;
-                (status, false)
+                (status, false, true)
             }
         };
         let truncated = wait.capture.truncated();
-        Ok(Finished {
+        let finished = Finished {
             output: wait.finish(),
             status,
             timed_out,
             truncated,
             duration,
-        })
+        };
+        Ok((finished, restarted))
     }
 
     /// Kills the session with its whole process group and starts a new one from the
@@ -189,7 +242,7 @@ impl Drop for Session {
 }
 
 enum Outcome {
-    Ended(i32),
+    Ended(i32, PathBuf),
     TimedOut,
     SessionDied,
 }
@@ -201,6 +254,8 @@ struct Wait<'a> {
     sink: &'a dyn Fn(&[u8]),
     /// Bytes that may be the start of the end token, held back until we know.
     carry: Vec<u8>,
+    /// What came after the end token's line: output of the next command.
+    rest: Vec<u8>,
 }
 
 impl<'a> Wait<'a> {
@@ -210,6 +265,7 @@ impl<'a> Wait<'a> {
             capture: Capture::new(limit),
             sink,
             carry: Vec::new(),
+            rest: Vec::new(),
         }
     }
 
@@ -227,6 +283,7 @@ impl<'a> Wait<'a> {
             if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
                 let (status, cwd) = std::str::from_utf8(&rest[..nl]).ok()?.split_once(':')?;
                 let (status, cwd) = (status.parse().ok()?, PathBuf::from(cwd));
+                self.rest = rest[nl + 1..].to_vec();
                 let done = self.carry[..at].to_vec();
                 self.commit(&done);
                 self.carry.clear();
@@ -335,6 +392,65 @@ mod tests {
             .output()
             .unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
+    }
+
+    fn launch(dir: &Path) -> Launch {
+        std::fs::create_dir_all(dir.join("ctl")).unwrap();
+        Launch {
+            program: ["bash", "--noprofile", "--norc"].map(String::from).to_vec(),
+            env: vec![("PATH".into(), std::env::var("PATH").unwrap_or_default())],
+            cwd: dir.to_path_buf(),
+            ctl: dir.join("ctl"),
+            output_limit: 1 << 20,
+        }
+    }
+
+    fn batch(session: &mut Session, commands: &[(&str, u64)]) -> Vec<Finished> {
+        let commands: Vec<(String, Duration)> = commands
+            .iter()
+            .map(|(c, ms)| ((*c).to_string(), Duration::from_millis(*ms)))
+            .collect();
+        let mut results = Vec::new();
+        session
+            .run_batch(&commands, &|_| {}, &mut |_| {}, &mut |_, f| results.push(f))
+            .unwrap();
+        results
+    }
+
+    #[test]
+    fn a_batch_keeps_each_commands_output_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut session = Session::start(launch(dir.path())).unwrap();
+        let results = batch(
+            &mut session,
+            &[
+                ("printf a", 5000),
+                ("echo b; false", 5000),
+                ("echo \"c$?\"", 5000),
+            ],
+        );
+        let seen: Vec<(&str, Option<i32>)> = results.iter().map(|f| (f.output.as_str(), f.status)).collect();
+        assert_eq!(seen, [("a", Some(0)), ("b\n", Some(1)), ("c1\n", Some(0))]);
+    }
+
+    #[test]
+    fn a_timeout_in_a_batch_restarts_the_session_and_runs_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let mut session = Session::start(launch(dir.path())).unwrap();
+        let results = batch(
+            &mut session,
+            &[
+                ("cd sub; export KEPT=yes", 5000),
+                ("sleep 20", 300),
+                ("echo \"$KEPT $(basename \"$PWD\")\"", 5000),
+            ],
+        );
+        assert!(results[1].timed_out);
+        assert_eq!(
+            (results[2].output.as_str(), results[2].status),
+            ("yes sub\n", Some(0))
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The throw-away directory a guide runs in.
 //!
 //! Layout: `work/` is where the reader's terminal starts and files are written, `home/` and
-//! `tmp/` are HOME and TMPDIR, `ctl/` holds the session's control files, `nix/` is the
-//! private store of `nix.store = "fresh"`.
+//! `tmp/` are HOME and TMPDIR, `ctl/` holds the session's control files (unless /dev/shm
+//! can hold them), `nix/` is the private store of `nix.store = "fresh"`.
 
 use crate::error::{Error, ErrorKind, Result};
 use std::path::{Path, PathBuf};
@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Workspace {
     dir: tempfile::TempDir,
+    /// The session's control files, in memory (tmpfs) when the machine has one: the
+    /// session saves its exported variables after every command.
+    ctl: Option<tempfile::TempDir>,
 }
 
 impl Workspace {
@@ -18,7 +21,11 @@ impl Workspace {
             .prefix("guidecheck-")
             .tempdir()
             .map_err(|e| Error::new(ErrorKind::Write(e)).with_hint("is TMPDIR writable?"))?;
-        let ws = Workspace { dir };
+        let ctl = tempfile::Builder::new()
+            .prefix("guidecheck-ctl-")
+            .tempdir_in("/dev/shm")
+            .ok();
+        let ws = Workspace { dir, ctl };
         for sub in ["work", "home", "tmp", "ctl", "nix"] {
             std::fs::create_dir_all(ws.root().join(sub)).map_err(|e| Error::new(ErrorKind::Write(e)))?;
         }
@@ -42,7 +49,9 @@ impl Workspace {
     }
 
     pub fn ctl(&self) -> PathBuf {
-        self.root().join("ctl")
+        self.ctl
+            .as_ref()
+            .map_or_else(|| self.root().join("ctl"), |d| d.path().to_path_buf())
     }
 
     pub fn nix(&self) -> PathBuf {

@@ -56,9 +56,11 @@ pub fn line_of(text: &str, needle: &str, nth: usize) -> usize {
         + 1
 }
 
-/// Writes a guide into a fresh directory and returns (dir, guide path).
+/// Writes a guide into a fresh directory and returns (dir, guide path). An empty
+/// guidecheck.toml beside it keeps any config above the temp folder out of the test.
 pub fn write_guide(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("guidecheck.toml"), "").expect("write config");
     let path = dir.path().join(name);
     std::fs::write(&path, text).expect("write guide");
     (dir, path)
