@@ -253,15 +253,15 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
         }
     }
     let snapshot = match &evaluation.run {
-        Some(run) => {
+        Some(run) if settings.snapshot_policy != snapshot::Policy::Off => {
             let name = guide_name(path);
-            let facts = snapshot::take(
-                &name,
-                &run::nix_version(),
-                &evaluation.plan,
-                &run.steps,
-                &evaluation.normalizer,
-            );
+            // Asking Nix its version costs a process: only for guides that use Nix.
+            let nix = if uses_nix(&evaluation.plan) {
+                run::nix_version()
+            } else {
+                "not used".to_string()
+            };
+            let facts = snapshot::take(&name, &nix, &evaluation.plan, &run.steps, &evaluation.normalizer);
             let statuses: Vec<Status> = evaluation.verdicts.iter().map(|v| v.status).collect();
             let outcome = snapshot::check(
                 &settings.snapshot_path,
@@ -272,7 +272,7 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
             )?;
             Some((settings.snapshot_path.clone(), outcome))
         }
-        None => None,
+        _ => None,
     };
     let failed = evaluation.verdicts.iter().any(|v| v.status == Status::Failed);
     let kept = match evaluation.run.as_mut() {
@@ -296,6 +296,16 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
         rewritten,
         snapshot,
         timings,
+    })
+}
+
+/// Does any command or script of the guide call a Nix tool?
+fn uses_nix(plan: &plan::Plan) -> bool {
+    plan.steps.iter().any(|s| match &s.kind {
+        plan::StepKind::Command { command: text, .. } | plan::StepKind::Script { script: text, .. } => {
+            text.contains("nix")
+        }
+        _ => false,
     })
 }
 
