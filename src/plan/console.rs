@@ -16,56 +16,63 @@ pub struct ParsedCommand {
     pub output_lines: Range<usize>,
 }
 
-/// The prompts a transcript may use.
+/// The prompts a transcript may use, as one regex (one pass per line).
 #[derive(Debug, Clone)]
 pub struct Prompts {
-    patterns: Vec<Regex>,
+    any: Regex,
 }
 
-static DEFAULT_PROMPTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
-        r"^\$ ",
-        r"^% ",
-        r"^➜\s+\S+(?:\s+git:\([^)]*\)(?:\s+✗)?)?\s+",
-        r"^[\w.-]+@[\w.-]+:[^$#\s]*[$#] ",
-        r"^\[[\w.-]+@[\w.-]+:[^\]]*\][$#] ",
-        r"^\[nix-shell:[^\]]*\][$#] ",
-        r"^nix-shell[$#] ",
-    ]
-    .iter()
-    .map(|p| Regex::new(p).expect("valid prompt regex"))
-    .collect()
-});
+const DEFAULT_PROMPTS: &[&str] = &[
+    r"^\$ ",
+    r"^% ",
+    r"^➜\s+\S+(?:\s+git:\([^)]*\)(?:\s+✗)?)?\s+",
+    r"^[\w.-]+@[\w.-]+:[^$#\s]*[$#] ",
+    r"^\[[\w.-]+@[\w.-]+:[^\]]*\][$#] ",
+    r"^\[nix-shell:[^\]]*\][$#] ",
+    r"^nix-shell[$#] ",
+];
 
 static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
 static HEREDOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"<<(-?)\s*(?:'(\w+)'|"(\w+)"|\\?(\w+))"#).expect("valid"));
 
+static DEFAULT: LazyLock<Prompts> =
+    LazyLock::new(|| Prompts::combine(DEFAULT_PROMPTS.iter().map(|p| (*p).to_string())));
+
 impl Default for Prompts {
     fn default() -> Self {
-        Prompts {
-            patterns: DEFAULT_PROMPTS.clone(),
-        }
+        DEFAULT.clone()
     }
 }
 
 impl Prompts {
     /// The default prompts plus extra regexes (from config).
     pub fn with_extra(extra: &[Regex]) -> Self {
-        let mut prompts = Prompts::default();
-        prompts.patterns.extend(extra.iter().cloned());
-        prompts
+        if extra.is_empty() {
+            return Prompts::default();
+        }
+        let all = DEFAULT_PROMPTS
+            .iter()
+            .map(|p| (*p).to_string())
+            .chain(extra.iter().map(|r| r.as_str().to_string()));
+        Prompts::combine(all)
+    }
+
+    fn combine(patterns: impl Iterator<Item = String>) -> Prompts {
+        let alternatives: Vec<String> = patterns.map(|p| format!("(?:{p})")).collect();
+        Prompts {
+            any: Regex::new(&alternatives.join("|")).expect("valid prompt regexes"),
+        }
     }
 
     /// The command after the prompt, if `line` is a prompt line.
     /// `# ` counts as a prompt only in console-like blocks (elsewhere it is a comment).
     pub fn strip<'a>(&self, line: &'a str, hash_prompt: bool) -> Option<&'a str> {
-        let extra = hash_prompt.then_some(&*ROOT_PROMPT);
-        self.patterns
-            .iter()
-            .chain(extra)
-            .find_map(|re| re.find(line))
-            .map(|m| &line[m.end()..])
+        let found = self
+            .any
+            .find(line)
+            .or_else(|| hash_prompt.then(|| ROOT_PROMPT.find(line)).flatten());
+        found.filter(|m| m.start() == 0).map(|m| &line[m.end()..])
     }
 }
 

@@ -24,7 +24,7 @@ pub fn sections(text: &str, blocks: &[Block], index: &LineIndex) -> Vec<Todo> {
     for (i, block) in blocks.iter().enumerate() {
         let Block::Prose(prose) = block else { continue };
         // A marker inside `code` is a mention, not a marker.
-        if !MARK.is_match(&CODE_SPAN.replace_all(&prose.text, "")) {
+        if !MARK.is_match(&prose.text) || !MARK.is_match(&CODE_SPAN.replace_all(&prose.text, "")) {
             continue;
         }
         let end = match prose.kind {
