@@ -1,0 +1,78 @@
+//! The top level: command line → settings → stages → output. The only module that prints
+//! (`progress` draws on stderr while guides run).
+
+mod mdbook_command;
+mod read_only;
+mod test;
+
+use crate::cli::{Cli, ColorArg, Command};
+use crate::error::Error;
+use crate::report::Style;
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Exit codes (DESIGN §7).
+pub const PASSED: u8 = 0;
+pub const DRIFT: u8 = 1;
+pub const BAD_INPUT: u8 = 2;
+pub const BLOCKED: u8 = 3;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(Command::Test(args)) => test::test(&args),
+        Some(Command::Plan(args)) => read_only::plan_command(&args),
+        Some(Command::Lint(args)) => read_only::lint_command(&args),
+        Some(Command::Todo(args)) => read_only::todo_command(&args),
+        Some(Command::Accept(args)) => read_only::accept_command(&args),
+        Some(Command::Mdbook(args)) => mdbook_command::mdbook_command(&args),
+        Some(Command::Completions { shell }) => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "guidecheck",
+                &mut buffer,
+            );
+            out(&String::from_utf8_lossy(&buffer));
+            PASSED
+        }
+        Some(Command::Man) => {
+            let mut buffer = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut buffer) {
+                Ok(()) => {
+                    out(&String::from_utf8_lossy(&buffer));
+                    PASSED
+                }
+                Err(e) => {
+                    print_error(&Error::new(crate::error::ErrorKind::Write(e)));
+                    BAD_INPUT
+                }
+            }
+        }
+        None => test::test(&cli.test),
+    };
+    ExitCode::from(code)
+}
+
+#[allow(clippy::print_stderr)]
+pub(super) fn print_error(error: &Error) {
+    eprintln!("error: {error}");
+}
+
+#[allow(clippy::print_stdout)]
+pub(super) fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+pub(super) fn style(color: ColorArg) -> Style {
+    let color = match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    Style { color }
+}

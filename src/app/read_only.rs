@@ -1,0 +1,144 @@
+//! The subcommands that run nothing: plan, lint, todo, accept.
+
+use super::{BAD_INPUT, DRIFT, PASSED, out, print_error, style};
+use crate::cli::{AcceptArgs, ColorArg, PlanArgs, PlanFormat};
+use crate::config::{self, Overrides};
+use crate::error::Error;
+use crate::report;
+use crate::{guide, lint, pipeline, plan, snapshot};
+
+pub(super) fn accept_command(args: &AcceptArgs) -> u8 {
+    let guides = match guide::discover(&args.paths) {
+        Ok(g) => g,
+        Err(e) => {
+            print_error(&e);
+            return BAD_INPUT;
+        }
+    };
+    let overrides = Overrides {
+        config: args.config.clone(),
+        ..Overrides::default()
+    };
+    let mut accepted = 0;
+    for path in &guides {
+        let result = config::settings(path, &overrides)
+            .and_then(|s| snapshot::accept(&s.snapshot_path).map(|a| (s, a)));
+        match result {
+            Ok((s, true)) => {
+                accepted += 1;
+                out(&format!("accepted {}\n", s.snapshot_path.display()));
+            }
+            Ok((_, false)) => {}
+            Err(e) => {
+                print_error(&e);
+                return BAD_INPUT;
+            }
+        }
+    }
+    out(&format!(
+        "guidecheck accept: {}\n",
+        report::count(accepted, "snapshot")
+    ));
+    PASSED
+}
+
+/// Reads the plans of the guides named on the command line; errors are printed.
+fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, u8) {
+    let guides = match guide::discover(&args.paths) {
+        Ok(g) => g,
+        Err(e) => {
+            print_error(&e);
+            return (Vec::new(), BAD_INPUT);
+        }
+    };
+    let overrides = Overrides {
+        config: args.config.clone(),
+        ..Overrides::default()
+    };
+    let mut plans = Vec::new();
+    let mut code = PASSED;
+    for path in &guides {
+        let read = || -> Result<(plan::Plan, String), Error> {
+            let settings = config::settings(path, &overrides)?;
+            let text = guide::read(path)?;
+            let plan = pipeline::read(path, &text, &settings)?;
+            Ok((plan, text))
+        };
+        match read() {
+            Ok(p) => plans.push(p),
+            Err(e) => {
+                print_error(&e);
+                code = BAD_INPUT;
+            }
+        }
+    }
+    (plans, code)
+}
+
+pub(super) fn plan_command(args: &PlanArgs) -> u8 {
+    let (plans, code) = read_plans(args);
+    match args.format {
+        PlanFormat::Human => {
+            for (p, _) in &plans {
+                out(&report::plan::render(p, style(ColorArg::Auto)));
+            }
+        }
+        PlanFormat::Json => {
+            let plans: Vec<&plan::Plan> = plans.iter().map(|(p, _)| p).collect();
+            out(&(serde_json::to_string_pretty(&plans).expect("plans serialise") + "\n"));
+        }
+    }
+    code
+}
+
+pub(super) fn lint_command(args: &PlanArgs) -> u8 {
+    let (plans, mut code) = read_plans(args);
+    let (mut errors, mut warnings) = (0, 0);
+    let mut all = Vec::new();
+    for (p, _) in &plans {
+        let findings = lint::lint(p);
+        errors += findings
+            .iter()
+            .filter(|f| f.severity == lint::Severity::Error)
+            .count();
+        warnings += findings
+            .iter()
+            .filter(|f| f.severity == lint::Severity::Warning)
+            .count();
+        match args.format {
+            PlanFormat::Human => out(&report::lint::render(&p.guide, &findings, style(ColorArg::Auto))),
+            PlanFormat::Json => all.push(serde_json::json!({ "guide": p.guide, "findings": findings })),
+        }
+    }
+    match args.format {
+        PlanFormat::Human => out(&format!(
+            "guidecheck lint: {}: {}, {}\n",
+            report::count(plans.len(), "guide"),
+            report::count(errors, "error"),
+            report::count(warnings, "warning")
+        )),
+        PlanFormat::Json => out(&(serde_json::to_string_pretty(&all).expect("json") + "\n")),
+    }
+    if code == PASSED && (errors > 0 || args.deny_todo && plans.iter().any(|(p, _)| !p.todos.is_empty())) {
+        code = DRIFT;
+    }
+    code
+}
+
+pub(super) fn todo_command(args: &PlanArgs) -> u8 {
+    let (plans, mut code) = read_plans(args);
+    let mut count = 0;
+    for (p, _) in &plans {
+        count += p.todos.len();
+        out(&report::todos(p, style(ColorArg::Auto)));
+    }
+    out(&format!(
+        "guidecheck todo: {}, {}\n",
+        report::count(plans.len(), "guide"),
+        report::count(count, "TODO section")
+    ));
+    if code == PASSED && args.deny_todo && count > 0 {
+        code = DRIFT;
+    }
+    code
+}
