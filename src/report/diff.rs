@@ -5,6 +5,9 @@ use super::Style;
 use crate::compare::OutputMismatch;
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
 
+/// Real lines shown in a row before the rest are counted, not printed.
+const MAX_REAL_LINES: usize = 12;
+
 pub(super) fn render(m: &OutputMismatch, style: Style) -> String {
     let shown: Vec<&str> = m.shown.iter().map(|l| l.text.as_str()).collect();
     let real: Vec<&str> = m.real.iter().map(String::as_str).collect();
@@ -60,7 +63,12 @@ pub(super) fn render(m: &OutputMismatch, style: Style) -> String {
                         out.push_str(&style.paint("31", &line));
                         out.push('\n');
                     }
+                    let total = new.len();
                     for (k, j) in new.enumerate() {
+                        if k == MAX_REAL_LINES && total > MAX_REAL_LINES + 1 {
+                            out.push_str(&format!("  {blank}   … {} more real lines\n", total - k));
+                            break;
+                        }
                         let line = format!("  {blank} + {}", real[j]);
                         out.push_str(&style.paint("32", &line));
                         out.push('\n');
@@ -133,6 +141,18 @@ mod tests {
                           ^
         9   z
         ");
+    }
+
+    #[test]
+    fn a_long_run_of_real_lines_is_counted_not_printed() {
+        let real: Vec<String> = (0..100).map(|i| format!("line {i}")).collect();
+        let refs: Vec<&str> = real.iter().map(String::as_str).collect();
+        let text = render(&mismatch(&[(3, "missing")], &refs), Style::default());
+        assert!(
+            text.contains("+ line 11\n") && !text.contains("+ line 12\n"),
+            "{text}"
+        );
+        assert!(text.contains("… 88 more real lines"), "{text}");
     }
 
     #[test]

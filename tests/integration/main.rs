@@ -2,6 +2,7 @@
 
 mod bless;
 mod formats;
+mod hardening;
 mod hello;
 mod input;
 mod lint;

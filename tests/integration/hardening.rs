@@ -1,0 +1,72 @@
+//! Limits that protect the machine and the reader: bounded output, files stay in the workspace.
+
+use crate::{guidecheck, text, write_guide};
+
+#[test]
+fn huge_output_keeps_its_head_and_tail_and_marks_the_cut() {
+    let (dir, guide) = write_guide(
+        "big.md",
+        "# Big\n\n```console\n$ echo the-start; yes filler-line | head -n 300000; echo the-end\nthe-start\n...\nthe-end\n```\n",
+    );
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[run]\noutput-limit = 65536\n",
+    )
+    .unwrap();
+    let output = guidecheck().arg(&guide).output().unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    // The marker is what a bless would write where the middle was dropped.
+    let blessed = guidecheck().arg("--check").arg(&guide).output().unwrap();
+    assert_eq!(blessed.status.code(), Some(0), "{}", text(&blessed).0);
+}
+
+#[test]
+fn the_cut_is_visible_in_the_real_output() {
+    let (dir, guide) = write_guide(
+        "big.md",
+        "# Big\n\n```console\n$ yes filler-line | head -n 300000\nnot shown\n```\n",
+    );
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[run]\noutput-limit = 65536\n",
+    )
+    .unwrap();
+    let output = guidecheck().arg(&guide).output().unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout.contains("more real lines"),
+        "a huge diff is cut short: {stdout}"
+    );
+    // What --bless would write: the kept head and tail, and the marker between them.
+    let check = guidecheck().arg("--check").arg(&guide).output().unwrap();
+    let (diff, _) = text(&check);
+    let dropped = 300_000 * "filler-line\n".len() - 65_536;
+    assert!(
+        diff.contains(&format!("+[guidecheck: {dropped} bytes of output dropped]\n")),
+        "{}",
+        &diff[..diff.len().min(2000)]
+    );
+}
+
+#[test]
+fn a_file_step_cannot_write_outside_the_workspace() {
+    let (dir, guide) = write_guide(
+        "escape.md",
+        "# Escape\n\n<!-- guidecheck: file=../escaped.txt -->\n```\nnot here\n```\n\n```nix title=\"/tmp/guidecheck-absolute.nix\"\n{ }\n```\n",
+    );
+    let output = guidecheck().arg(&guide).output().unwrap();
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("refusing to write `../escaped.txt` outside the workspace"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("refusing to write `/tmp/guidecheck-absolute.nix` outside the workspace"),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("escaped.txt").exists());
+    assert!(!std::path::Path::new("/tmp/guidecheck-absolute.nix").exists());
+}
