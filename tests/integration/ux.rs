@@ -60,6 +60,26 @@ fn three_shards_run_every_guide_exactly_once() {
 }
 
 #[test]
+fn a_bare_guidecheck_runs_the_configured_guide_roots() {
+    let dir = folder_of_guides(0);
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::write(
+        dir.path().join("docs/a.md"),
+        "# A\n\n```console\n$ echo a\na\n```\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "guides = [\"docs\"]\n[snapshots]\nupdate = \"off\"\n",
+    )
+    .unwrap();
+    let output = guidecheck().current_dir(dir.path()).output().unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("ok docs/a.md: 1 steps: 1 passed"), "{stdout}");
+}
+
+#[test]
 fn jobs_report_guides_in_order() {
     let dir = folder_of_guides(5);
     let output = guidecheck()
