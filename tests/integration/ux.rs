@@ -98,9 +98,10 @@ fn jobs_report_guides_in_order() {
 
 #[test]
 fn a_long_step_prints_progress_lines_off_a_terminal() {
+    // 5 s with a line every 1 s leaves room for a loaded machine.
     let (_dir, guide) = write_guide(
         "slow.md",
-        "# Slow\n\n```console\n$ sleep 3; echo done\ndone\n```\n",
+        "# Slow\n\n```console\n$ sleep 5; echo done\ndone\n```\n",
     );
     let output = guidecheck()
         .arg(&guide)
@@ -110,18 +111,18 @@ fn a_long_step_prints_progress_lines_off_a_terminal() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stderr.contains("still running step 1 of slow.md: sleep 3; echo done (1s)"),
+        stderr.contains("still running step 1 of slow.md: sleep 5; echo done (1s)"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("still running step 1 of slow.md: sleep 3; echo done (2s)"),
+        stderr.contains("still running step 1 of slow.md: sleep 5; echo done (2s)"),
         "{stderr}"
     );
 }
 
 #[test]
 fn a_terminal_gets_a_spinner_with_the_step_and_its_time() {
-    let (dir, _) = write_guide("s.md", "# S\n\n```console\n$ sleep 1; echo done\ndone\n```\n");
+    let (dir, _) = write_guide("s.md", "# S\n\n```console\n$ sleep 2; echo done\ndone\n```\n");
     let binary = assert_cmd::cargo::cargo_bin("guidecheck");
     // `script` gives the command a terminal (util-linux).
     let output = std::process::Command::new("script")
@@ -133,11 +134,11 @@ fn a_terminal_gets_a_spinner_with_the_step_and_its_time() {
         .expect("script (util-linux)");
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(
-        screen.contains("step 1 of s.md: sleep 1; echo done (0s)"),
+        screen.contains("step 1 of s.md: sleep 2; echo done (0s)"),
         "{screen}"
     );
     assert!(
-        screen.contains("step 1 of s.md: sleep 1; echo done (1s)"),
+        screen.contains("step 1 of s.md: sleep 2; echo done (1s)"),
         "{screen}"
     );
     assert!(screen.contains("s.md: 1 steps: 1 passed"), "{screen}");
