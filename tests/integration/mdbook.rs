@@ -110,6 +110,36 @@ fn a_drifted_chapter_fails_the_build_with_its_line_when_run_is_on() {
 }
 
 #[test]
+fn mdbook_test_runs_guide_chapters_without_run_true() {
+    for line in ["0.4", "0.5"] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture("mdbook/drifted"), dir.path());
+        let toml = dir.path().join("book.toml");
+        std::fs::write(&toml, read(&toml).replace("run = true\n", "")).unwrap();
+        let bin = assert_cmd::cargo::cargo_bin("guidecheck");
+        let output = Command::new(mdbook(line))
+            .arg("test")
+            .current_dir(dir.path())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap()
+                ),
+            )
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&output);
+        assert!(!output.status.success(), "mdbook {line} test: {stderr}");
+        assert!(
+            stderr.contains("FAIL src/drifted.md:4"),
+            "mdbook {line}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn an_unknown_key_in_book_toml_names_the_nearest() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("mdbook/plain"), dir.path());
