@@ -255,6 +255,7 @@ pub fn load(path: &Path) -> Result<FileConfig> {
             ErrorKind::Config(e.message().to_string()),
         )
         .with_hint(hint)
+        .with_source(&text)
     })
 }
 

@@ -10,6 +10,8 @@ pub struct Error {
     pub location: Option<Location>,
     pub kind: ErrorKind,
     pub hint: Option<String>,
+    /// The text of the line the location points at, shown under the message.
+    pub source_line: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +42,7 @@ impl Error {
             location: None,
             kind,
             hint: None,
+            source_line: None,
         }
     }
 
@@ -48,11 +51,25 @@ impl Error {
             location: Some(location),
             kind,
             hint: None,
+            source_line: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Shows the located line of `text` (the file the location is in) under the message.
+    pub fn with_source(mut self, text: &str) -> Self {
+        if let Some(location) = &self.location
+            && location.line > 0
+        {
+            self.source_line = text
+                .lines()
+                .nth(location.line - 1)
+                .map(|l| l.trim_end_matches('\r').to_string());
+        }
         self
     }
 }
@@ -63,6 +80,12 @@ impl fmt::Display for Error {
             Some(location) => write!(f, "{location}: {}", self.kind)?,
             None => write!(f, "{}", self.kind)?,
         }
+        if let (Some(location), Some(line)) = (&self.location, &self.source_line) {
+            let number = location.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret = " ".repeat(location.col.saturating_sub(1));
+            write!(f, "\n {pad} |\n {number} | {line}\n {pad} | {caret}^")?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -71,3 +94,24 @@ impl fmt::Display for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn a_located_error_shows_its_line_and_a_caret() {
+        let text = "# Guide\n\n<!-- guidecheck: skp -->\n";
+        let err = Error::at(
+            Location::new(Path::new("g.md"), 3, 18),
+            ErrorKind::Guide("unknown directive `skp`".into()),
+        )
+        .with_hint("did you mean `skip`?")
+        .with_source(text);
+        assert_eq!(
+            err.to_string(),
+            "g.md:3:18: unknown directive `skp`\n   |\n 3 | <!-- guidecheck: skp -->\n   |                  ^\n  hint: did you mean `skip`?"
+        );
+    }
+}

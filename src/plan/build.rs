@@ -69,12 +69,17 @@ impl Builder<'_> {
 
     fn directive(&mut self, body: &str, span: Span) -> Result<()> {
         let parsed = directive::parse(body).map_err(|e| {
-            let (line, col) = self.index.line_col(self.text, span.start);
+            // Point at the word itself (the comment may span lines).
+            let at = self.text[span.start..span.end]
+                .find(&e.word)
+                .map_or(span.start, |i| span.start + i);
+            let (line, col) = self.index.line_col(self.text, at);
             Error::at(
                 Location::new(self.path, line, col),
                 ErrorKind::Guide(format!("unknown directive `{}`", e.word)),
             )
             .with_hint(e.hint)
+            .with_source(self.text)
         })?;
         for d in parsed {
             match d {
@@ -284,14 +289,16 @@ impl Builder<'_> {
                 location(code.span.start),
                 ErrorKind::Guide("a diff block, but no file to apply it to".into()),
             )
-            .with_hint("name the file in a `+++ b/FILE` header or with `<!-- guidecheck: file=FILE -->`"));
+            .with_hint("name the file in a `+++ b/FILE` header or with `<!-- guidecheck: file=FILE -->`")
+            .with_source(self.text));
         };
         let Some((_, current)) = self.files.iter().find(|(p, _)| *p == target) else {
             return Err(Error::at(
                 location(code.span.start),
                 ErrorKind::Guide(format!("a diff of `{target}`, which no earlier step writes")),
             )
-            .with_hint("show the whole file in an earlier block first"));
+            .with_hint("show the whole file in an earlier block first")
+            .with_source(self.text));
         };
         let patched = patch::apply(current, diff).map_err(|e| {
             let offset = code.lines.get(e.line).map_or(code.span.start, |l| l.start);
@@ -303,6 +310,7 @@ impl Builder<'_> {
                 )),
             )
             .with_hint("its context and `-` lines must match the latest revision of the file")
+            .with_source(self.text)
         })?;
         let named_by = format!("diff of {target}");
         self.file(code.span, target, patched, named_by);

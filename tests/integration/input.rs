@@ -61,7 +61,7 @@ fn an_unknown_directive_is_exit_2_with_the_nearest_spelling() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr.contains("unknown_directive/guide.md:5:1: unknown directive `skp`"),
+        stderr.contains("unknown_directive/guide.md:5:18: unknown directive `skp`"),
         "{stderr}"
     );
     assert!(stderr.contains("hint: did you mean `skip`?"), "{stderr}");

@@ -77,7 +77,7 @@ fn unknown_directive_is_an_error_at_its_line() {
     let err = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap_err();
     assert_eq!(
         err.to_string().lines().next().unwrap(),
-        "g.md:3:1: unknown directive `skp`"
+        "g.md:3:18: unknown directive `skp`"
     );
     assert!(err.hint.unwrap().contains("`skip`"));
 }
