@@ -6,7 +6,12 @@ use std::path::PathBuf;
 /// Keeps Nix and shell tutorials true: runs a Markdown guide and compares what it shows
 /// with what really happens.
 #[derive(Debug, Parser)]
-#[command(name = "guidecheck", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "guidecheck",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 passed, 1 drift, 2 bad input or usage, 3 blocked (no network, Nix not installed)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -57,7 +62,7 @@ pub struct AcceptArgs {
 
 #[derive(Debug, Args, Default)]
 pub struct TestArgs {
-    /// Guides (Markdown files) or folders of guides [default: guides/]
+    /// Guides (Markdown files) or folders of guides [default: `guides` of guidecheck.toml, or guides/]
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

@@ -40,6 +40,7 @@ impl Finding {
 pub fn lint(plan: &Plan) -> Vec<Finding> {
     let mut findings = crate::nix::lint::check(plan);
     findings.extend(cd_targets(plan));
+    findings.extend(escaping_files(plan));
     findings.extend(plan.todos.iter().map(|todo| Finding {
         line: todo.line,
         col: 1,
@@ -49,6 +50,29 @@ pub fn lint(plan: &Plan) -> Vec<Finding> {
     }));
     findings.sort_by_key(|f| (f.line, f.col));
     findings
+}
+
+/// A file step the run would refuse: an absolute path, or one that climbs out with `..`.
+fn escaping_files(plan: &Plan) -> Vec<Finding> {
+    plan.steps
+        .iter()
+        .filter_map(|step| match &step.kind {
+            StepKind::File { path, .. }
+                if std::path::Path::new(path).is_absolute()
+                    || std::path::Path::new(path)
+                        .components()
+                        .any(|c| c == std::path::Component::ParentDir) =>
+            {
+                Some(Finding::error(
+                    step.line,
+                    1,
+                    format!("`{path}` is outside the workspace: guidecheck will not write it"),
+                    Some("name files relative to the guide's working directory".into()),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 static CD: LazyLock<Regex> = LazyLock::new(|| {
@@ -127,6 +151,20 @@ mod tests {
         assert!(findings("```bash\nmkdir -p work/src\ncd work/src\n```\n").is_empty());
         assert!(findings("```console\n$ git clone https://x/repo.git app\n$ cd app\n```\n").is_empty());
         assert!(findings("```bash\ncd \"$HOME\" && cd ..\n```\n").is_empty());
+    }
+
+    #[test]
+    fn files_outside_the_workspace_are_errors() {
+        let found = findings(
+            "```nix title=\"/etc/x.nix\"\n{ }\n```\n\n<!-- guidecheck: file=../up.txt -->\n```\nx\n```\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "1: `/etc/x.nix` is outside the workspace: guidecheck will not write it",
+                "6: `../up.txt` is outside the workspace: guidecheck will not write it",
+            ]
+        );
     }
 
     #[test]
