@@ -2,36 +2,33 @@
 
 use crate::{guidecheck, text, write_guide};
 
-#[test]
-fn huge_output_keeps_its_head_and_tail_and_marks_the_cut() {
-    let (dir, guide) = write_guide(
-        "big.md",
-        "# Big\n\n```console\n$ echo the-start; yes filler-line | head -n 300000; echo the-end\nthe-start\n...\nthe-end\n```\n",
-    );
+/// A guide whose commands keep at most 64 KiB of output.
+fn limited(body: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, guide) = write_guide("big.md", &format!("# Big\n\n```console\n{body}```\n"));
     std::fs::write(
         dir.path().join("guidecheck.toml"),
         "[run]\noutput-limit = 65536\n",
     )
     .unwrap();
+    (dir, guide)
+}
+
+#[test]
+fn huge_output_keeps_its_head_and_tail_and_marks_the_cut() {
+    let (_dir, guide) = limited(
+        "$ echo the-start; yes filler-line | head -n 300000; echo the-end\nthe-start\n...\nthe-end\n",
+    );
     let output = guidecheck().arg(&guide).output().unwrap();
     let (stdout, _) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
-    // The marker is what a bless would write where the middle was dropped.
+    // It holds, so a bless has nothing to write.
     let blessed = guidecheck().arg("--check").arg(&guide).output().unwrap();
     assert_eq!(blessed.status.code(), Some(0), "{}", text(&blessed).0);
 }
 
 #[test]
 fn the_cut_is_visible_in_the_real_output() {
-    let (dir, guide) = write_guide(
-        "big.md",
-        "# Big\n\n```console\n$ yes filler-line | head -n 300000\nnot shown\n```\n",
-    );
-    std::fs::write(
-        dir.path().join("guidecheck.toml"),
-        "[run]\noutput-limit = 65536\n",
-    )
-    .unwrap();
+    let (_dir, guide) = limited("$ yes filler-line | head -n 300000\nnot shown\n");
     let output = guidecheck().arg(&guide).output().unwrap();
     let (stdout, _) = text(&output);
     assert_eq!(output.status.code(), Some(1));

@@ -18,25 +18,35 @@ fn mdbook(line: &str) -> PathBuf {
     path
 }
 
-/// Copies a fixture book to a temp dir and runs `mdbook build` there, with this guidecheck
-/// on PATH.
-fn build(case: &str, line: &str) -> (tempfile::TempDir, std::process::Output) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(case), dir.path());
+/// Runs `mdbook SUBCOMMAND` of one line in `dir`, with this guidecheck on PATH.
+fn mdbook_in(dir: &Path, line: &str, subcommand: &str) -> std::process::Output {
     let bin = assert_cmd::cargo::cargo_bin("guidecheck");
     let path = format!(
         "{}:{}",
         bin.parent().unwrap().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let output = Command::new(mdbook(line))
-        .arg("build")
-        .current_dir(dir.path())
+    Command::new(mdbook(line))
+        .arg(subcommand)
+        .current_dir(dir)
         .env("PATH", path)
         .env_remove("CI")
         .env_remove("GUIDECHECK_UPDATE")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// A fixture book copied to a temp dir.
+fn book(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(case), dir.path());
+    dir
+}
+
+/// Copies a fixture book to a temp dir and runs `mdbook build` there.
+fn build(case: &str, line: &str) -> (tempfile::TempDir, std::process::Output) {
+    let dir = book(case);
+    let output = mdbook_in(dir.path(), line, "build");
     (dir, output)
 }
 
@@ -112,24 +122,10 @@ fn a_drifted_chapter_fails_the_build_with_its_line_when_run_is_on() {
 #[test]
 fn mdbook_test_runs_guide_chapters_without_run_true() {
     for line in ["0.4", "0.5"] {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&fixture("mdbook/drifted"), dir.path());
+        let dir = book("mdbook/drifted");
         let toml = dir.path().join("book.toml");
         std::fs::write(&toml, read(&toml).replace("run = true\n", "")).unwrap();
-        let bin = assert_cmd::cargo::cargo_bin("guidecheck");
-        let output = Command::new(mdbook(line))
-            .arg("test")
-            .current_dir(dir.path())
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    bin.parent().unwrap().display(),
-                    std::env::var("PATH").unwrap()
-                ),
-            )
-            .output()
-            .unwrap();
+        let output = mdbook_in(dir.path(), line, "test");
         let (_, stderr) = text(&output);
         assert!(!output.status.success(), "mdbook {line} test: {stderr}");
         assert!(
@@ -141,24 +137,10 @@ fn mdbook_test_runs_guide_chapters_without_run_true() {
 
 #[test]
 fn an_unknown_key_in_book_toml_names_the_nearest() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("mdbook/plain"), dir.path());
+    let dir = book("mdbook/plain");
     let toml = dir.path().join("book.toml");
     std::fs::write(&toml, read(&toml) + "badge = false\n").unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("guidecheck");
-    let output = Command::new(mdbook("0.5"))
-        .arg("build")
-        .current_dir(dir.path())
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.parent().unwrap().display(),
-                std::env::var("PATH").unwrap()
-            ),
-        )
-        .output()
-        .unwrap();
+    let output = mdbook_in(dir.path(), "0.5", "build");
     let (_, stderr) = text(&output);
     assert!(!output.status.success());
     assert!(
