@@ -52,7 +52,15 @@ pub fn extract(text: &str) -> Vec<Block> {
     let mut prose: Vec<Prose> = Vec::new();
     let mut list_depth = 0;
 
-    for (event, range) in Parser::new_ext(text, Options::all()).into_offset_iter() {
+    // A byte-order mark is read as nothing (spans still point into the whole text, so
+    // `--bless` keeps it).
+    let bom = if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
+    };
+    for (event, range) in Parser::new_ext(&text[bom..], Options::all()).into_offset_iter() {
+        let range = range.start + bom..range.end + bom;
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
@@ -211,6 +219,17 @@ mod tests {
         let block = &code_blocks(text)[0];
         let lines: Vec<&str> = block.lines.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(lines, ["$ echo hi", "hi"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_hides_nothing() {
+        let text = "\u{FEFF}```console\n$ echo hi\nhi\n```\n";
+        let blocks = code_blocks(text);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].info, "console");
+        let lines: Vec<&str> = blocks[0].lines.iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(lines, ["$ echo hi", "hi"]);
+        assert_eq!(blocks[0].span.start, 3);
     }
 
     #[test]

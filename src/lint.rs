@@ -1,7 +1,7 @@
 //! Plan → findings, without running anything: mistakes a reader would hit (a `cd` into a
 //! directory nothing creates, Nix problems from `nix::lint`) and unfinished TODO sections.
 
-use crate::plan::{Plan, StepKind};
+use crate::plan::{Plan, SnippetWhy, StepKind};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -41,6 +41,7 @@ pub fn lint(plan: &Plan) -> Vec<Finding> {
     let mut findings = crate::nix::lint::check(plan);
     findings.extend(cd_targets(plan));
     findings.extend(escaping_files(plan));
+    findings.extend(unrun_blocks(plan));
     findings.extend(plan.todos.iter().map(|todo| Finding {
         line: todo.line,
         col: 1,
@@ -50,6 +51,28 @@ pub fn lint(plan: &Plan) -> Vec<Finding> {
     }));
     findings.sort_by_key(|f| (f.line, f.col));
     findings
+}
+
+/// Blocks an author most likely meant to run, which guidecheck reads as snippets.
+fn unrun_blocks(plan: &Plan) -> Vec<Finding> {
+    plan.steps
+        .iter()
+        .filter_map(|step| match &step.kind {
+            StepKind::Snippet { why, reason } if why.looks_runnable() => Some(Finding {
+                line: step.line,
+                col: 1,
+                severity: Severity::Warning,
+                message: format!("this block is not run: {reason}"),
+                hint: Some(match why {
+                    SnippetWhy::UnplacedDiff => {
+                        "name the file in a `+++ b/FILE` header, or show the whole file before the diff".into()
+                    }
+                    _ => "name it with ```nix title=\"FILE\", a first-line `# FILE` comment or `<!-- guidecheck: file=FILE -->`".into(),
+                }),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A file step the run would refuse: an absolute path, or one that climbs out with `..`.

@@ -81,6 +81,12 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"(?m)^(?:this path|these (?:\d+ )?paths) will be fetched[^\n]*:$",
             "these paths will be fetched:",
         ),
+        // 22: the version in banners and `--version` lines is the machine's, not the guide's:
+        // `Welcome to Nix 2.13.3. Type :? for help.`, `nix (Nix) 2.8.0`, `(Lix, like Nix) 2.91.1`.
+        rule(
+            r"(\bWelcome to (?:Nix|Lix)|\((?:Nix|Lix)(?:, like Nix)?\)) \d+\.\d+(?:\.\d+)?(?:(?:pre|rc|-|\+)[\w+-]*(?:\.[\w+-]+)*)?",
+            "$1 [VERSION]",
+        ),
     ]
 });
 
@@ -129,6 +135,28 @@ fn sort_planned_paths(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::apply;
+
+    #[test]
+    fn versions_in_banners_are_normalised() {
+        assert_eq!(
+            apply("Welcome to Nix 2.13.3. Type :? for help.\n"),
+            "Welcome to Nix [VERSION]. Type :? for help.\n"
+        );
+        assert_eq!(
+            apply("Welcome to Nix 2.8.0. Type :? for help."),
+            "Welcome to Nix [VERSION]. Type :? for help."
+        );
+        assert_eq!(
+            apply("nix (Nix) 2.18.0pre20230915_abc1234\n"),
+            "nix (Nix) [VERSION]\n"
+        );
+        assert_eq!(apply("nix-build (Nix) 2.8.0"), "nix-build (Nix) [VERSION]");
+        assert_eq!(
+            apply("nix (Lix, like Nix) 2.91.1"),
+            "nix (Lix, like Nix) [VERSION]"
+        );
+        assert_eq!(apply("hello-2.12.1 (Nix) is fine"), "hello-2.12.1 (Nix) is fine");
+    }
 
     #[test]
     fn rule_04_progress_bar_lines_are_dropped() {

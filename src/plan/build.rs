@@ -3,8 +3,8 @@
 use super::console::{self, Prompts};
 use super::directive::{self, Directive};
 use super::fence::Fence;
-use super::patch;
-use super::{Plan, Shown, ShownLine, Step, StepKind, StepOptions};
+use super::twice;
+use super::{Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{Block, CodeBlock};
 use crate::nix::syntax;
@@ -24,7 +24,7 @@ pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Re
         pending: Pending::default(),
         skip_rest: false,
         awaiting_output: None,
-        files: Vec::new(),
+        texts: Vec::new(),
     };
     for block in blocks {
         match block {
@@ -58,8 +58,18 @@ struct Builder<'a> {
     skip_rest: bool,
     /// The command step whose output may come in the next block.
     awaiting_output: Option<usize>,
-    /// The latest content of every file written so far, in the order last written.
-    files: Vec<(String, String)>,
+    /// The latest content of every file written so far, and of every unnamed Nix block (a
+    /// diff may edit either), in the order last written.
+    texts: Vec<Text>,
+}
+
+/// A text a later ```diff may revise.
+struct Text {
+    /// The file it is written to; `None` for an unnamed Nix block.
+    path: Option<String>,
+    content: String,
+    /// Markdown line of its latest revision.
+    line: usize,
 }
 
 impl Builder<'_> {
@@ -144,7 +154,8 @@ impl Builder<'_> {
             })
             .or_else(|| caption.map(|c| (c, ":caption:".to_string())));
         if matches!(fence.lang.as_str(), "diff" | "patch") {
-            return self.diff(code, &content, named.map(|(f, _)| f));
+            self.diff(code, &content, named.map(|(f, _)| f));
+            return Ok(());
         }
         if let Some((path, named_by)) = named {
             self.file(code.span, path, content, named_by);
@@ -174,18 +185,24 @@ impl Builder<'_> {
             self.push(code.span, kind);
             return Ok(());
         }
-        let reason = match fence.lang.as_str() {
-            "" => "untagged block without prompts".to_string(),
-            lang if fence.is_output() => format!("{lang} block with no command before it"),
-            lang => format!("unnamed {lang} block (name it with file=…)"),
+        let (why, reason) = match fence.lang.as_str() {
+            "" => (SnippetWhy::Output, "untagged block without prompts".to_string()),
+            lang if fence.is_output() => (
+                SnippetWhy::Output,
+                format!("{lang} block with no command before it"),
+            ),
+            lang => (
+                SnippetWhy::NotRun,
+                format!("{lang} block with no file name (name it with file=…)"),
+            ),
         };
-        self.snippet(code.span, reason);
+        self.snippet(code.span, why, reason);
         Ok(())
     }
 
-    fn snippet(&mut self, span: Span, reason: String) {
+    fn snippet(&mut self, span: Span, why: SnippetWhy, reason: String) {
         self.pending.options = StepOptions::default();
-        self.push(span, StepKind::Snippet { reason });
+        self.push(span, StepKind::Snippet { why, reason });
     }
 
     /// A whole file; a block with a placeholder line (`# ...`) is a fragment, not run.
@@ -193,11 +210,11 @@ impl Builder<'_> {
         if has_placeholder(&content) {
             return self.snippet(
                 span,
+                SnippetWhy::Placeholder,
                 format!("{path} with a placeholder line (`...`): a fragment, not written"),
             );
         }
-        self.files.retain(|(p, _)| *p != path);
-        self.files.push((path.clone(), content.clone()));
+        self.remember(Some(path.clone()), &content, span);
         self.push(
             span,
             StepKind::File {
@@ -221,29 +238,53 @@ impl Builder<'_> {
         if has_placeholder(&content) {
             return self.snippet(
                 span,
+                SnippetWhy::Placeholder,
                 format!("nix block with a placeholder line (`...`): a fragment{relabel}"),
             );
         }
         let info = syntax::analyze(&content);
+        if let Some((path, why)) = self.infer_name(&info) {
+            return self.file(span, path, content, format!("{why}{relabel}"));
+        }
+        self.remember(None, &content, span);
         if !info.errors.is_empty() || !info.is_expression {
-            return self.snippet(span, format!("nix fragment: not a whole Nix expression{relabel}"));
-        }
-        match self.infer_name(&info) {
-            Some((path, why)) => self.file(span, path, content, format!("{why}{relabel}")),
-            None => self.snippet(
+            return self.snippet(
                 span,
-                format!("unnamed nix block (name it with title=\"…\"){relabel}"),
-            ),
+                SnippetWhy::Fragment,
+                format!("nix fragment: not a whole Nix expression{relabel}"),
+            );
         }
+        self.snippet(
+            span,
+            SnippetWhy::Unnamed,
+            format!("unnamed nix block: no file name given or inferred (name it with title=\"…\"){relabel}"),
+        )
+    }
+
+    /// Records the latest revision of a file (or of an unnamed block) for later diffs.
+    fn remember(&mut self, path: Option<String>, content: &str, span: Span) {
+        if path.is_some() {
+            self.texts.retain(|t| t.path != path);
+        }
+        let line = self.line(span.start);
+        self.texts.push(Text {
+            path,
+            content: content.to_string(),
+            line,
+        });
     }
 
     /// DESIGN §1.1d: a function with the `pname` (or the arguments) of an earlier file is a
     /// new revision of it; a non-function that uses `./x.nix` is `default.nix`.
     fn infer_name(&self, info: &syntax::NixFile) -> Option<(String, String)> {
+        if !info.errors.is_empty() || !info.is_expression {
+            return None;
+        }
         let earlier: Vec<(&String, syntax::NixFile)> = self
-            .files
+            .texts
             .iter()
             .rev()
+            .filter_map(|t| t.path.as_ref().map(|p| (p, &t.content)))
             .filter(|(p, _)| p.ends_with(".nix"))
             .map(|(p, c)| (p, syntax::analyze(c)))
             .collect();
@@ -275,48 +316,6 @@ impl Builder<'_> {
         ))
     }
 
-    /// A ```diff block edits the file its header names, or the last file written.
-    fn diff(&mut self, code: &CodeBlock, diff: &str, named: Option<String>) -> Result<()> {
-        let target = named
-            .or_else(|| patch::target(diff))
-            .or_else(|| self.files.last().map(|(p, _)| p.clone()));
-        let location = |offset: usize| {
-            let (line, col) = self.index.line_col(self.text, offset);
-            Location::new(self.path, line, col)
-        };
-        let Some(target) = target else {
-            return Err(Error::at(
-                location(code.span.start),
-                ErrorKind::Guide("a diff block, but no file to apply it to".into()),
-            )
-            .with_hint("name the file in a `+++ b/FILE` header or with `<!-- guidecheck: file=FILE -->`")
-            .with_source(self.text));
-        };
-        let Some((_, current)) = self.files.iter().find(|(p, _)| *p == target) else {
-            return Err(Error::at(
-                location(code.span.start),
-                ErrorKind::Guide(format!("a diff of `{target}`, which no earlier step writes")),
-            )
-            .with_hint("show the whole file in an earlier block first")
-            .with_source(self.text));
-        };
-        let patched = patch::apply(current, diff).map_err(|e| {
-            let offset = code.lines.get(e.line).map_or(code.span.start, |l| l.start);
-            Error::at(
-                location(offset),
-                ErrorKind::Guide(format!(
-                    "hunk {} of this diff does not apply to `{target}`",
-                    e.hunk + 1
-                )),
-            )
-            .with_hint("its context and `-` lines must match the latest revision of the file")
-            .with_source(self.text)
-        })?;
-        let named_by = format!("diff of {target}");
-        self.file(code.span, target, patched, named_by);
-        Ok(())
-    }
-
     /// Adds the commands of a transcript; false when the block has no prompt lines.
     fn commands(&mut self, code: &CodeBlock, fence: &Fence) -> bool {
         let lines = block_lines(self.text, code);
@@ -325,6 +324,7 @@ impl Builder<'_> {
             return false;
         }
         let options = std::mem::take(&mut self.pending.options);
+        let first_shown = self.take_shown_twice(&parsed);
         let last = parsed.len() - 1;
         for (i, cmd) in parsed.into_iter().enumerate() {
             let span = Span::new(code.lines[cmd.command_lines.start].start, code.span.end);
@@ -348,11 +348,52 @@ impl Builder<'_> {
                 shown: Some(shown),
             };
             self.push(span, command);
+            if let Some(&line) = first_shown.get(i) {
+                let step = self.steps.last_mut().expect("just pushed");
+                step.options.shown_again_at = Some(step.line);
+                step.line = line;
+            }
             if i == last && empty {
                 self.awaiting_output = Some(self.steps.len() - 1);
             }
         }
         true
+    }
+
+    /// When the script block just before a transcript ends with the commands the transcript
+    /// starts with, those leave the script (they run once, as the transcript's steps).
+    /// Returns the Markdown line of each such command in the script.
+    fn take_shown_twice(&mut self, parsed: &[console::ParsedCommand]) -> Vec<usize> {
+        let Some(step) = self.steps.last() else {
+            return Vec::new();
+        };
+        let StepKind::Script {
+            script,
+            hidden: false,
+        } = &step.kind
+        else {
+            return Vec::new();
+        };
+        let commands = twice::script_commands(script);
+        let k = twice::repeated(&commands, parsed.iter().map(|c| c.command.as_str()));
+        if k == 0 || step.options.skipped {
+            return Vec::new();
+        }
+        let first_content_line = self.line(step.span.start) + usize::from(is_fenced(self.text, step.span));
+        let merged = &commands[commands.len() - k..];
+        let lines = merged.iter().map(|(i, _)| first_content_line + i).collect();
+        let cut = merged[0].0;
+        let rest: String = script.lines().take(cut).map(|l| format!("{l}\n")).collect();
+        if twice::script_commands(&rest).is_empty() {
+            self.steps.pop();
+        } else if let Some(Step {
+            kind: StepKind::Script { script, .. },
+            ..
+        }) = self.steps.last_mut()
+        {
+            *script = rest;
+        }
+        lines
     }
 
     /// An output block right after a command with no shown output is that output.
@@ -375,6 +416,12 @@ impl Builder<'_> {
             *slot = Some(shown);
         }
     }
+}
+
+/// A fenced block's content starts on the line after its opening fence.
+fn is_fenced(text: &str, span: Span) -> bool {
+    let start = text[span.start..].trim_start();
+    start.starts_with("```") || start.starts_with("~~~")
 }
 
 fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence) -> bool {
@@ -412,15 +459,26 @@ fn next_line_start(text: &str, offset: usize) -> usize {
     text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
 }
 
+/// A file name a comment may title a block with: a relative path whose last part has an
+/// extension (`pkgs.nix`, `src/main.c`), is a dotfile (`.envrc`), or is a well-known
+/// extensionless name (`Makefile`).
+const FILE_NAME: &str = r"(?:[\w.+-]+/)*(?:[\w+-][\w.+-]*\.[A-Za-z][\w]*|\.[A-Za-z][\w.-]*|(?:GNU)?[Mm]akefile|Dockerfile|Containerfile|[Jj]ustfile|Gemfile|Rakefile|Procfile|Vagrantfile|Caddyfile|Brewfile)";
+
 static COMMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:#|//|--|;+)\s*([\w.+/-]+\.[\w]+)\s*$|^/\*\s*([\w.+/-]+\.[\w]+)\s*\*/$").expect("valid")
+    // A title may go on with a description after `:`, ` - `, ` — ` or ` – `.
+    let description = r"(?:\s*:(?:\s.*)?|\s+[-—–]\s.*)?";
+    Regex::new(&format!(
+        r"^(?:#|//|--|;+)\s*({FILE_NAME}){description}$|^/\*\s*({FILE_NAME}){description}\s*\*/$"
+    ))
+    .expect("valid")
 });
 
-/// `# hello.nix`, `// main.c`, `/* hello.nix */`: a first line that is only a path.
+/// `# hello.nix`, `// main.c`, `/* hello.nix */`, `# pkgs.nix: a tiny package set`,
+/// `// main.c — the program`: a first line that titles the block with a file name.
 fn comment_path(content: &str) -> Option<String> {
     let caps = COMMENT_PATH.captures(content.lines().next()?.trim())?;
     let path = caps.get(1).or(caps.get(2))?.as_str();
-    (!path.starts_with('/')).then(|| path.to_string())
+    Some(path.to_string())
 }
 
 /// A line that stands for omitted content: `# ...`, `...`, `/* ... */`.
@@ -450,5 +508,6 @@ fn myst_options(content: &str, info: &str) -> (String, Option<String>) {
     (rest.to_string(), caption)
 }
 
+mod diffs;
 #[cfg(test)]
 mod tests;

@@ -33,8 +33,9 @@ const DEFAULT_PROMPTS: &[&str] = &[
 ];
 
 static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
-static HEREDOC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"<<(-?)\s*(?:'(\w+)'|"(\w+)"|\\?(\w+))"#).expect("valid"));
+static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|[^<])<<(-?)\s*(?:'([\w.-]+)'|"([\w.-]+)"|\\?([A-Za-z_][\w-]*))"#).expect("valid")
+});
 
 static DEFAULT: LazyLock<Prompts> =
     LazyLock::new(|| Prompts::combine(DEFAULT_PROMPTS.iter().map(|p| (*p).to_string())));
@@ -91,20 +92,25 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
         while i < lines.len() && continues(&command) {
             let next = lines[i];
             command.push('\n');
-            command.push_str(next.strip_prefix("> ").unwrap_or(next));
+            command.push_str(strip_secondary(next));
             i += 1;
         }
         if let Some((delimiter, strip_tabs)) = heredoc(&command) {
+            // A transcript shows a heredoc's body with the `> ` of the secondary prompt when
+            // its first line has one; the delimiter line then reads `> EOF`.
+            let secondary = lines.get(i).is_some_and(|l| is_secondary(l));
             while i < lines.len() {
+                let raw = lines[i];
+                let body = if secondary { strip_secondary(raw) } else { raw };
                 command.push('\n');
-                command.push_str(lines[i]);
+                command.push_str(body);
                 i += 1;
-                let body = if strip_tabs {
-                    lines[i - 1].trim_start_matches('\t')
+                let word = if strip_tabs {
+                    body.trim_start_matches('\t')
                 } else {
-                    lines[i - 1]
+                    body
                 };
-                if body == delimiter {
+                if word == delimiter {
                     break;
                 }
             }
@@ -145,14 +151,27 @@ fn open_quote(command: &str) -> bool {
     single || double
 }
 
+/// A line shown at the shell's secondary prompt (`> `, or a bare `>` for an empty line).
+fn is_secondary(line: &str) -> bool {
+    line.starts_with("> ") || line == ">"
+}
+
+fn strip_secondary(line: &str) -> &str {
+    line.strip_prefix("> ")
+        .or_else(|| line.strip_prefix('>').filter(|r| r.is_empty()))
+        .unwrap_or(line)
+}
+
 fn heredoc(command: &str) -> Option<(String, bool)> {
-    let caps = HEREDOC.captures(command.lines().next()?)?;
+    let lines: Vec<&str> = command.lines().collect();
+    let (at, caps) = lines
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, l)| HEREDOC.captures(l).map(|c| (i, c)))?;
     let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
     // The heredoc body may already have been taken in as continuation lines.
-    let already_closed = command
-        .lines()
-        .skip(1)
-        .any(|l| l.trim_start_matches('\t') == word);
+    let already_closed = lines[at + 1..].iter().any(|l| l.trim_start_matches('\t') == word);
     (!already_closed).then(|| (word.to_string(), &caps[1] == "-"))
 }
 
@@ -212,6 +231,36 @@ mod tests {
         );
         assert_eq!(got[0].0, "cat > f <<'EOF'\n$ not a prompt\nEOF");
         assert_eq!(got[1].0, "cat f");
+    }
+
+    #[test]
+    fn a_heredoc_at_the_secondary_prompt_ends_at_its_delimiter() {
+        let got = commands(
+            "$ mkdir -p g\n$ cat > g/greet.c <<'EOF'\n> #include <stdio.h>\n>\n> int main(void) { puts(\"hi\"); }\n> EOF\n$ printf 'x' > g/Makefile\n$ tar -czf g.tar.gz g\n",
+            false,
+        );
+        let cmds: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(
+            cmds,
+            [
+                "mkdir -p g",
+                "cat > g/greet.c <<'EOF'\n#include <stdio.h>\n\nint main(void) { puts(\"hi\"); }\nEOF",
+                "printf 'x' > g/Makefile",
+                "tar -czf g.tar.gz g",
+            ]
+        );
+        assert!(got.iter().all(|(_, out)| out.is_empty()));
+    }
+
+    #[test]
+    fn tab_stripping_heredocs_and_here_strings() {
+        let got = commands("$ cat <<-END\n> \tbody\n> \tEND\n$ echo next\n", false);
+        assert_eq!(got[0].0, "cat <<-END\n\tbody\n\tEND");
+        assert_eq!(got[1].0, "echo next");
+        let got = commands("$ cat <<< 'word'\nword\n$ echo b\n", false);
+        assert_eq!(got[0], ("cat <<< 'word'".into(), vec!["word".into()]));
+        let got = commands("$ cat <<EOF > f\n> a\n> EOF\n$ cat f\na\n", false);
+        assert_eq!(got[1], ("cat f".into(), vec!["a".into()]));
     }
 
     #[test]

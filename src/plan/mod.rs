@@ -8,6 +8,7 @@ pub mod directive;
 pub mod fence;
 mod patch;
 mod todo;
+mod twice;
 
 use crate::span::Span;
 pub use build::build;
@@ -78,7 +79,34 @@ pub enum StepKind {
     /// Set an environment variable for the rest of the session.
     Env { name: String, value: String },
     /// A block that is shown to readers but not run, and why.
-    Snippet { reason: String },
+    Snippet { why: SnippetWhy, reason: String },
+}
+
+/// Why a block is a snippet (shown to readers, not run), as a category for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SnippetWhy {
+    /// Part of a file or expression (`owner = "x";`), not a whole one.
+    Fragment,
+    /// A file with a `# ...` placeholder line standing for omitted content.
+    Placeholder,
+    /// A whole Nix expression or file with no name to write it to.
+    Unnamed,
+    /// A ```diff that names no file written before, or whose context matches none.
+    UnplacedDiff,
+    /// A language guidecheck does not run (yaml, python, …) and no file name.
+    NotRun,
+    /// Output or text with no command before it.
+    Output,
+    /// A transcript in a shell guidecheck does not enter (a REPL, a nested prompt, …).
+    Transcript,
+}
+
+impl SnippetWhy {
+    /// Snippets an author most likely meant to run: `lint` warns about them.
+    pub fn looks_runnable(self) -> bool {
+        matches!(self, SnippetWhy::Unnamed | SnippetWhy::UnplacedDiff)
+    }
 }
 
 /// The output a guide shows for a command.
@@ -112,6 +140,10 @@ pub struct StepOptions {
     pub exact: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub needs_network: bool,
+    /// A command a script block ran is shown again, with its output, at this line: one
+    /// step, run once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shown_again_at: Option<usize>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub skipped: bool,
 }
@@ -132,7 +164,7 @@ impl Step {
                 format!("{what}: {}", first_line(script))
             }
             StepKind::Env { name, .. } => format!("env {name}"),
-            StepKind::Snippet { reason } => format!("snippet ({reason})"),
+            StepKind::Snippet { reason, .. } => format!("snippet ({reason})"),
         }
     }
 }

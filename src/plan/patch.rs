@@ -18,6 +18,13 @@ pub fn target(diff: &str) -> Option<String> {
     header("+++ ").or_else(|| header("--- "))
 }
 
+/// True when the diff adds and removes nothing.
+pub fn is_empty(diff: &str) -> bool {
+    hunks(diff)
+        .iter()
+        .all(|h| h.lines.iter().all(|(kind, _)| *kind == ' '))
+}
+
 /// Why a hunk did not apply: its index (0-based) and first context line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HunkError {

@@ -42,6 +42,9 @@ pub fn render(plan: &Plan, style: Style) -> String {
         if step.options.needs_network {
             flags.push("needs=network".into());
         }
+        if let Some(line) = step.options.shown_again_at {
+            flags.push(format!("shown again at line {line}"));
+        }
         let flags = if flags.is_empty() {
             String::new()
         } else {

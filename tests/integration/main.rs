@@ -10,6 +10,7 @@ mod llamafile;
 mod mdbook;
 mod plan;
 mod read;
+mod real_guides;
 mod session;
 mod snapshots;
 mod ux;
@@ -69,4 +70,139 @@ pub fn write_guide(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
 
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("read")
+}
+
+/// One run of the real binary, built up and then checked: the one harness of this suite.
+///
+/// `Run::new(["plan", "x.md"]).env("CI", "true").expect(0)` runs guidecheck and asserts its
+/// exit code, printing everything it wrote when that fails.
+pub struct Run {
+    cmd: Command,
+    shown: String,
+}
+
+impl Run {
+    pub fn new<I, S>(args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = guidecheck();
+        let mut shown = String::from("guidecheck");
+        for arg in args {
+            shown.push(' ');
+            shown.push_str(&arg.as_ref().to_string_lossy());
+            cmd.arg(arg);
+        }
+        Run { cmd, shown }
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Run {
+        self.cmd.env(name, value);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: &Path) -> Run {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    /// Runs it; its exit code must be `code`.
+    #[track_caller]
+    pub fn expect(mut self, code: i32) -> Outcome {
+        let output = self.cmd.output().expect("guidecheck runs");
+        let (stdout, stderr) = text(&output);
+        let outcome = Outcome {
+            code: output.status.code(),
+            stdout,
+            stderr,
+        };
+        assert_eq!(
+            outcome.code,
+            Some(code),
+            "`{}` exited {:?}:\n--- stdout\n{}--- stderr\n{}",
+            self.shown,
+            outcome.code,
+            outcome.stdout,
+            outcome.stderr
+        );
+        outcome
+    }
+}
+
+/// What one run printed.
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// stdout then stderr.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// The summary line's step counts: (passed, failed, blocked, skipped).
+    #[track_caller]
+    pub fn steps(&self) -> (usize, usize, usize, usize) {
+        let all = self.all();
+        let line = all
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("guidecheck: "))
+            .unwrap_or_else(|| panic!("no summary line in:\n{all}"));
+        let count = |word: &str| -> usize {
+            let re = regex::Regex::new(&format!(r"(\d+) {word}")).expect("valid");
+            re.captures(line).map_or(0, |c| c[1].parse().expect("a number"))
+        };
+        (
+            count("passed"),
+            count("failed"),
+            count("blocked"),
+            count("skipped"),
+        )
+    }
+
+    /// The plan of the first guide, from `plan --format json`.
+    #[track_caller]
+    pub fn plan(&self) -> serde_json::Value {
+        let plans: serde_json::Value = serde_json::from_str(&self.stdout).expect("plan JSON");
+        plans[0].clone()
+    }
+
+    #[track_caller]
+    pub fn contains(&self, needle: &str) -> &Outcome {
+        assert!(self.all().contains(needle), "{needle:?} not in:\n{}", self.all());
+        self
+    }
+}
+
+/// `guidecheck plan --format json GUIDE`: the plan of one guide.
+#[track_caller]
+pub fn plan_json(guide: &Path) -> serde_json::Value {
+    Run::new([
+        "plan".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        guide.as_os_str(),
+    ])
+    .expect(0)
+    .plan()
+}
+
+/// The file steps of a JSON plan, as (path, named_by).
+pub fn files_of(plan: &serde_json::Value) -> Vec<(String, String)> {
+    plan["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|s| s["kind"] == "file")
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().into(),
+                s["named_by"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
 }

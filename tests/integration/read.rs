@@ -1,6 +1,6 @@
 //! Guides as their authors wrote them: inferred names, mislabelled fences, diffs, prompts.
 
-use crate::{fixture, guidecheck, text};
+use crate::{files_of, fixture, guidecheck, text};
 
 #[test]
 fn the_raw_llamafile_blog_is_read_as_a_person_would() {
@@ -13,11 +13,8 @@ fn the_raw_llamafile_blog_is_read_as_a_person_would() {
     assert_eq!(output.status.code(), Some(0));
     let plans: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let steps = plans[0]["steps"].as_array().unwrap();
-    let files: Vec<(&str, &str)> = steps
-        .iter()
-        .filter(|s| s["kind"] == "file")
-        .map(|s| (s["path"].as_str().unwrap(), s["named_by"].as_str().unwrap()))
-        .collect();
+    let files = files_of(&plans[0]);
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, n)| (p.as_str(), n.as_str())).collect();
     assert_eq!(
         files,
         [

@@ -30,6 +30,47 @@ fn first_line_comment_names_a_file() {
 }
 
 #[test]
+fn a_first_line_title_may_go_on_with_a_description() {
+    let p = plan(concat!(
+        "```nix\n# pkgs.nix: a tiny package set\n{ }: 1\n```\n\n",
+        "```nix\n# default.nix - entry point\n1\n```\n\n",
+        "```c\n// src/main.c — the program\nint x;\n```\n\n",
+        "```make\n# Makefile – how to build\nall:\n```\n\n",
+        "```nix\n/* lib.nix: helpers */\n1\n```\n\n",
+        "```\n# .envrc\nuse nix\n```\n",
+    ));
+    assert_eq!(
+        kinds(&p),
+        [
+            "1: write pkgs.nix",
+            "6: write default.nix",
+            "11: write src/main.c",
+            "16: write Makefile",
+            "21: write lib.nix",
+            "26: write .envrc",
+        ]
+    );
+}
+
+#[test]
+fn comments_that_are_not_titles_name_nothing() {
+    for first in [
+        "# Note: this is a comment",
+        "# see version 1.2 - later",
+        "# e.g. this",
+        "# /etc/nixos/configuration.nix",
+        "# hello.nix is the file we write next",
+    ] {
+        let p = plan(&format!("```python\n{first}\nx = 1\n```\n"));
+        assert!(
+            matches!(p.steps[0].kind, StepKind::Snippet { .. }),
+            "{first}: {:?}",
+            p.steps[0]
+        );
+    }
+}
+
+#[test]
 fn untagged_block_after_a_command_is_its_output() {
     let p = plan("```bash\n$ make\n```\n\nYou should see:\n\n```\nok\n```\n");
     let StepKind::Command {
@@ -154,11 +195,59 @@ fn diff_blocks_edit_the_last_file() {
 }
 
 #[test]
-fn a_diff_that_does_not_apply_is_an_error_at_its_line() {
-    let text = "```nix title=\"x.nix\"\n{ a }: a\n```\n\n```diff\n--- a/x.nix\n+++ b/x.nix\n-{ b }: b\n+{ c }: c\n```\n";
-    let err = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap_err();
+fn a_diff_that_cannot_be_placed_is_a_snippet_with_the_reason() {
+    let p = plan(
+        "```nix title=\"x.nix\"\n{ a }: a\n```\n\n```diff\n--- a/x.nix\n+++ b/x.nix\n-{ b }: b\n+{ c }: c\n```\n\n```diff\n--- a/y.nix\n+++ b/y.nix\n-1\n+2\n```\n\n```diff\n-nothing\n+like this\n```\n",
+    );
     assert_eq!(
-        err.to_string().lines().next().unwrap(),
-        "g.md:8:1: hunk 1 of this diff does not apply to `x.nix`"
+        kinds(&p)[1..],
+        [
+            "5: snippet (diff that cannot be placed: hunk 1 does not match the latest `x.nix`)",
+            "12: snippet (diff of `y.nix`, which no earlier step writes)",
+            "19: snippet (diff that cannot be placed: its context matches no earlier file or nix block)",
+        ]
+    );
+    assert!(p.steps[1..].iter().all(|s| matches!(
+        s.kind,
+        StepKind::Snippet {
+            why: SnippetWhy::UnplacedDiff,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn a_diff_edits_the_latest_text_whose_context_matches() {
+    let p = plan(concat!(
+        "```nix\n{ stdenv }:\nstdenv.mkDerivation {\n}\n```\n\n",
+        "```nix title=\"other.nix\"\n{ x = 1; }\n```\n\n",
+        "```diff\n stdenv.mkDerivation {\n+  pname = \"hello\";\n }\n```\n\n",
+        "```diff\n-{ stdenv }:\n+{ stdenv, fetchzip }:\n```\n",
+    ));
+    assert_eq!(
+        kinds(&p),
+        [
+            "1: snippet (unnamed nix block: no file name given or inferred (name it with title=\"…\"))",
+            "7: write other.nix",
+            "11: snippet (diff of the unnamed nix block at line 1: no file name given or inferred)",
+            "17: snippet (diff of the unnamed nix block at line 11: no file name given or inferred)",
+        ]
+    );
+}
+
+#[test]
+fn a_diff_of_an_unnamed_block_may_become_a_named_revision() {
+    let p = plan(concat!(
+        "```nix title=\"hello.nix\"\n{ stdenv, fetchzip }:\nstdenv.mkDerivation {\n  pname = \"hello\";\n}\n```\n\n",
+        "```nix\n{ lib }:\nlib.mkDerivation {\n  pname = \"other\";\n}\n```\n\n",
+        "```diff\n-{ lib }:\n-lib.mkDerivation {\n-  pname = \"other\";\n+{ stdenv, fetchzip }:\n+stdenv.mkDerivation {\n+  pname = \"hello\";\n```\n",
+    ));
+    let StepKind::File { path, named_by, .. } = &p.steps[2].kind else {
+        panic!("{:?}", p.steps[2]);
+    };
+    assert_eq!(path, "hello.nix");
+    assert!(
+        named_by.starts_with("diff of the block at line 8; inferred: revision of hello.nix"),
+        "{named_by}"
     );
 }

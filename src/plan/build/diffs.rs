@@ -1,0 +1,83 @@
+//! ```diff blocks: placed on the file their header names, else on the latest file or unnamed
+//! Nix block whose context they match. A diff that cannot be placed is a snippet with the
+//! reason (and a `lint` warning), never an error: a well-formed guide is never refused.
+
+use super::{Builder, SnippetWhy, Text};
+use crate::extract::CodeBlock;
+use crate::plan::patch;
+
+impl Builder<'_> {
+    pub(super) fn diff(&mut self, code: &CodeBlock, diff: &str, named: Option<String>) {
+        let span = code.span;
+        if patch::is_empty(diff) {
+            return self.snippet(span, SnippetWhy::Fragment, "diff with no changed lines".into());
+        }
+        let target = named.or_else(|| patch::target(diff));
+        let candidates: Vec<&Text> = match &target {
+            Some(path) => self
+                .texts
+                .iter()
+                .rev()
+                .filter(|t| t.path.as_ref() == Some(path))
+                .collect(),
+            None => self.texts.iter().rev().collect(),
+        };
+        let placed = candidates
+            .iter()
+            .find_map(|t| patch::apply(&t.content, diff).ok().map(|patched| (*t, patched)));
+        let Some((text, patched)) = placed else {
+            let reason = unplaced_reason(target.as_deref(), &candidates, diff);
+            return self.snippet(span, SnippetWhy::UnplacedDiff, reason);
+        };
+        match text.path.clone() {
+            Some(path) => {
+                let named_by = format!("diff of {path}");
+                self.file(span, path, patched, named_by);
+            }
+            None => {
+                let line = text.line;
+                self.revise_unnamed(span, patched, line);
+            }
+        }
+    }
+
+    /// A diff of an unnamed Nix block: the result is named by inference, or stays unnamed.
+    fn revise_unnamed(&mut self, span: crate::span::Span, patched: String, line: usize) {
+        let info = crate::nix::syntax::analyze(&patched);
+        if let Some((path, why)) = self.infer_name(&info) {
+            return self.file(
+                span,
+                path,
+                patched,
+                format!("diff of the block at line {line}; {why}"),
+            );
+        }
+        self.remember(None, &patched, span);
+        self.snippet(
+            span,
+            SnippetWhy::Unnamed,
+            format!("diff of the unnamed nix block at line {line}: no file name given or inferred"),
+        );
+    }
+}
+
+fn unplaced_reason(target: Option<&str>, candidates: &[&Text], diff: &str) -> String {
+    let hunk = |text: &Text| {
+        patch::apply(&text.content, diff)
+            .err()
+            .map_or(String::new(), |e| format!("hunk {}", e.hunk + 1))
+    };
+    match (target, candidates.first()) {
+        (Some(path), None) => format!("diff of `{path}`, which no earlier step writes"),
+        (Some(path), Some(text)) => {
+            format!(
+                "diff that cannot be placed: {} does not match the latest `{path}`",
+                hunk(text)
+            )
+        }
+        (None, None) => "diff with no earlier file or nix block to apply it to".into(),
+        (None, Some(_)) => {
+            "diff that cannot be placed: its context matches no earlier file or nix block".into()
+        }
+    }
+}
