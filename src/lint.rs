@@ -64,6 +64,7 @@ fn unrun_blocks(plan: &Plan) -> Vec<Finding> {
                 severity: Severity::Warning,
                 message: format!("this block is not run: {reason}"),
                 hint: Some(match why {
+                    SnippetWhy::NoPrompt => "start each command with `$ ` so guidecheck runs it and compares what follows".into(),
                     SnippetWhy::UnplacedDiff => {
                         "name the file in a `+++ b/FILE` header, or show the whole file before the diff".into()
                     }
@@ -163,6 +164,24 @@ mod tests {
             .into_iter()
             .map(|f| format!("{}: {}", f.line, f.message))
             .collect()
+    }
+
+    #[test]
+    fn blocks_that_look_runnable_but_are_not_run_are_warned_about() {
+        let text = concat!(
+            "```nix\n{ stdenv }: stdenv.mkDerivation { }\n```\n\n",
+            "```diff\n--- a/x.nix\n+++ b/x.nix\n-a\n+b\n```\n\n",
+            "```console\nnix-build -A hello\n```\n\n",
+            "```yaml\na: 1\n```\n",
+        );
+        assert_eq!(
+            findings(text),
+            [
+                "1: this block is not run: unnamed nix block: no file name given or inferred (name it with title=\"…\")",
+                "5: this block is not run: diff of `x.nix`, which no earlier step writes",
+                "12: this block is not run: console block without prompt lines: shown text, not run (start commands with `$ `)",
+            ]
+        );
     }
 
     #[test]

@@ -185,7 +185,14 @@ impl Builder<'_> {
             self.push(code.span, kind);
             return Ok(());
         }
+        let myst_directive =
+            code.info.trim_start().starts_with('{') && !code.info.trim_start().starts_with("{code");
         let (why, reason) = match fence.lang.as_str() {
+            lang if myst_directive => (SnippetWhy::NotRun, format!("MyST {{{lang}}} directive: not code")),
+            lang if fence.is_console() => (
+                SnippetWhy::NoPrompt,
+                format!("{lang} block without prompt lines: shown text, not run (start commands with `$ `)"),
+            ),
             "" => (SnippetWhy::Output, "untagged block without prompts".to_string()),
             lang if fence.is_output() => (
                 SnippetWhy::Output,

@@ -98,14 +98,17 @@ pub enum SnippetWhy {
     NotRun,
     /// Output or text with no command before it.
     Output,
-    /// A transcript in a shell guidecheck does not enter (a REPL, a nested prompt, …).
-    Transcript,
+    /// A console block with no prompt line: its commands cannot be told from output.
+    NoPrompt,
 }
 
 impl SnippetWhy {
     /// Snippets an author most likely meant to run: `lint` warns about them.
     pub fn looks_runnable(self) -> bool {
-        matches!(self, SnippetWhy::Unnamed | SnippetWhy::UnplacedDiff)
+        matches!(
+            self,
+            SnippetWhy::Unnamed | SnippetWhy::UnplacedDiff | SnippetWhy::NoPrompt
+        )
     }
 }
 

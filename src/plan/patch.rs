@@ -25,6 +25,25 @@ pub fn is_empty(diff: &str) -> bool {
         .all(|h| h.lines.iter().all(|(kind, _)| *kind == ' '))
 }
 
+/// The content of a file a diff creates: it removes nothing, so its context and added
+/// lines, in order, are the whole new file (a "create this file" diff, or `--- /dev/null`).
+pub fn new_file(diff: &str) -> Option<String> {
+    let hunks = hunks(diff);
+    let lines: Vec<&(char, String)> = hunks.iter().flat_map(|h| &h.lines).collect();
+    if lines.iter().any(|(kind, _)| *kind == '-') {
+        return None;
+    }
+    let mut content: String = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
+    // Blank lines around a shown file are the Markdown's, not the file's.
+    while content.starts_with('\n') {
+        content.remove(0);
+    }
+    while content.ends_with("\n\n") {
+        content.pop();
+    }
+    (!content.trim().is_empty()).then_some(content)
+}
+
 /// Why a hunk did not apply: its index (0-based) and first context line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HunkError {
@@ -130,6 +149,19 @@ mod tests {
             apply(FILE, diff).unwrap(),
             "{ stdenv, fetchFromGitHub, unzip }:\nstdenv.mkDerivation {\n  pname = \"x\";\n  buildInputs = [ unzip ];\n}\n"
         );
+    }
+
+    #[test]
+    fn a_diff_that_removes_nothing_may_create_a_file() {
+        assert_eq!(
+            new_file("\n{ lib, ... }: {\n\n}\n").as_deref(),
+            Some("{ lib, ... }: {\n\n}\n")
+        );
+        assert_eq!(
+            new_file("--- /dev/null\n+++ b/x.nix\n@@ -0,0 +1 @@\n+1\n").as_deref(),
+            Some("1\n")
+        );
+        assert_eq!(new_file("-a\n+b\n"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Runs the real guidecheck binary on fixture guides (tests/fixtures/<feature>/<case>/).
 
 mod bless;
+mod corpus;
 mod formats;
 mod hardening;
 mod hello;

@@ -9,10 +9,19 @@ use crate::plan::patch;
 impl Builder<'_> {
     pub(super) fn diff(&mut self, code: &CodeBlock, diff: &str, named: Option<String>) {
         let span = code.span;
+        let target = named.or_else(|| patch::target(diff));
+        // A diff of a file nothing wrote yet, which removes nothing, creates it.
+        if let Some(path) = target
+            .as_ref()
+            .filter(|p| !self.texts.iter().any(|t| t.path.as_ref() == Some(*p)))
+            && let Some(content) = patch::new_file(diff)
+        {
+            let named_by = format!("diff creating {path}");
+            return self.file(span, path.clone(), content, named_by);
+        }
         if patch::is_empty(diff) {
             return self.snippet(span, SnippetWhy::Fragment, "diff with no changed lines".into());
         }
-        let target = named.or_else(|| patch::target(diff));
         let candidates: Vec<&Text> = match &target {
             Some(path) => self
                 .texts
