@@ -21,10 +21,6 @@ const ENV_ALLOW: &[&str] = &[
     "LOGNAME",
     "LANG",
     "TZ",
-    "NIX_PATH",
-    "NIX_REMOTE",
-    "NIX_CONFIG",
-    "NIX_SSL_CERT_FILE",
     "SSL_CERT_FILE",
     "http_proxy",
     "https_proxy",
@@ -193,7 +189,12 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         snapshot_policy = crate::snapshot::Policy::Off;
     }
     let env = std::env::vars()
-        .filter(|(k, _)| ENV_ALLOW.contains(&k.as_str()) || k.starts_with("LC_") || file.run.env.contains(k))
+        .filter(|(k, _)| {
+            ENV_ALLOW.contains(&k.as_str())
+                || crate::nix::ENV.contains(&k.as_str())
+                || k.starts_with("LC_")
+                || file.run.env.contains(k)
+        })
         .collect();
     Ok(Settings {
         run: crate::run::RunOptions {

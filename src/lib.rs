@@ -9,6 +9,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod failure;
 pub mod guide;
 pub mod lint;
 pub mod mdbook;

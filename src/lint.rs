@@ -38,7 +38,10 @@ impl Finding {
 
 /// Every finding for a guide, in line order.
 pub fn lint(plan: &Plan) -> Vec<Finding> {
-    let mut findings = crate::nix::lint::check(plan);
+    let mut findings: Vec<Finding> = crate::nix::lint::check(&nix_steps(plan))
+        .into_iter()
+        .map(|f| Finding::error(f.line, f.col, f.message, f.hint))
+        .collect();
     findings.extend(cd_targets(plan));
     findings.extend(escaping_files(plan));
     findings.extend(unrun_blocks(plan));
@@ -47,10 +50,46 @@ pub fn lint(plan: &Plan) -> Vec<Finding> {
         col: 1,
         severity: Severity::Warning,
         message: format!("TODO section: {}", todo.text),
-        hint: Some(crate::report::todo_state(plan, todo, None)),
+        hint: Some(crate::compare::todo_state(plan, todo, None)),
     }));
     findings.sort_by_key(|f| (f.line, f.col));
     findings
+}
+
+/// The plan as the Nix checks read it: files written and shell text run, skips left out.
+fn nix_steps(plan: &Plan) -> Vec<crate::nix::lint::Step<'_>> {
+    use crate::nix::lint::Step;
+    plan.steps
+        .iter()
+        .filter(|s| !s.options.skipped)
+        .filter_map(|step| match &step.kind {
+            StepKind::File {
+                path,
+                content,
+                named_by,
+            } => Some(Step::File {
+                path,
+                content,
+                line: step.line,
+                whole: !named_by.starts_with("diff"),
+            }),
+            StepKind::Command { command, shown } => Some(Step::Run {
+                text: command,
+                line: step.line,
+                shown: shown
+                    .iter()
+                    .flat_map(|s| &s.lines)
+                    .map(|l| (l.line, l.text.as_str()))
+                    .collect(),
+            }),
+            StepKind::Script { script, .. } => Some(Step::Run {
+                text: script,
+                line: step.line,
+                shown: Vec::new(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Blocks an author most likely meant to run, which guidecheck reads as snippets.
@@ -222,5 +261,64 @@ mod tests {
         let found = lint(&plan);
         assert_eq!(found[0].severity, Severity::Warning);
         assert_eq!(found[0].hint.as_deref(), Some("no steps yet"));
+    }
+}
+
+#[cfg(test)]
+mod nix_tests {
+    //! The Nix checks (`nix::lint`), read through whole guides.
+    use crate::extract::extract;
+    use crate::plan::{build, console::Prompts};
+    use std::path::Path;
+
+    fn findings(text: &str) -> Vec<String> {
+        let plan = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap();
+        super::lint(&plan)
+            .into_iter()
+            .filter(|f| f.severity == super::Severity::Error)
+            .map(|f| format!("{}:{}: {}", f.line, f.col, f.message))
+            .collect()
+    }
+
+    const DEFAULT: &str = "```nix title=\"default.nix\"\n{ hello = import ./hello.nix; }\n```\n\n";
+
+    #[test]
+    fn syntax_errors_point_into_the_block() {
+        let found = findings("Text\n\n```nix title=\"a.nix\"\n{ a = 1;\n  b = ;\n}\n```\n");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with("5:7: Nix syntax error: unexpected TOKEN_SEMICOLON"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_import_and_a_missing_attribute() {
+        let text = format!("{DEFAULT}```console\n$ nix-build -A helo\n```\n");
+        assert_eq!(
+            findings(&text),
+            [
+                "6:1: `-A helo`: default.nix (line 1) has no attribute `helo`",
+                "6:1: default.nix uses `./hello.nix`, which no step before this command writes",
+            ]
+        );
+        let ok = format!(
+            "{DEFAULT}```nix title=\"hello.nix\"\n{{ }}\n```\n\n```console\n$ nix-build -A hello\n```\n"
+        );
+        assert!(findings(&ok).is_empty(), "{:?}", findings(&ok));
+    }
+
+    #[test]
+    fn the_pasted_hash_must_be_the_shown_got_hash() {
+        let shown = "```console\n$ nix-build -A hello\nerror: hash mismatch in fixed-output derivation '/nix/store/x.drv':\n  specified: sha256-AAAA=\n     got:    sha256-GOOD=\n```\n\n";
+        let pasted =
+            |hash: &str| format!("```nix title=\"hello.nix\"\n{{ }}: {{\n  hash = \"{hash}\";\n}}\n```\n");
+        let base = format!("{DEFAULT}```nix title=\"hello.nix\"\n{{ }}: {{ hash = \"\"; }}\n```\n\n{shown}");
+        assert!(findings(&format!("{base}{}", pasted("sha256-GOOD="))).is_empty());
+        let bad = findings(&format!("{base}{}", pasted("sha256-G00D=")));
+        assert_eq!(
+            bad,
+            ["18:1: hello.nix pastes sha256-G00D=, but the guide showed got: sha256-GOOD= at line 13"]
+        );
     }
 }

@@ -233,7 +233,7 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
 fn uses_nix(plan: &plan::Plan) -> bool {
     plan.steps.iter().any(|s| match &s.kind {
         plan::StepKind::Command { command: text, .. } | plan::StepKind::Script { script: text, .. } => {
-            text.contains("nix")
+            crate::nix::uses_nix(text)
         }
         _ => false,
     })

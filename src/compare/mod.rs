@@ -127,14 +127,14 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
         StepKind::Command { shown, .. } => shown.as_ref().map_or(&[][..], |s| &s.lines[..]),
         _ => &[],
     };
-    let expected = step
-        .options
-        .exit
-        .unwrap_or(if shown.iter().any(|l| facts::is_error_line(&l.text)) {
-            ExitExpectation::Failure
-        } else {
-            ExitExpectation::Success
-        });
+    let expected =
+        step.options
+            .exit
+            .unwrap_or(if shown.iter().any(|l| crate::failure::is_error_line(&l.text)) {
+                ExitExpectation::Failure
+            } else {
+                ExitExpectation::Success
+            });
     if !run.timed_out && !exit_agrees(expected, run.status) {
         problems.push(Problem::Exit {
             expected,
@@ -153,7 +153,8 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     // guide expected the step to fail.
     let failed_here = !problems.is_empty() || run.status != Some(0);
     let environment = if failed_here {
-        blocked::blocked(&normalizer.display(&run.output))
+        let output = normalizer.display(&run.output);
+        blocked::blocked(&output).or_else(|| crate::failure::blocked(&output))
     } else {
         None
     };
@@ -302,3 +303,34 @@ fn normalize_shown(shown: &[ShownLine], normalizer: &Normalizer, exact: bool) ->
 
 #[cfg(test)]
 mod tests;
+
+/// How far a TODO section got: no steps yet / N steps, all verified / N steps, K failing.
+/// Without verdicts (nothing was run): N steps, not run.
+pub fn todo_state(plan: &Plan, todo: &crate::plan::Todo, verdicts: Option<&[Verdict]>) -> String {
+    let steps: Vec<usize> = plan
+        .steps_in(todo)
+        .into_iter()
+        .filter(|&i| !matches!(plan.steps[i].kind, crate::plan::StepKind::Snippet { .. }))
+        .collect();
+    let n = steps.len();
+    let Some(verdicts) = verdicts else {
+        return if n == 0 {
+            "no steps yet".into()
+        } else {
+            format!("{n} steps, not run")
+        };
+    };
+    let count = |s: Status| {
+        steps
+            .iter()
+            .filter(|&&i| verdicts.get(i).is_some_and(|v| v.status == s))
+            .count()
+    };
+    let (failing, blocked) = (count(Status::Failed), count(Status::Blocked));
+    match (n, failing, blocked) {
+        (0, _, _) => "no steps yet".into(),
+        (n, 0, 0) => format!("{n} steps, all verified"),
+        (n, f, 0) => format!("{n} steps, {f} failing"),
+        (n, f, b) => format!("{n} steps, {f} failing, {b} blocked"),
+    }
+}

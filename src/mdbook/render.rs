@@ -68,10 +68,7 @@ pub fn badge(plan: &Plan, recorded: Option<&Recorded>, unaccepted: bool) -> Badg
     if let Some(step) = differs {
         return Badge::ChangedSince { step };
     }
-    let nix = recorded
-        .nix
-        .split_once("(Nix) ")
-        .map_or(recorded.nix.clone(), |(_, v)| format!("Nix {v}"));
+    let nix = crate::nix::version_label(&recorded.nix);
     Badge::Verified {
         steps: plan.steps.iter().filter(|s| s.runs()).count(),
         nix,

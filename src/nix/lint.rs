@@ -3,8 +3,6 @@
 //! next revision pastes).
 
 use super::{facts, syntax};
-use crate::lint::Finding;
-use crate::plan::{Plan, Step, StepKind};
 use crate::span::LineIndex;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -19,52 +17,79 @@ static NIX_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)(?:^|[;&|(]\s*)(nix-build|nix-shell|nix-instantiate)\b([^;&|\n]*)").expect("valid")
 });
 
-pub fn check(plan: &Plan) -> Vec<Finding> {
+/// What the Nix checks need to know of a guide's steps (plain data, in document order).
+pub enum Step<'a> {
+    /// A file written at `line`; `whole` is false when a diff made it (no line map).
+    File {
+        path: &'a str,
+        content: &'a str,
+        line: usize,
+        whole: bool,
+    },
+    /// Shell text run at `line`, with the lines it shows as (Markdown line, text).
+    Run {
+        text: &'a str,
+        line: usize,
+        shown: Vec<(usize, &'a str)>,
+    },
+}
+
+/// A problem the Nix checks found (always an error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    fn error(line: usize, col: usize, message: String, hint: Option<String>) -> Self {
+        Finding {
+            line,
+            col,
+            message,
+            hint,
+        }
+    }
+}
+
+pub fn check(steps: &[Step<'_>]) -> Vec<Finding> {
     let mut findings = Vec::new();
     // Latest content of each file written so far, and the line of the step that wrote it.
     let mut files: BTreeMap<PathBuf, (String, usize)> = BTreeMap::new();
     let mut mentioned = String::new();
-    for (i, step) in plan.steps.iter().enumerate() {
-        if step.options.skipped {
-            continue;
-        }
-        match &step.kind {
-            StepKind::File {
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::File {
                 path,
                 content,
-                named_by,
+                line,
+                whole,
             } => {
                 if path.ends_with(".nix") {
-                    findings.extend(syntax_errors(step, content, named_by));
+                    findings.extend(syntax_errors(*line, content, *whole));
                 }
-                files.insert(clean(Path::new(path)), (content.clone(), step.line));
+                files.insert(clean(Path::new(path)), ((*content).to_string(), *line));
             }
-            StepKind::Command { command, shown } => {
-                findings.extend(invocations(step.line, command, &files, &mentioned));
-                if let Some(shown) = shown {
-                    let text: String = shown.lines.iter().map(|l| format!("{}\n", l.text)).collect();
-                    for pair in facts::hash_pairs(&text) {
-                        let shown_line = shown
-                            .lines
-                            .iter()
-                            .find(|l| l.text.contains(&pair.got))
-                            .map_or(step.line, |l| l.line);
-                        findings.extend(continuity(&plan.steps[i + 1..], &pair.got, shown_line));
-                    }
+            Step::Run { text, line, shown } => {
+                findings.extend(invocations(*line, text, &files, &mentioned));
+                let shown_text: String = shown.iter().map(|(_, l)| format!("{l}\n")).collect();
+                for pair in facts::hash_pairs(&shown_text) {
+                    let shown_line = shown
+                        .iter()
+                        .find(|(_, l)| l.contains(&pair.got))
+                        .map_or(*line, |(n, _)| *n);
+                    findings.extend(continuity(&steps[i + 1..], &pair.got, shown_line));
                 }
-                mentioned.push_str(command);
+                mentioned.push_str(text);
             }
-            StepKind::Script { script, .. } => {
-                findings.extend(invocations(step.line, script, &files, &mentioned));
-                mentioned.push_str(script);
-            }
-            _ => {}
         }
     }
     findings
 }
 
-fn syntax_errors(step: &Step, content: &str, named_by: &str) -> Vec<Finding> {
+fn syntax_errors(step_line: usize, content: &str, whole: bool) -> Vec<Finding> {
     let index = LineIndex::new(content);
     syntax::analyze(content)
         .errors
@@ -72,12 +97,12 @@ fn syntax_errors(step: &Step, content: &str, named_by: &str) -> Vec<Finding> {
         .take(1)
         .map(|e| {
             let (line, col) = match e.offset {
-                _ if named_by.starts_with("diff of") => (step.line, 1),
+                _ if !whole => (step_line, 1),
                 Some(offset) => {
                     let (l, c) = index.line_col(content, offset);
-                    (step.line + l, c)
+                    (step_line + l, c)
                 }
-                None => (step.line + content.lines().count(), 1),
+                None => (step_line + content.lines().count(), 1),
             };
             Finding::error(
                 line,
@@ -90,9 +115,15 @@ fn syntax_errors(step: &Step, content: &str, named_by: &str) -> Vec<Finding> {
 }
 
 /// The next revision that holds a hash must hold the `got:` hash the guide just showed.
-fn continuity(later: &[Step], got: &str, shown_line: usize) -> Option<Finding> {
+fn continuity(later: &[Step<'_>], got: &str, shown_line: usize) -> Option<Finding> {
     for step in later {
-        let StepKind::File { path, content, .. } = &step.kind else {
+        let Step::File {
+            path,
+            content,
+            line: step_line,
+            ..
+        } = step
+        else {
             continue;
         };
         let Some((idx, pasted)) = content
@@ -105,7 +136,7 @@ fn continuity(later: &[Step], got: &str, shown_line: usize) -> Option<Finding> {
         if content.contains(got) {
             return None;
         }
-        let line = step.line + 1 + idx;
+        let line = step_line + 1 + idx;
         let message = if pasted.is_empty() {
             format!("{path} still has an empty hash, but the guide showed got: {got} at line {shown_line}")
         } else {
@@ -253,61 +284,4 @@ fn clean(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::extract::extract;
-    use crate::plan::{build, console::Prompts};
-
-    fn findings(text: &str) -> Vec<String> {
-        let plan = build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap();
-        check(&plan)
-            .into_iter()
-            .map(|f| format!("{}:{}: {}", f.line, f.col, f.message))
-            .collect()
-    }
-
-    const DEFAULT: &str = "```nix title=\"default.nix\"\n{ hello = import ./hello.nix; }\n```\n\n";
-
-    #[test]
-    fn syntax_errors_point_into_the_block() {
-        let found = findings("Text\n\n```nix title=\"a.nix\"\n{ a = 1;\n  b = ;\n}\n```\n");
-        assert_eq!(found.len(), 1);
-        assert!(
-            found[0].starts_with("5:7: Nix syntax error: unexpected TOKEN_SEMICOLON"),
-            "{found:?}"
-        );
-    }
-
-    #[test]
-    fn a_missing_import_and_a_missing_attribute() {
-        let text = format!("{DEFAULT}```console\n$ nix-build -A helo\n```\n");
-        assert_eq!(
-            findings(&text),
-            [
-                "6:1: `-A helo`: default.nix (line 1) has no attribute `helo`",
-                "6:1: default.nix uses `./hello.nix`, which no step before this command writes",
-            ]
-        );
-        let ok = format!(
-            "{DEFAULT}```nix title=\"hello.nix\"\n{{ }}\n```\n\n```console\n$ nix-build -A hello\n```\n"
-        );
-        assert!(findings(&ok).is_empty(), "{:?}", findings(&ok));
-    }
-
-    #[test]
-    fn the_pasted_hash_must_be_the_shown_got_hash() {
-        let shown = "```console\n$ nix-build -A hello\nerror: hash mismatch in fixed-output derivation '/nix/store/x.drv':\n  specified: sha256-AAAA=\n     got:    sha256-GOOD=\n```\n\n";
-        let pasted =
-            |hash: &str| format!("```nix title=\"hello.nix\"\n{{ }}: {{\n  hash = \"{hash}\";\n}}\n```\n");
-        let base = format!("{DEFAULT}```nix title=\"hello.nix\"\n{{ }}: {{ hash = \"\"; }}\n```\n\n{shown}");
-        assert!(findings(&format!("{base}{}", pasted("sha256-GOOD="))).is_empty());
-        let bad = findings(&format!("{base}{}", pasted("sha256-G00D=")));
-        assert_eq!(
-            bad,
-            ["18:1: hello.nix pastes sha256-G00D=, but the guide showed got: sha256-GOOD= at line 13"]
-        );
-    }
 }

@@ -1,11 +1,63 @@
-//! Everything guidecheck knows about Nix: how its output varies (normalisation), which shown
-//! lines depend on what the store already holds (optional lines), the facts worth keeping
-//! (error blocks, hashes), and failures that come from the environment (blocked).
+//! Everything guidecheck knows about Nix, behind plain-data functions the stages call: how
+//! its output varies (normalisation), which shown lines depend on what the store already
+//! holds (optional lines), the facts worth keeping (error blocks, hashes), failures that
+//! come from the environment (blocked), file names it can infer (infer), its syntax, lint,
+//! store isolation and session environment. It imports no stage.
 
 pub mod blocked;
+pub mod env;
 pub mod facts;
+pub mod infer;
 pub mod lint;
 pub mod normalize;
 pub mod optional;
 pub mod store;
 pub mod syntax;
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Prompts of the shells Nix opens (`nix-shell`), added to the generic ones.
+pub const PROMPTS: &[&str] = &[
+    r"^\[nix-shell(?::[^\]]*)?\][$#] ",
+    r"^\(nix-shell\) [$#] ",
+    r"^nix-shell[$#] ",
+];
+
+/// Nix's environment variables, which guide commands see.
+pub const ENV: &[&str] = &["NIX_PATH", "NIX_REMOTE", "NIX_CONFIG", "NIX_SSL_CERT_FILE"];
+
+/// The command whose first line names the installed Nix version.
+pub const VERSION_COMMAND: [&str; 2] = ["nix-build", "--version"];
+
+/// Fence languages whose blocks are Nix expressions.
+pub fn is_nix_lang(lang: &str) -> bool {
+    lang == "nix"
+}
+
+static TOOL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnix(?:-[a-z]+)?\b").expect("valid"));
+
+/// Does this shell text call a Nix tool (`nix-build`, `nix repl`, …)?
+pub fn uses_nix(shell: &str) -> bool {
+    TOOL.is_match(shell)
+}
+
+/// "Nix 2.8.0" from a version line such as `nix-build (Nix) 2.8.0` (kept as it is otherwise).
+pub fn version_label(line: &str) -> String {
+    line.split_once("(Nix) ")
+        .map_or(line.to_string(), |(_, v)| format!("Nix {v}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nix_tools_and_versions() {
+        assert!(uses_nix("cd x && nix-build -A hello"));
+        assert!(uses_nix("nix repl"));
+        assert!(!uses_nix("echo unix-like"));
+        assert_eq!(version_label("nix-build (Nix) 2.8.0"), "Nix 2.8.0");
+        assert_eq!(version_label("not installed"), "not installed");
+    }
+}

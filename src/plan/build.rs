@@ -170,7 +170,7 @@ impl Builder<'_> {
         }
         let mislabelled =
             !prompts && (fence.is_script() || fence.lang.is_empty()) && syntax::is_nix_file(&content);
-        if fence.lang == "nix" || mislabelled {
+        if crate::nix::is_nix_lang(&fence.lang) || mislabelled {
             self.nix_block(code.span, content, (mislabelled).then_some(fence.lang.as_str()));
             return Ok(());
         }
@@ -249,12 +249,11 @@ impl Builder<'_> {
                 format!("nix block with a placeholder line (`...`): a fragment{relabel}"),
             );
         }
-        let info = syntax::analyze(&content);
-        if let Some((path, why)) = self.infer_name(&info) {
+        if let Some((path, why)) = self.infer_name(&content) {
             return self.file(span, path, content, format!("{why}{relabel}"));
         }
         self.remember(None, &content, span);
-        if !info.errors.is_empty() || !info.is_expression {
+        if !syntax::is_nix_file(&content) {
             return self.snippet(
                 span,
                 SnippetWhy::Fragment,
@@ -281,46 +280,15 @@ impl Builder<'_> {
         });
     }
 
-    /// DESIGN §1.1d: a function with the `pname` (or the arguments) of an earlier file is a
-    /// new revision of it; a non-function that uses `./x.nix` is `default.nix`.
-    fn infer_name(&self, info: &syntax::NixFile) -> Option<(String, String)> {
-        if !info.errors.is_empty() || !info.is_expression {
-            return None;
-        }
-        let earlier: Vec<(&String, syntax::NixFile)> = self
+    /// A name for an unnamed Nix block, inferred from the files written so far.
+    fn infer_name(&self, content: &str) -> Option<(String, String)> {
+        let earlier: Vec<(&str, &str)> = self
             .texts
             .iter()
             .rev()
-            .filter_map(|t| t.path.as_ref().map(|p| (p, &t.content)))
-            .filter(|(p, _)| p.ends_with(".nix"))
-            .map(|(p, c)| (p, syntax::analyze(c)))
+            .filter_map(|t| t.path.as_deref().map(|p| (p, t.content.as_str())))
             .collect();
-        if info.is_function {
-            if let Some(pname) = &info.pname
-                && let Some((path, _)) = earlier.iter().find(|(_, f)| f.pname.as_ref() == Some(pname))
-            {
-                return Some((
-                    (*path).clone(),
-                    format!("inferred: revision of {path} (same pname \"{pname}\")"),
-                ));
-            }
-            let shared = |f: &syntax::NixFile| f.formals.iter().filter(|a| info.formals.contains(a)).count();
-            if let Some((path, _)) = earlier
-                .iter()
-                .find(|(_, f)| f.is_function && shared(f) * 2 >= f.formals.len().max(1))
-            {
-                return Some((
-                    (*path).clone(),
-                    format!("inferred: revision of {path} (same arguments)"),
-                ));
-            }
-            return None;
-        }
-        let uses = info.paths.iter().find(|p| p.ends_with(".nix"))?;
-        Some((
-            "default.nix".to_string(),
-            format!("inferred: default.nix (not a function; uses {uses})"),
-        ))
+        crate::nix::infer::file_name(content, &earlier)
     }
 
     /// Adds the commands of a transcript; false when the block has no prompt lines.

@@ -28,17 +28,22 @@ const DEFAULT_PROMPTS: &[&str] = &[
     r"^➜\s+\S+(?:\s+git:\([^)]*\)(?:\s+✗)?)?\s+",
     r"^[\w.-]+@[\w.-]+:[^$#\s]*[$#] ",
     r"^\[[\w.-]+@[\w.-]+:[^\]]*\][$#] ",
-    r"^\[nix-shell:[^\]]*\][$#] ",
-    r"^nix-shell[$#] ",
 ];
+
+/// The generic prompts and those of the shells Nix opens.
+fn builtin() -> impl Iterator<Item = String> {
+    DEFAULT_PROMPTS
+        .iter()
+        .chain(crate::nix::PROMPTS)
+        .map(|p| (*p).to_string())
+}
 
 static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
 static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:^|[^<])<<(-?)\s*(?:'([\w.-]+)'|"([\w.-]+)"|\\?([A-Za-z_][\w-]*))"#).expect("valid")
 });
 
-static DEFAULT: LazyLock<Prompts> =
-    LazyLock::new(|| Prompts::combine(DEFAULT_PROMPTS.iter().map(|p| (*p).to_string())));
+static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::combine(builtin()));
 
 impl Default for Prompts {
     fn default() -> Self {
@@ -52,10 +57,7 @@ impl Prompts {
         if extra.is_empty() {
             return Prompts::default();
         }
-        let all = DEFAULT_PROMPTS
-            .iter()
-            .map(|p| (*p).to_string())
-            .chain(extra.iter().map(|r| r.as_str().to_string()));
+        let all = builtin().chain(extra.iter().map(|r| r.as_str().to_string()));
         Prompts::combine(all)
     }
 

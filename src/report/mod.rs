@@ -102,7 +102,7 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         out.push('\n');
     }
     for todo in &result.plan.todos {
-        let state = todo_state(&result.plan, todo, Some(&result.verdicts));
+        let state = crate::compare::todo_state(&result.plan, todo, Some(&result.verdicts));
         out.push_str(&format!(
             "{} {path}:{}: {} ({state})\n",
             style.paint("1;35", "TODO"),
@@ -172,43 +172,12 @@ pub(crate) fn snapshot_text(
     }
 }
 
-/// How far a TODO section got: no steps yet / N steps, all verified / N steps, K failing.
-/// Without verdicts (nothing was run): N steps, not run.
-pub fn todo_state(plan: &Plan, todo: &crate::plan::Todo, verdicts: Option<&[Verdict]>) -> String {
-    let steps: Vec<usize> = plan
-        .steps_in(todo)
-        .into_iter()
-        .filter(|&i| !matches!(plan.steps[i].kind, crate::plan::StepKind::Snippet { .. }))
-        .collect();
-    let n = steps.len();
-    let Some(verdicts) = verdicts else {
-        return if n == 0 {
-            "no steps yet".into()
-        } else {
-            format!("{n} steps, not run")
-        };
-    };
-    let count = |s: Status| {
-        steps
-            .iter()
-            .filter(|&&i| verdicts.get(i).is_some_and(|v| v.status == s))
-            .count()
-    };
-    let (failing, blocked) = (count(Status::Failed), count(Status::Blocked));
-    match (n, failing, blocked) {
-        (0, _, _) => "no steps yet".into(),
-        (n, 0, 0) => format!("{n} steps, all verified"),
-        (n, f, 0) => format!("{n} steps, {f} failing"),
-        (n, f, b) => format!("{n} steps, {f} failing, {b} blocked"),
-    }
-}
-
 /// `guidecheck todo`: the TODO sections of a guide, without running it.
 pub fn todos(plan: &Plan, style: Style) -> String {
     plan.todos
         .iter()
         .map(|todo| {
-            let state = todo_state(plan, todo, None);
+            let state = crate::compare::todo_state(plan, todo, None);
             format!(
                 "{} {}:{}: {} ({state})\n",
                 style.paint("1;35", "TODO"),

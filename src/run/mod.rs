@@ -199,13 +199,14 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> s
     })
 }
 
-/// The first line `nix-build --version` prints, or "not installed" (read once).
+/// The first line Nix's version command prints, or "not installed" (read once).
 pub fn nix_version() -> String {
     static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let [program, arg] = crate::nix::VERSION_COMMAND;
     VERSION
         .get_or_init(|| {
-            std::process::Command::new("nix-build")
-                .arg("--version")
+            std::process::Command::new(program)
+                .arg(arg)
                 .output()
                 .ok()
                 .filter(|o| o.status.success())
@@ -231,27 +232,13 @@ fn environment(
     options: &RunOptions,
     isolation: &crate::nix::store::Isolation,
 ) -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = options
+    let env: Vec<(String, String)> = options
         .env
         .iter()
         .filter(|(k, _)| !matches!(k.as_str(), "HOME" | "TMPDIR" | "TERM" | "NO_COLOR" | "PWD"))
         .cloned()
         .collect();
-    let mut nix_config: Vec<String> = env
-        .iter()
-        .filter(|(k, _)| k == "NIX_CONFIG")
-        .map(|(_, v)| v.clone())
-        .collect();
-    env.retain(|(k, _)| k != "NIX_CONFIG");
-    if options.nix_offline {
-        nix_config.push("substituters =".into());
-    }
-    nix_config.extend(isolation.nix_config.iter().cloned());
-    env.retain(|(k, _)| !isolation.env.iter().any(|(name, _)| name == k));
-    env.extend(isolation.env.iter().cloned());
-    if !nix_config.is_empty() {
-        env.push(("NIX_CONFIG".into(), nix_config.join("\n")));
-    }
+    let mut env = crate::nix::env::session_env(env, options.nix_offline, isolation);
     env.extend([
         ("HOME".to_string(), workspace.home().display().to_string()),
         ("TMPDIR".to_string(), workspace.tmp().display().to_string()),

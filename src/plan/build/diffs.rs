@@ -52,8 +52,7 @@ impl Builder<'_> {
 
     /// A diff of an unnamed Nix block: the result is named by inference, or stays unnamed.
     fn revise_unnamed(&mut self, span: crate::span::Span, patched: String, line: usize) {
-        let info = crate::nix::syntax::analyze(&patched);
-        if let Some((path, why)) = self.infer_name(&info) {
+        if let Some((path, why)) = self.infer_name(&patched) {
             return self.file(
                 span,
                 path,
