@@ -72,11 +72,11 @@ pub struct TestArgs {
     pub offline: bool,
     /// Where Nix builds: the user's store, or a private empty one per guide.
     #[arg(long, value_enum)]
-    pub store: Option<StoreArg>,
+    pub store: Option<crate::run::StoreMode>,
     /// How shown output is matched: shown lines in order among others (subsequence), or
     /// nothing but the shown lines except at `...` (exact).
     #[arg(long = "match", value_enum)]
-    pub match_mode: Option<MatchArg>,
+    pub match_mode: Option<crate::config::MatchMode>,
     /// Per-command timeout, e.g. 30s, 10m [default: 10m]
     #[arg(long, value_parser = humantime::parse_duration)]
     pub timeout: Option<std::time::Duration>,
@@ -160,18 +160,6 @@ pub enum PlanFormat {
     #[default]
     Human,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MatchArg {
-    Subsequence,
-    Exact,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StoreArg {
-    System,
-    Fresh,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -53,7 +53,7 @@ pub struct FileConfig {
     pub redact: Vec<RedactEntry>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchMode {
     Subsequence,
@@ -150,23 +150,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         }
         (None, None) => DEFAULT_TIMEOUT,
     };
-    let prompts = file
-        .prompts
-        .iter()
-        .map(|p| Regex::new(p).map_err(|e| bad_value(at("prompts"), &e.to_string())))
-        .collect::<Result<Vec<_>>>()?;
-    let redactions = file
-        .redact
-        .iter()
-        .map(|r| {
-            Regex::new(&r.pattern)
-                .map(|pattern| Redaction {
-                    pattern,
-                    replace: r.replace.clone(),
-                })
-                .map_err(|e| bad_value(at("redact.pattern"), &e.to_string()))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let (prompts, redactions) = patterns(&file, &at)?;
     let root = match &config_path {
         Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
         None => std::env::current_dir().unwrap_or_default(),
@@ -176,18 +160,13 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         .dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("snapshots"));
-    let env_update = std::env::var("GUIDECHECK_UPDATE").ok();
-    let accept_all = overrides.update_snapshots || overrides.bless;
-    let mut snapshot_policy =
-        crate::snapshot::Policy::resolve(accept_all, env_update.as_deref(), file.snapshots.update)
-            .map_err(|e| Error::new(ErrorKind::Usage(e)))?;
-    if file.snapshots.update == Some(crate::snapshot::Policy::Off) || env_update.as_deref() == Some("off") {
-        snapshot_policy = crate::snapshot::Policy::Off;
-    }
-    if overrides.read_only {
-        // `--check` writes nothing, and is about the guide's text, not its snapshot.
-        snapshot_policy = crate::snapshot::Policy::Off;
-    }
+    let snapshot_policy = crate::snapshot::Policy::resolve_all(
+        overrides.update_snapshots || overrides.bless,
+        overrides.read_only,
+        std::env::var("GUIDECHECK_UPDATE").ok().as_deref(),
+        file.snapshots.update,
+    )
+    .map_err(|e| Error::new(ErrorKind::Usage(e)))?;
     let env = std::env::vars()
         .filter(|(k, _)| {
             ENV_ALLOW.contains(&k.as_str())
@@ -212,6 +191,30 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         snapshot_policy,
         ci: std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
     })
+}
+
+type At<'a> = dyn Fn(&str) -> Option<(Location, String)> + 'a;
+
+/// The config's extra prompts and redactions, compiled.
+fn patterns(file: &FileConfig, at: &At<'_>) -> Result<(Vec<Regex>, Vec<Redaction>)> {
+    let prompts = file
+        .prompts
+        .iter()
+        .map(|p| Regex::new(p).map_err(|e| bad_value(at("prompts"), &e.to_string())))
+        .collect::<Result<Vec<_>>>()?;
+    let redactions = file
+        .redact
+        .iter()
+        .map(|r| {
+            Regex::new(&r.pattern)
+                .map(|pattern| Redaction {
+                    pattern,
+                    replace: r.replace.clone(),
+                })
+                .map_err(|e| bad_value(at("redact.pattern"), &e.to_string()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((prompts, redactions))
 }
 
 fn relative_to_cwd(path: PathBuf) -> PathBuf {

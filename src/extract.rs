@@ -142,6 +142,40 @@ pub fn extract(text: &str) -> Vec<Block> {
     blocks
 }
 
+/// Where a badge or note goes under a page's title: right after the first heading (of any
+/// level, in Markdown's reading, so a `# comment` inside a code block is not one), or at
+/// the top when there is none.
+pub fn first_heading_end(text: &str) -> usize {
+    extract(text)
+        .iter()
+        .find_map(|b| match b {
+            Block::Prose(p) if matches!(p.kind, ProseKind::Heading(_)) => Some(p.span.end),
+            _ => None,
+        })
+        .map_or(0, |end| match text[..end].ends_with('\n') {
+            true => end,
+            false => text[end..].find('\n').map_or(text.len(), |i| end + i + 1),
+        })
+}
+
+/// The fences of a fenced code block at `span`: the fence character, the opening run's
+/// length, and where the closing fence starts (None when the block runs to the end).
+pub fn fences(text: &str, span: Span) -> Option<(char, usize, Option<usize>)> {
+    let block = &text[span.start..span.end];
+    let indent = block.len() - block.trim_start_matches(' ').len();
+    let opening = &block[indent..];
+    let fence_char = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let len = opening.chars().take_while(|&c| c == fence_char).count();
+    let body = block.trim_end_matches(['\r', '\n']);
+    let last_line = body.rfind('\n').map_or(0, |i| i + 1);
+    let close = (last_line > 0
+        && body[last_line..]
+            .trim_start()
+            .starts_with(&fence_char.to_string().repeat(len)))
+    .then(|| span.start + last_line + (body[last_line..].len() - body[last_line..].trim_start().len()));
+    Some((fence_char, len, close))
+}
+
 fn block_start(block: &Block) -> usize {
     match block {
         Block::Code(c) => c.span.start,
@@ -230,6 +264,25 @@ mod tests {
         let lines: Vec<&str> = blocks[0].lines.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(lines, ["$ echo hi", "hi"]);
         assert_eq!(blocks[0].span.start, 3);
+    }
+
+    #[test]
+    fn the_first_heading_is_markdown_s_not_a_code_comment() {
+        let text = "```sh\n# not a heading\n```\n\n## Title\n\ntext\n";
+        assert_eq!(&text[first_heading_end(text)..], "\ntext\n");
+        assert_eq!(first_heading_end("no heading\n"), 0);
+    }
+
+    #[test]
+    fn fences_of_a_block() {
+        let text = "x\n\n````console\n$ a\n````\n";
+        let span = code_blocks(text)[0].span;
+        assert_eq!(
+            fences(text, span),
+            Some(('`', 4, Some(text.rfind("````").unwrap())))
+        );
+        let open = "~~~\nno close\n";
+        assert_eq!(fences(open, code_blocks(open)[0].span), Some(('~', 3, None)));
     }
 
     #[test]

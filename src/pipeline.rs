@@ -6,9 +6,12 @@ use crate::error::Result;
 use crate::extract;
 use crate::normalize::Normalizer;
 use crate::plan::{self, Plan, StepKind};
+use crate::report::{self, GuideResult};
 use crate::rewrite;
 use crate::run::{self, GuideRun};
+use crate::{guide, snapshot};
 use std::path::Path;
+use std::time::Instant;
 
 /// A guide that was read, run and compared.
 pub struct Evaluation {
@@ -115,4 +118,120 @@ pub fn bless(
         }
     }
     Ok((current, latest))
+}
+
+/// What is asked of a guide besides checking it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `--bless`: write reality back into the guide's file.
+    pub bless: bool,
+    /// `--check`: say what `--bless` would write.
+    pub check: bool,
+    pub keep_workspace: bool,
+    pub keep_failed: bool,
+    /// Check (and write, by the settings' policy) the guide's snapshot.
+    pub snapshots: bool,
+}
+
+/// Runs and compares a planned guide, blesses it and checks its snapshot when asked: the
+/// one place (for the CLI and the mdBook preprocessor) that assembles a guide's result.
+pub fn check(
+    path: &Path,
+    text: &str,
+    plan: Plan,
+    settings: &Settings,
+    request: &Request,
+    observer: &dyn run::Observer,
+) -> Result<GuideResult> {
+    let started = Instant::now();
+    let mut evaluation = execute(plan, settings, observer)?;
+    let mut rewritten = None;
+    if request.bless || request.check {
+        let (new, after) = bless(path, text, &evaluation, settings)?;
+        if new != text {
+            if request.bless {
+                guide::write(path, text, &new)?;
+                // Report on the guide as written.
+                evaluation = after.unwrap_or(evaluation);
+            }
+            rewritten = Some(report::rewrite_diff(path, text, &new));
+        }
+    }
+    let snapshot = check_snapshot(path, &evaluation, settings, request)?;
+    let failed = evaluation.verdicts.iter().any(|v| v.status == Status::Failed);
+    let kept = match evaluation.run.as_mut() {
+        Some(run) if request.keep_workspace || request.keep_failed && failed => run.keep_workspace(),
+        _ => None,
+    };
+    let store = evaluation
+        .run
+        .as_ref()
+        .map_or("nothing run".to_string(), |r| r.store.clone());
+    let timings = match &evaluation.run {
+        Some(run) => run.steps.iter().map(|s| s.as_ref().map(|s| s.duration)).collect(),
+        None => vec![None; evaluation.plan.steps.len()],
+    };
+    Ok(GuideResult {
+        plan: evaluation.plan,
+        verdicts: evaluation.verdicts,
+        store,
+        duration: started.elapsed(),
+        kept,
+        rewritten,
+        snapshot,
+        timings,
+    })
+}
+
+/// The snapshot file and what happened to it, when snapshots are on and something ran.
+fn check_snapshot(
+    path: &Path,
+    evaluation: &Evaluation,
+    settings: &Settings,
+    request: &Request,
+) -> Result<Option<(std::path::PathBuf, snapshot::Outcome)>> {
+    let Some(run) = &evaluation.run else {
+        return Ok(None);
+    };
+    if !request.snapshots || settings.snapshot_policy == snapshot::Policy::Off {
+        return Ok(None);
+    }
+    let name = guide_name(path);
+    // Asking Nix its version costs a process: only for guides that use Nix.
+    let nix = if uses_nix(&evaluation.plan) {
+        run::nix_version()
+    } else {
+        "not used".to_string()
+    };
+    let facts = snapshot::take(&name, &nix, &evaluation.plan, &run.steps, &evaluation.normalizer);
+    let statuses: Vec<Status> = evaluation.verdicts.iter().map(|v| v.status).collect();
+    let outcome = snapshot::check(
+        &settings.snapshot_path,
+        &facts,
+        settings.snapshot_policy,
+        settings.ci,
+        &statuses,
+    )?;
+    Ok(Some((settings.snapshot_path.clone(), outcome)))
+}
+
+/// Does any command or script of the guide call a Nix tool?
+fn uses_nix(plan: &Plan) -> bool {
+    plan.steps.iter().any(|s| match &s.kind {
+        StepKind::Command { command: text, .. } | StepKind::Script { script: text, .. } => {
+            crate::nix::uses_nix(text)
+        }
+        _ => false,
+    })
+}
+
+/// The guide's path as the snapshot header names it (relative to the current folder).
+fn guide_name(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute
+        .strip_prefix(&cwd)
+        .unwrap_or(&absolute)
+        .display()
+        .to_string()
 }

@@ -194,12 +194,9 @@ fn output_edits(text: &str, shown: &Shown, lines: &[String]) -> Vec<Edit> {
 
 /// When an output line starts with a fence as long as the block's, both fences grow.
 fn lengthen_fences(text: &str, block: Span, lines: &[String]) -> Vec<Edit> {
-    let opening = &text[block.start..];
-    let fence_char = match opening.chars().next() {
-        Some(c @ ('`' | '~')) => c,
-        _ => return Vec::new(),
+    let Some((fence_char, len, close)) = crate::extract::fences(text, block) else {
+        return Vec::new();
     };
-    let len = opening.chars().take_while(|&c| c == fence_char).count();
     let longest = lines
         .iter()
         .map(|l| l.trim_start().chars().take_while(|&c| c == fence_char).count())
@@ -209,16 +206,13 @@ fn lengthen_fences(text: &str, block: Span, lines: &[String]) -> Vec<Edit> {
         return Vec::new();
     }
     let grow: String = std::iter::repeat_n(fence_char, longest + 1 - len).collect();
+    let opening =
+        block.start + (text[block.start..].len() - text[block.start..].trim_start_matches(' ').len());
     let mut edits = vec![Edit {
-        span: Span::new(block.start, block.start),
+        span: Span::new(opening, opening),
         text: grow.clone(),
     }];
-    let body = text[block.start..block.end].trim_end_matches(['\r', '\n']);
-    if let Some(close) = body
-        .rfind(&fence_char.to_string().repeat(len))
-        .filter(|&c| c > len)
-    {
-        let at = block.start + close;
+    if let Some(at) = close {
         edits.push(Edit {
             span: Span::new(at, at),
             text: grow,

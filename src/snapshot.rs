@@ -29,12 +29,26 @@ pub enum Policy {
 }
 
 impl Policy {
-    /// flag > `GUIDECHECK_UPDATE` > config > default (`auto`).
+    /// The one place the policy is decided: flag > `GUIDECHECK_UPDATE` > config > default
+    /// (`auto`); but `off` in the environment or config, and `--check` (`read_only`: about
+    /// the guide's text, writing nothing), turn snapshots off whatever the flag says.
     pub fn resolve(
         update_flag: bool,
         env: Option<&str>,
         config: Option<Policy>,
     ) -> std::result::Result<Policy, String> {
+        Policy::resolve_all(update_flag, false, env, config)
+    }
+
+    pub fn resolve_all(
+        update_flag: bool,
+        read_only: bool,
+        env: Option<&str>,
+        config: Option<Policy>,
+    ) -> std::result::Result<Policy, String> {
+        if read_only || config == Some(Policy::Off) || env == Some("off") {
+            return Ok(Policy::Off);
+        }
         if update_flag {
             return Ok(Policy::Always);
         }

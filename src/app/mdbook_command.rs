@@ -1,19 +1,19 @@
 //! `guidecheck mdbook`: the preprocessor protocol on stdin and stdout.
 
-use super::{BAD_INPUT, DRIFT, PASSED, out, print_error};
+use super::{Exit, out, print_error};
 use crate::cli::{MdbookAction, MdbookArgs};
 use crate::mdbook;
 
 /// mdBook's preprocessor protocol: stdout carries only the book's JSON.
 #[allow(clippy::print_stderr)]
-pub(super) fn mdbook_command(args: &MdbookArgs) -> u8 {
+pub(super) fn mdbook_command(args: &MdbookArgs) -> Exit {
     if let Some(MdbookAction::Supports { .. }) = &args.action {
-        return PASSED;
+        return Exit::Passed;
     }
     let mut input = String::new();
     if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {
         eprintln!("error: guidecheck mdbook: cannot read stdin: {e}");
-        return BAD_INPUT;
+        return Exit::BadInput;
     }
     match mdbook::preprocess(&input) {
         Ok(processed) => {
@@ -25,14 +25,14 @@ pub(super) fn mdbook_command(args: &MdbookArgs) -> u8 {
             }
             if processed.failed {
                 eprintln!("guidecheck: drift in the book's guides (see above)");
-                return DRIFT;
+                return Exit::Drift;
             }
             out(&processed.json);
-            PASSED
+            Exit::Passed
         }
         Err(e) => {
             print_error(&e);
-            BAD_INPUT
+            Exit::BadInput
         }
     }
 }

@@ -12,11 +12,24 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Exit codes (DESIGN §7).
-pub const PASSED: u8 = 0;
-pub const DRIFT: u8 = 1;
-pub const BAD_INPUT: u8 = 2;
-pub const BLOCKED: u8 = 3;
+/// How a run ends (DESIGN §7), as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every guide passed.
+    Passed = 0,
+    /// A guide drifted from reality.
+    Drift = 1,
+    /// Bad input or usage: nothing was checked.
+    BadInput = 2,
+    /// Something could not be verified here (no network, no Nix).
+    Blocked = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -36,24 +49,24 @@ pub fn main() -> ExitCode {
                 &mut buffer,
             );
             out(&String::from_utf8_lossy(&buffer));
-            PASSED
+            Exit::Passed
         }
         Some(Command::Man) => {
             let mut buffer = Vec::new();
             match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut buffer) {
                 Ok(()) => {
                     out(&String::from_utf8_lossy(&buffer));
-                    PASSED
+                    Exit::Passed
                 }
                 Err(e) => {
                     print_error(&Error::new(crate::error::ErrorKind::Write(e)));
-                    BAD_INPUT
+                    Exit::BadInput
                 }
             }
         }
         None => test::test(&cli.test),
     };
-    ExitCode::from(code)
+    code.into()
 }
 
 #[allow(clippy::print_stderr)]

@@ -1,18 +1,18 @@
 //! The subcommands that run nothing: plan, lint, todo, accept.
 
-use super::{BAD_INPUT, DRIFT, PASSED, out, print_error, style};
+use super::{Exit, out, print_error, style};
 use crate::cli::{AcceptArgs, ColorArg, PlanArgs, PlanFormat};
 use crate::config::{self, Overrides};
 use crate::error::Error;
 use crate::report;
 use crate::{guide, lint, pipeline, plan, snapshot};
 
-pub(super) fn accept_command(args: &AcceptArgs) -> u8 {
+pub(super) fn accept_command(args: &AcceptArgs) -> Exit {
     let guides = match guide::discover(&args.paths) {
         Ok(g) => g,
         Err(e) => {
             print_error(&e);
-            return BAD_INPUT;
+            return Exit::BadInput;
         }
     };
     let overrides = Overrides {
@@ -31,7 +31,7 @@ pub(super) fn accept_command(args: &AcceptArgs) -> u8 {
             Ok((_, false)) => {}
             Err(e) => {
                 print_error(&e);
-                return BAD_INPUT;
+                return Exit::BadInput;
             }
         }
     }
@@ -39,16 +39,16 @@ pub(super) fn accept_command(args: &AcceptArgs) -> u8 {
         "guidecheck accept: {}\n",
         report::count(accepted, "snapshot")
     ));
-    PASSED
+    Exit::Passed
 }
 
 /// Reads the plans of the guides named on the command line; errors are printed.
-fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, u8) {
+fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, Exit) {
     let guides = match guide::discover(&args.paths) {
         Ok(g) => g,
         Err(e) => {
             print_error(&e);
-            return (Vec::new(), BAD_INPUT);
+            return (Vec::new(), Exit::BadInput);
         }
     };
     let overrides = Overrides {
@@ -56,7 +56,7 @@ fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, u8) {
         ..Overrides::default()
     };
     let mut plans = Vec::new();
-    let mut code = PASSED;
+    let mut code = Exit::Passed;
     for path in &guides {
         let read = || -> Result<(plan::Plan, String), Error> {
             let settings = config::settings(path, &overrides)?;
@@ -68,14 +68,14 @@ fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, u8) {
             Ok(p) => plans.push(p),
             Err(e) => {
                 print_error(&e);
-                code = BAD_INPUT;
+                code = Exit::BadInput;
             }
         }
     }
     (plans, code)
 }
 
-pub(super) fn plan_command(args: &PlanArgs) -> u8 {
+pub(super) fn plan_command(args: &PlanArgs) -> Exit {
     let (plans, code) = read_plans(args);
     match args.format {
         PlanFormat::Human => {
@@ -91,7 +91,7 @@ pub(super) fn plan_command(args: &PlanArgs) -> u8 {
     code
 }
 
-pub(super) fn lint_command(args: &PlanArgs) -> u8 {
+pub(super) fn lint_command(args: &PlanArgs) -> Exit {
     let (plans, mut code) = read_plans(args);
     let (mut errors, mut warnings) = (0, 0);
     let mut all = Vec::new();
@@ -119,13 +119,15 @@ pub(super) fn lint_command(args: &PlanArgs) -> u8 {
         )),
         PlanFormat::Json => out(&(serde_json::to_string_pretty(&all).expect("json") + "\n")),
     }
-    if code == PASSED && (errors > 0 || args.deny_todo && plans.iter().any(|(p, _)| !p.todos.is_empty())) {
-        code = DRIFT;
+    if code == Exit::Passed
+        && (errors > 0 || args.deny_todo && plans.iter().any(|(p, _)| !p.todos.is_empty()))
+    {
+        code = Exit::Drift;
     }
     code
 }
 
-pub(super) fn todo_command(args: &PlanArgs) -> u8 {
+pub(super) fn todo_command(args: &PlanArgs) -> Exit {
     let (plans, mut code) = read_plans(args);
     let mut count = 0;
     for (p, _) in &plans {
@@ -137,8 +139,8 @@ pub(super) fn todo_command(args: &PlanArgs) -> u8 {
         report::count(plans.len(), "guide"),
         report::count(count, "TODO section")
     ));
-    if code == PASSED && args.deny_todo && count > 0 {
-        code = DRIFT;
+    if code == Exit::Passed && args.deny_todo && count > 0 {
+        code = Exit::Drift;
     }
     code
 }

@@ -1,18 +1,15 @@
 //! `guidecheck [test]`: run guides (in parallel with --jobs), bless, snapshot, report.
 
-use super::{BAD_INPUT, BLOCKED, DRIFT, PASSED, out, print_error, style};
-use crate::cli::{Format, MatchArg, StoreArg, TestArgs};
-use crate::compare::Status;
-use crate::config::{self, MatchMode, Overrides};
+use super::{Exit, out, print_error, style};
+use crate::cli::{Format, TestArgs};
+use crate::config::{self, Overrides};
 use crate::error::Error;
 use crate::progress::Progress;
 use crate::report::{self, GuideResult, Totals};
-use crate::run::{self, StoreMode};
-use crate::{guide, pipeline, plan, snapshot};
+use crate::{guide, pipeline};
 use std::path::Path;
-use std::time::Instant;
 
-pub(super) fn test(args: &TestArgs) -> u8 {
+pub(super) fn test(args: &TestArgs) -> Exit {
     let paths = match args.paths.is_empty() {
         true => config::default_guides(),
         false => Ok(args.paths.clone()),
@@ -21,28 +18,13 @@ pub(super) fn test(args: &TestArgs) -> u8 {
         Ok(g) => g,
         Err(e) => {
             print_error(&e);
-            return BAD_INPUT;
+            return Exit::BadInput;
         }
     };
     if let Some((k, n)) = args.shard {
         guides = shard(guides, k, n);
     }
-    let overrides = Overrides {
-        offline: args.offline,
-        store: args.store.map(|s| match s {
-            StoreArg::System => StoreMode::System,
-            StoreArg::Fresh => StoreMode::Fresh,
-        }),
-        timeout: args.timeout,
-        match_mode: args.match_mode.map(|m| match m {
-            MatchArg::Subsequence => MatchMode::Subsequence,
-            MatchArg::Exact => MatchMode::Exact,
-        }),
-        config: args.config.clone(),
-        update_snapshots: args.update_snapshots,
-        read_only: args.check,
-        bless: args.bless,
-    };
+    let overrides = overrides(args);
     let style = style(args.color);
     let progress = Progress::new(true, args.verbose);
     let check = |i: usize, path: &Path| check(i, path, &overrides, args, &progress);
@@ -76,39 +58,59 @@ pub(super) fn test(args: &TestArgs) -> u8 {
             Err(_) => errors = true,
         }
     }
+    errors |= !render(args, &results, &totals);
+    let todos = results.iter().any(|r| !r.plan.todos.is_empty());
+    if errors {
+        Exit::BadInput
+    } else if totals.failed > 0 || drift || args.deny_todo && todos {
+        Exit::Drift
+    } else if totals.blocked > 0 {
+        Exit::Blocked
+    } else {
+        Exit::Passed
+    }
+}
+
+fn overrides(args: &TestArgs) -> Overrides {
+    Overrides {
+        offline: args.offline,
+        store: args.store,
+        timeout: args.timeout,
+        match_mode: args.match_mode,
+        config: args.config.clone(),
+        update_snapshots: args.update_snapshots,
+        read_only: args.check,
+        bless: args.bless,
+    }
+}
+
+/// Prints the run's report in the chosen format (and writes `--junit FILE`); false when the
+/// JUnit file could not be written.
+fn render(args: &TestArgs, results: &[GuideResult], totals: &Totals) -> bool {
     match args.format {
         Format::Human => {
             if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-                out(&report::github::render(&results));
+                out(&report::github::render(results));
             }
-            out(&report::summary(&totals));
+            out(&report::summary(totals));
         }
-        Format::Json => out(&report::json::render(&results, &totals)),
-        Format::Junit => out(&report::junit::render(&results)),
+        Format::Json => out(&report::json::render(results, totals)),
+        Format::Junit => out(&report::junit::render(results)),
         Format::Github => {
-            out(&report::github::render(&results));
-            out(&report::summary(&totals));
+            out(&report::github::render(results));
+            out(&report::summary(totals));
         }
     }
     if let Some(file) = &args.junit
-        && let Err(e) = std::fs::write(file, report::junit::render(&results))
+        && let Err(e) = std::fs::write(file, report::junit::render(results))
     {
         print_error(&Error::at(
             crate::span::Location::file(file),
             crate::error::ErrorKind::Write(e),
         ));
-        errors = true;
+        return false;
     }
-    let todos = results.iter().any(|r| !r.plan.todos.is_empty());
-    if errors {
-        BAD_INPUT
-    } else if totals.failed > 0 || drift || args.deny_todo && todos {
-        DRIFT
-    } else if totals.blocked > 0 {
-        BLOCKED
-    } else {
-        PASSED
-    }
+    true
 }
 
 /// Share `k` of `n` of the guides: every `n`th in path order, so the shards together run
@@ -162,90 +164,25 @@ fn run_guides(
         .collect()
 }
 
-/// Reads, plans, runs and compares one guide; blesses it when asked.
+/// Reads and plans one guide, then hands it to the pipeline.
 fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progress: &Progress) -> Checked {
-    let started = Instant::now();
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
     let plan = pipeline::read(path, &text, &settings)?;
+    let request = pipeline::Request {
+        bless: args.bless,
+        check: args.check,
+        keep_workspace: args.keep_workspace,
+        keep_failed: args.keep_failed,
+        snapshots: true,
+    };
     let for_progress = plan.clone();
-    let mut evaluation = pipeline::execute(plan, &settings, &progress.guide(id, &for_progress))?;
-    let mut rewritten = None;
-    if args.bless || args.check {
-        let (new, after) = pipeline::bless(path, &text, &evaluation, &settings)?;
-        if new != text {
-            if args.bless {
-                guide::write(path, &text, &new)?;
-                // Report on the guide as written.
-                evaluation = after.unwrap_or(evaluation);
-            }
-            rewritten = Some(report::rewrite_diff(path, &text, &new));
-        }
-    }
-    let snapshot = match &evaluation.run {
-        Some(run) if settings.snapshot_policy != snapshot::Policy::Off => {
-            let name = guide_name(path);
-            // Asking Nix its version costs a process: only for guides that use Nix.
-            let nix = if uses_nix(&evaluation.plan) {
-                run::nix_version()
-            } else {
-                "not used".to_string()
-            };
-            let facts = snapshot::take(&name, &nix, &evaluation.plan, &run.steps, &evaluation.normalizer);
-            let statuses: Vec<Status> = evaluation.verdicts.iter().map(|v| v.status).collect();
-            let outcome = snapshot::check(
-                &settings.snapshot_path,
-                &facts,
-                settings.snapshot_policy,
-                settings.ci,
-                &statuses,
-            )?;
-            Some((settings.snapshot_path.clone(), outcome))
-        }
-        _ => None,
-    };
-    let failed = evaluation.verdicts.iter().any(|v| v.status == Status::Failed);
-    let kept = match evaluation.run.as_mut() {
-        Some(run) if args.keep_workspace || args.keep_failed && failed => run.keep_workspace(),
-        _ => None,
-    };
-    let store = evaluation
-        .run
-        .as_ref()
-        .map_or("nothing run".to_string(), |r| r.store.clone());
-    let timings = match &evaluation.run {
-        Some(run) => run.steps.iter().map(|s| s.as_ref().map(|s| s.duration)).collect(),
-        None => vec![None; evaluation.plan.steps.len()],
-    };
-    Ok(GuideResult {
-        plan: evaluation.plan,
-        verdicts: evaluation.verdicts,
-        store,
-        duration: started.elapsed(),
-        kept,
-        rewritten,
-        snapshot,
-        timings,
-    })
-}
-
-/// Does any command or script of the guide call a Nix tool?
-fn uses_nix(plan: &plan::Plan) -> bool {
-    plan.steps.iter().any(|s| match &s.kind {
-        plan::StepKind::Command { command: text, .. } | plan::StepKind::Script { script: text, .. } => {
-            crate::nix::uses_nix(text)
-        }
-        _ => false,
-    })
-}
-
-/// The guide's path as the snapshot header names it (relative to the current folder).
-fn guide_name(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    absolute
-        .strip_prefix(&cwd)
-        .unwrap_or(&absolute)
-        .display()
-        .to_string()
+    pipeline::check(
+        path,
+        &text,
+        plan,
+        &settings,
+        &request,
+        &progress.guide(id, &for_progress),
+    )
 }

@@ -146,12 +146,14 @@ fn process_chapter(
     let mut failed = false;
     let mut badge = render::badge(&plan, stored.as_ref(), unaccepted);
     if run {
-        let evaluation = pipeline::evaluate(shown, text, &settings, &crate::run::Quiet)?;
-        let drift = evaluation
+        // Snapshots are the CLI's business: a book build reads them, never writes them.
+        let request = pipeline::Request::default();
+        let result = pipeline::check(shown, text, plan.clone(), &settings, &request, &crate::run::Quiet)?;
+        let drift = result
             .plan
             .steps
             .iter()
-            .zip(&evaluation.verdicts)
+            .zip(&result.verdicts)
             .enumerate()
             .find(|(_, (_, v))| v.status == Status::Failed);
         if let Some((index, (step, _))) = drift {
@@ -161,16 +163,6 @@ fn process_chapter(
                 line: step.line,
             };
         }
-        let result = report::GuideResult {
-            plan: evaluation.plan,
-            verdicts: evaluation.verdicts,
-            store: evaluation.run.as_ref().map_or(String::new(), |r| r.store.clone()),
-            duration: std::time::Duration::ZERO,
-            kept: None,
-            rewritten: None,
-            snapshot: None,
-            timings: Vec::new(),
-        };
         messages.push(report::guide(&result, report::Style::default()));
     }
     let content = render::chapter(text, &plan, stored.as_ref(), options.badges.then_some(&badge));

@@ -108,7 +108,7 @@ pub fn chapter(text: &str, plan: &Plan, recorded: Option<&Recorded>, badge: Opti
         }
     }
     if let Some(badge) = badge {
-        let at = first_heading_end(text);
+        let at = crate::extract::first_heading_end(text);
         let html = format!(
             "\n<p class=\"guidecheck-badge\"><em>{}</em></p>\n\n",
             badge.text()
@@ -129,18 +129,6 @@ fn whole_lines(text: &str, span: Span) -> Span {
         .map_or(text.len(), |i| span.end + i + 1);
     let alone = text[start..span.start].trim().is_empty() && text[span.end..end].trim().is_empty();
     if alone { Span::new(start, end) } else { span }
-}
-
-/// Right after the first heading line (or at the top).
-fn first_heading_end(text: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        offset += line.len();
-        if line.starts_with("# ") {
-            return offset;
-        }
-    }
-    0
 }
 
 #[cfg(test)]
