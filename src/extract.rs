@@ -46,12 +46,6 @@ pub enum ProseKind {
 
 /// Reads a guide's Markdown into its blocks.
 pub fn extract(text: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut code: Option<CodeBlock> = None;
-    let mut html: Option<(String, Span)> = None;
-    let mut prose: Vec<Prose> = Vec::new();
-    let mut list_depth = 0;
-
     // A byte-order mark is read as nothing (spans still point into the whole text, so
     // `--bless` keeps it).
     let bom = if text.starts_with('\u{FEFF}') {
@@ -59,87 +53,112 @@ pub fn extract(text: &str) -> Vec<Block> {
     } else {
         0
     };
+    let mut reader = Reader {
+        text,
+        ..Reader::default()
+    };
     for (event, range) in Parser::new_ext(&text[bom..], Options::all()).into_offset_iter() {
-        let range = range.start + bom..range.end + bom;
+        reader.event(event, Span::new(range.start + bom, range.end + bom));
+    }
+    let mut blocks = reader.blocks;
+    blocks.sort_by_key(block_start);
+    blocks
+}
+
+/// The blocks read so far and the ones still open.
+#[derive(Default)]
+struct Reader<'t> {
+    text: &'t str,
+    blocks: Vec<Block>,
+    code: Option<CodeBlock>,
+    html: Option<(String, Span)>,
+    prose: Vec<Prose>,
+    list_depth: usize,
+}
+
+impl Reader<'_> {
+    fn event(&mut self, event: Event<'_>, span: Span) {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some(CodeBlock {
+                self.code = Some(CodeBlock {
                     info,
                     content: String::new(),
-                    span: range.into(),
+                    span,
                     lines: Vec::new(),
                 });
             }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some(mut block) = code.take() {
-                    // CRLF: a line's `\r` is not part of it (rewrites keep the line ending).
-                    for line in &mut block.lines {
-                        if line.end > line.start && text.as_bytes()[line.end - 1] == b'\r' {
-                            line.end -= 1;
-                        }
-                    }
-                    blocks.push(Block::Code(block));
-                }
+            Event::End(TagEnd::CodeBlock) => self.end_code(),
+            Event::Text(t) if self.code.is_some() => {
+                let block = self.code.as_mut().expect("inside a code block");
+                add_code_text(block, self.text, &t, span);
             }
-            Event::Text(t) if code.is_some() => {
-                let block = code.as_mut().expect("inside a code block");
-                add_code_text(block, text, &t, range.into());
-            }
-            Event::Start(Tag::HtmlBlock) => html = Some((String::new(), range.into())),
-            Event::Html(t) if html.is_some() => html.as_mut().expect("in html").0.push_str(&t),
+            Event::Start(Tag::HtmlBlock) => self.html = Some((String::new(), span)),
+            Event::Html(t) if self.html.is_some() => self.html.as_mut().expect("in html").0.push_str(&t),
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some((body, span)) = html.take() {
-                    blocks.extend(directive(&body, span));
+                if let Some((body, span)) = self.html.take() {
+                    self.blocks.extend(directive(&body, span));
                 }
             }
-            Event::InlineHtml(t) => blocks.extend(directive(&t, range.into())),
-            Event::Start(Tag::List(_)) => list_depth += 1,
-            Event::End(TagEnd::List(_)) => list_depth -= 1,
+            Event::InlineHtml(t) => self.blocks.extend(directive(&t, span)),
+            Event::Start(Tag::List(_)) => self.list_depth += 1,
+            Event::End(TagEnd::List(_)) => self.list_depth -= 1,
             Event::Start(tag @ (Tag::Heading { .. } | Tag::Paragraph | Tag::Item)) => {
-                let kind = match tag {
-                    Tag::Heading { level, .. } => ProseKind::Heading(level as u8),
-                    Tag::Paragraph => ProseKind::Paragraph,
-                    _ => ProseKind::Item { depth: list_depth },
-                };
-                prose.push(Prose {
-                    kind,
-                    text: String::new(),
-                    span: range.into(),
-                });
+                self.start_prose(&tag, span)
             }
-            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => {
-                if let Some(p) = prose.pop() {
-                    // A list item's own text lives in its (tight) direct text or its first
-                    // paragraph; an item that only holds a paragraph is reported through it.
-                    if !p.text.trim().is_empty() {
-                        blocks.push(Block::Prose(p));
-                    }
-                }
-            }
-            Event::Text(t) => {
-                if let Some(p) = prose.last_mut() {
-                    p.text.push_str(&t);
-                }
-            }
-            Event::Code(t) => {
-                if let Some(p) = prose.last_mut() {
-                    p.text.push_str(&format!("`{t}`"));
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(p) = prose.last_mut() {
-                    p.text.push(' ');
-                }
-            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => self.end_prose(),
+            Event::Text(t) => self.prose_text(&t),
+            Event::Code(t) => self.prose_text(&format!("`{t}`")),
+            Event::SoftBreak | Event::HardBreak => self.prose_text(" "),
             _ => {}
         }
     }
-    blocks.sort_by_key(block_start);
-    blocks
+
+    fn end_code(&mut self) {
+        if let Some(mut block) = self.code.take() {
+            // CRLF: a line's `\r` is not part of it (rewrites keep the line ending).
+            for line in &mut block.lines {
+                if line.end > line.start && self.text.as_bytes()[line.end - 1] == b'\r' {
+                    line.end -= 1;
+                }
+            }
+            self.blocks.push(Block::Code(block));
+        }
+    }
+
+    fn start_prose(&mut self, tag: &Tag<'_>, span: Span) {
+        let kind = match tag {
+            Tag::Heading { level, .. } => ProseKind::Heading(*level as u8),
+            Tag::Paragraph => ProseKind::Paragraph,
+            _ => ProseKind::Item {
+                depth: self.list_depth,
+            },
+        };
+        self.prose.push(Prose {
+            kind,
+            text: String::new(),
+            span,
+        });
+    }
+
+    fn end_prose(&mut self) {
+        if let Some(p) = self.prose.pop() {
+            // A list item's own text lives in its (tight) direct text or its first
+            // paragraph; an item that only holds a paragraph is reported through it.
+            if !p.text.trim().is_empty() {
+                self.blocks.push(Block::Prose(p));
+            }
+        }
+    }
+
+    fn prose_text(&mut self, text: &str) {
+        if let Some(p) = self.prose.last_mut() {
+            p.text.push_str(text);
+        }
+    }
 }
 
 /// Where a badge or note goes under a page's title: right after the first heading (of any

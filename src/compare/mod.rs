@@ -127,14 +127,7 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
         StepKind::Command { shown, .. } => shown.as_ref().map_or(&[][..], |s| &s.lines[..]),
         _ => &[],
     };
-    let expected =
-        step.options
-            .exit
-            .unwrap_or(if shown.iter().any(|l| crate::failure::is_error_line(&l.text)) {
-                ExitExpectation::Failure
-            } else {
-                ExitExpectation::Success
-            });
+    let expected = step.options.exit.unwrap_or(expected_exit(shown));
     if !run.timed_out && !exit_agrees(expected, run.status) {
         problems.push(Problem::Exit {
             expected,
@@ -149,16 +142,7 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
             normalizer,
         ));
     }
-    // A failure from the environment (no network, Nix missing) is blocked, even where the
-    // guide expected the step to fail.
-    let failed_here = !problems.is_empty() || run.status != Some(0);
-    let environment = if failed_here {
-        let output = normalizer.display(&run.output);
-        blocked::blocked(&output).or_else(|| crate::failure::blocked(&output))
-    } else {
-        None
-    };
-    let status = if let Some(b) = environment {
+    let status = if let Some(b) = environment(run, &problems, normalizer) {
         let hint = if step.options.needs_network && b.reason.contains("network") {
             "this step needs the network (needs=network): run where it is reachable".to_string()
         } else {
@@ -179,6 +163,29 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
         Status::Failed
     };
     Verdict { status, problems }
+}
+
+/// A shown output that contains an error line expects failure; otherwise success.
+fn expected_exit(shown: &[ShownLine]) -> ExitExpectation {
+    match shown.iter().any(|l| crate::failure::is_error_line(&l.text)) {
+        true => ExitExpectation::Failure,
+        false => ExitExpectation::Success,
+    }
+}
+
+/// A failure from the environment (no network, Nix missing) is blocked, even where the
+/// guide expected the step to fail. Output is read for it only when the step failed.
+fn environment(
+    run: &StepRun,
+    problems: &[Problem],
+    normalizer: &Normalizer,
+) -> Option<crate::failure::Blocked> {
+    let failed_here = !problems.is_empty() || run.status != Some(0);
+    if !failed_here {
+        return None;
+    }
+    let output = normalizer.display(&run.output);
+    blocked::blocked(&output).or_else(|| crate::failure::blocked(&output))
 }
 
 fn exit_agrees(expected: ExitExpectation, actual: Option<i32>) -> bool {

@@ -29,7 +29,7 @@ pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Re
     for block in blocks {
         match block {
             Block::Directive { body, span } => builder.directive(body, *span)?,
-            Block::Code(code) => builder.code(code)?,
+            Block::Code(code) => builder.code(code),
             Block::Prose(_) => {}
         }
     }
@@ -123,15 +123,50 @@ impl Builder<'_> {
         });
     }
 
-    fn code(&mut self, code: &CodeBlock) -> Result<()> {
+    fn code(&mut self, code: &CodeBlock) {
         let fence = Fence::parse(&code.info);
         let awaiting = self.awaiting_output.take();
         let output = std::mem::take(&mut self.pending.output);
         let prompts = has_prompt(self, code, &fence);
         if let Some(step) = awaiting.filter(|_| output || fence.is_output() && !prompts) {
-            self.attach_output(step, code);
-            return Ok(());
+            return self.attach_output(step, code);
         }
+        self.fence_options(&fence);
+        let (content, caption) = myst_options(&code.content, &code.info);
+        let named = self.name(&fence, caption);
+        if matches!(fence.lang.as_str(), "diff" | "patch") {
+            return self.diff(code, &content, named.map(|(f, _)| f));
+        }
+        if let Some((path, named_by)) = named {
+            return self.file(code.span, path, content, named_by);
+        }
+        if !fence.is_console()
+            && !fence.is_script()
+            && let Some(path) = comment_path(&content)
+        {
+            return self.file(code.span, path, content, "first-line comment".to_string());
+        }
+        let mislabelled =
+            !prompts && (fence.is_script() || fence.lang.is_empty()) && syntax::is_nix_file(&content);
+        if crate::nix::is_nix_lang(&fence.lang) || mislabelled {
+            return self.nix_block(code.span, content, mislabelled.then_some(fence.lang.as_str()));
+        }
+        if (fence.is_console() || fence.is_script() || fence.lang.is_empty()) && self.commands(code, &fence) {
+            return;
+        }
+        if fence.is_script() {
+            let kind = StepKind::Script {
+                script: content,
+                hidden: false,
+            };
+            return self.push(code.span, kind);
+        }
+        let (why, reason) = not_run(code, &fence);
+        self.snippet(code.span, why, reason);
+    }
+
+    /// Options a fence sets for its own steps: `skip`, `exit=`, `match=exact`.
+    fn fence_options(&mut self, fence: &Fence) {
         if fence.has_flag("skip") || fence.has_flag("ignore") {
             self.pending.options.skipped = true;
         }
@@ -141,9 +176,12 @@ impl Builder<'_> {
         if fence.attr("match") == Some("exact") {
             self.pending.options.exact = true;
         }
-        let (content, caption) = myst_options(&code.content, &code.info);
-        let named = self
-            .pending
+    }
+
+    /// The file a block is named, and by what: a `file=` directive, a fence attribute, or
+    /// a MyST `:caption:`.
+    fn name(&mut self, fence: &Fence, caption: Option<String>) -> Option<(String, String)> {
+        self.pending
             .file
             .take()
             .map(|f| (f, "directive file=".to_string()))
@@ -152,59 +190,7 @@ impl Builder<'_> {
                     .file_name()
                     .map(|(f, key)| (f.to_string(), format!("{key}=\"{f}\"")))
             })
-            .or_else(|| caption.map(|c| (c, ":caption:".to_string())));
-        if matches!(fence.lang.as_str(), "diff" | "patch") {
-            self.diff(code, &content, named.map(|(f, _)| f));
-            return Ok(());
-        }
-        if let Some((path, named_by)) = named {
-            self.file(code.span, path, content, named_by);
-            return Ok(());
-        }
-        if !fence.is_console()
-            && !fence.is_script()
-            && let Some(path) = comment_path(&content)
-        {
-            self.file(code.span, path, content, "first-line comment".to_string());
-            return Ok(());
-        }
-        let mislabelled =
-            !prompts && (fence.is_script() || fence.lang.is_empty()) && syntax::is_nix_file(&content);
-        if crate::nix::is_nix_lang(&fence.lang) || mislabelled {
-            self.nix_block(code.span, content, (mislabelled).then_some(fence.lang.as_str()));
-            return Ok(());
-        }
-        if (fence.is_console() || fence.is_script() || fence.lang.is_empty()) && self.commands(code, &fence) {
-            return Ok(());
-        }
-        if fence.is_script() {
-            let kind = StepKind::Script {
-                script: content,
-                hidden: false,
-            };
-            self.push(code.span, kind);
-            return Ok(());
-        }
-        let myst_directive =
-            code.info.trim_start().starts_with('{') && !code.info.trim_start().starts_with("{code");
-        let (why, reason) = match fence.lang.as_str() {
-            lang if myst_directive => (SnippetWhy::NotRun, format!("MyST {{{lang}}} directive: not code")),
-            lang if fence.is_console() => (
-                SnippetWhy::NoPrompt,
-                format!("{lang} block without prompt lines: shown text, not run (start commands with `$ `)"),
-            ),
-            "" => (SnippetWhy::Output, "untagged block without prompts".to_string()),
-            lang if fence.is_output() => (
-                SnippetWhy::Output,
-                format!("{lang} block with no command before it"),
-            ),
-            lang => (
-                SnippetWhy::NotRun,
-                format!("{lang} block with no file name (name it with file=…)"),
-            ),
-        };
-        self.snippet(code.span, why, reason);
-        Ok(())
+            .or_else(|| caption.map(|c| (c, ":caption:".to_string())))
     }
 
     fn snippet(&mut self, span: Span, why: SnippetWhy, reason: String) {
@@ -397,6 +383,28 @@ impl Builder<'_> {
 fn is_fenced(text: &str, span: Span) -> bool {
     let start = text[span.start..].trim_start();
     start.starts_with("```") || start.starts_with("~~~")
+}
+
+/// Why a block that is neither a file nor commands is not run.
+fn not_run(code: &CodeBlock, fence: &Fence) -> (SnippetWhy, String) {
+    let info = code.info.trim_start();
+    let myst_directive = info.starts_with('{') && !info.starts_with("{code");
+    match fence.lang.as_str() {
+        lang if myst_directive => (SnippetWhy::NotRun, format!("MyST {{{lang}}} directive: not code")),
+        lang if fence.is_console() => (
+            SnippetWhy::NoPrompt,
+            format!("{lang} block without prompt lines: shown text, not run (start commands with `$ `)"),
+        ),
+        "" => (SnippetWhy::Output, "untagged block without prompts".to_string()),
+        lang if fence.is_output() => (
+            SnippetWhy::Output,
+            format!("{lang} block with no command before it"),
+        ),
+        lang => (
+            SnippetWhy::NotRun,
+            format!("{lang} block with no file name (name it with file=…)"),
+        ),
+    }
 }
 
 fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence) -> bool {

@@ -27,6 +27,13 @@ pub(super) fn render(m: &OutputMismatch, style: Style) -> String {
         .to_string()
         .len();
     let blank = " ".repeat(width);
+    let view = View {
+        m,
+        shown: &shown,
+        real: &real,
+        width,
+        style,
+    };
     for group in similar::group_diff_ops(ops, 2) {
         // Without match=exact, extra real lines alone are fine: show only hunks with a
         // missing shown line.
@@ -56,28 +63,52 @@ pub(super) fn render(m: &OutputMismatch, style: Style) -> String {
                         out.push_str(&format!("  {:>width$}   {}\n", m.shown[i].line, shown[i]));
                     }
                 }
-                _ => {
-                    let pairs = old.len().min(new.len());
-                    for i in old.clone() {
-                        let line = format!("  {:>width$} - {}", m.shown[i].line, shown[i]);
-                        out.push_str(&style.paint("31", &line));
-                        out.push('\n');
-                    }
-                    let total = new.len();
-                    for (k, j) in new.enumerate() {
-                        if k == MAX_REAL_LINES && total > MAX_REAL_LINES + 1 {
-                            out.push_str(&format!("  {blank}   … {} more real lines\n", total - k));
-                            break;
-                        }
-                        let line = format!("  {blank} + {}", real[j]);
-                        out.push_str(&style.paint("32", &line));
-                        out.push('\n');
-                        if k < pairs {
-                            out.push_str(&carets(shown[old.start + k], real[j], width + 5));
-                        }
-                    }
-                }
+                _ => out.push_str(&changed(&view, old, new)),
             }
+        }
+    }
+    out
+}
+
+/// What the diff's parts need to render lines.
+struct View<'a> {
+    m: &'a OutputMismatch,
+    shown: &'a [&'a str],
+    real: &'a [&'a str],
+    width: usize,
+    style: Style,
+}
+
+/// A changed run: the guide's lines (-), then the real ones (+, at most `MAX_REAL_LINES`
+/// in a row), with carets under changed characters of paired lines.
+fn changed(view: &View<'_>, old: std::ops::Range<usize>, new: std::ops::Range<usize>) -> String {
+    let View {
+        m,
+        shown,
+        real,
+        width,
+        style,
+    } = view;
+    let width = *width;
+    let blank = " ".repeat(width);
+    let mut out = String::new();
+    let pairs = old.len().min(new.len());
+    for i in old.clone() {
+        let line = format!("  {:>width$} - {}", m.shown[i].line, shown[i]);
+        out.push_str(&style.paint("31", &line));
+        out.push('\n');
+    }
+    let total = new.len();
+    for (k, j) in new.enumerate() {
+        if k == MAX_REAL_LINES && total > MAX_REAL_LINES + 1 {
+            out.push_str(&format!("  {blank}   … {} more real lines\n", total - k));
+            break;
+        }
+        let line = format!("  {blank} + {}", real[j]);
+        out.push_str(&style.paint("32", &line));
+        out.push('\n');
+        if k < pairs {
+            out.push_str(&carets(shown[old.start + k], real[j], width + 5));
         }
     }
     out

@@ -26,25 +26,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
             StepKind::Env { .. } => "env",
             StepKind::Snippet { .. } => "snippet",
         };
-        let mut flags = Vec::new();
-        if step.options.skipped {
-            flags.push("skipped".to_string());
-        }
-        if let Some(exit) = step.options.exit {
-            flags.push(format!("exit={exit:?}").to_lowercase());
-        }
-        if step.options.exact {
-            flags.push("match=exact".into());
-        }
-        if let Some(t) = step.options.timeout {
-            flags.push(format!("timeout={}", humantime::format_duration(t)));
-        }
-        if step.options.needs_network {
-            flags.push("needs=network".into());
-        }
-        if let Some(line) = step.options.shown_again_at {
-            flags.push(format!("shown again at line {line}"));
-        }
+        let flags = flags(step);
         let flags = if flags.is_empty() {
             String::new()
         } else {
@@ -73,4 +55,28 @@ pub fn render(plan: &Plan, style: Style) -> String {
         ));
     }
     out
+}
+
+/// The step's options, as `plan` shows them in brackets.
+fn flags(step: &crate::plan::Step) -> Vec<String> {
+    let mut flags = Vec::new();
+    if step.options.skipped {
+        flags.push("skipped".to_string());
+    }
+    if let Some(exit) = step.options.exit {
+        flags.push(format!("exit={exit:?}").to_lowercase());
+    }
+    if step.options.exact {
+        flags.push("match=exact".into());
+    }
+    if let Some(t) = step.options.timeout {
+        flags.push(format!("timeout={}", humantime::format_duration(t)));
+    }
+    if step.options.needs_network {
+        flags.push("needs=network".into());
+    }
+    if let Some(line) = step.options.shown_again_at {
+        flags.push(format!("shown again at line {line}"));
+    }
+    flags
 }
