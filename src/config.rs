@@ -167,14 +167,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         file.snapshots.update,
     )
     .map_err(|e| Error::new(ErrorKind::Usage(e)))?;
-    let env = std::env::vars()
-        .filter(|(k, _)| {
-            ENV_ALLOW.contains(&k.as_str())
-                || crate::nix::ENV.contains(&k.as_str())
-                || k.starts_with("LC_")
-                || file.run.env.contains(k)
-        })
-        .collect();
+    let env = allowed_env(&file);
     Ok(Settings {
         run: crate::run::RunOptions {
             timeout,
@@ -191,6 +184,18 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         snapshot_policy,
         ci: std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
     })
+}
+
+/// The caller's variables guide commands may see: the allow-list, Nix's, and `run.env`.
+fn allowed_env(file: &FileConfig) -> Vec<(String, String)> {
+    std::env::vars()
+        .filter(|(k, _)| {
+            ENV_ALLOW.contains(&k.as_str())
+                || crate::nix::ENV.contains(&k.as_str())
+                || k.starts_with("LC_")
+                || file.run.env.contains(k)
+        })
+        .collect()
 }
 
 type At<'a> = dyn Fn(&str) -> Option<(Location, String)> + 'a;

@@ -28,22 +28,7 @@ pub(super) fn test(args: &TestArgs) -> Exit {
     let style = style(args.color);
     let progress = Progress::new(true, args.verbose);
     let check = |i: usize, path: &Path| check(i, path, &overrides, args, &progress);
-    let print = |result: &Checked| match result {
-        Ok(result) => {
-            if let Some(diff) = &result.rewritten {
-                let verb = if args.bless {
-                    "blessed"
-                } else {
-                    "--bless would write"
-                };
-                out(&format!("{verb} {}:\n{diff}", result.plan.guide.display()));
-            }
-            if args.format == Format::Human {
-                out(&report::guide(result, style));
-            }
-        }
-        Err(e) => print_error(e),
-    };
+    let print = |result: &Checked| print_guide(result, args, style);
     let mut totals = Totals::default();
     let (mut errors, mut drift) = (false, false);
     let mut results = Vec::new();
@@ -68,6 +53,26 @@ pub(super) fn test(args: &TestArgs) -> Exit {
         Exit::Blocked
     } else {
         Exit::Passed
+    }
+}
+
+/// One guide's result, as soon as it is known.
+fn print_guide(result: &Checked, args: &TestArgs, style: crate::report::Style) {
+    match result {
+        Ok(result) => {
+            if let Some(diff) = &result.rewritten {
+                let verb = if args.bless {
+                    "blessed"
+                } else {
+                    "--bless would write"
+                };
+                out(&format!("{verb} {}:\n{diff}", result.plan.guide.display()));
+            }
+            if args.format == Format::Human {
+                out(&report::guide(result, style));
+            }
+        }
+        Err(e) => print_error(e),
     }
 }
 

@@ -18,14 +18,7 @@ pub(super) fn render(m: &OutputMismatch, style: Style) -> String {
         "shown lines are missing from the real output"
     };
     let mut out = format!("  {what} (- guide, + real):\n");
-    let width = m
-        .shown
-        .iter()
-        .map(|l| l.line)
-        .max()
-        .unwrap_or(0)
-        .to_string()
-        .len();
+    let width = digits(m.shown.iter().map(|l| l.line).max().unwrap_or(0));
     let blank = " ".repeat(width);
     let view = View {
         m,
@@ -68,6 +61,10 @@ pub(super) fn render(m: &OutputMismatch, style: Style) -> String {
         }
     }
     out
+}
+
+fn digits(n: usize) -> usize {
+    n.to_string().len()
 }
 
 /// What the diff's parts need to render lines.

@@ -82,22 +82,7 @@ impl Observer for Quiet {}
 /// Runs every step of a plan in one workspace and one shell session.
 pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result<GuideRun> {
     let workspace = Workspace::create()?;
-    let path_var = options
-        .env
-        .iter()
-        .find(|(k, _)| k == "PATH")
-        .map_or("", |(_, v)| v.as_str());
-    let nix_build = crate::nix::store::locate_nix_build(path_var);
-    let isolation =
-        crate::nix::store::isolation(options.store, &workspace.nix(), nix_build.as_deref(), is_root());
-    let store = isolation.description.clone();
-    let launch = Launch {
-        program: isolation.program.clone(),
-        env: environment(&workspace, options, &isolation),
-        cwd: workspace.work(),
-        ctl: workspace.ctl(),
-        output_limit: options.output_limit,
-    };
+    let (launch, store) = launch(&workspace, options);
     let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
     let mut steps: Vec<Option<StepRun>> = vec![None; plan.steps.len()];
     let sink = |bytes: &[u8]| observer.output(bytes);
@@ -215,6 +200,26 @@ pub fn nix_version() -> String {
                 .unwrap_or_else(|| "not installed".to_string())
         })
         .clone()
+}
+
+/// How the session starts (program, environment, folders), and how the store was isolated.
+fn launch(workspace: &Workspace, options: &RunOptions) -> (Launch, String) {
+    let path_var = options
+        .env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map_or("", |(_, v)| v.as_str());
+    let nix_build = crate::nix::store::locate_nix_build(path_var);
+    let isolation =
+        crate::nix::store::isolation(options.store, &workspace.nix(), nix_build.as_deref(), is_root());
+    let launch = Launch {
+        program: isolation.program.clone(),
+        env: environment(workspace, options, &isolation),
+        cwd: workspace.work(),
+        ctl: workspace.ctl(),
+        output_limit: options.output_limit,
+    };
+    (launch, isolation.description)
 }
 
 fn is_root() -> bool {
