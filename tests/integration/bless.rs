@@ -1,6 +1,6 @@
 //! `--bless` writes reality into the guide; `--check` shows what it would write.
 
-use crate::{fixture, guidecheck, read, root, text, write_guide};
+use crate::{Run, fixture, read, root, write_guide};
 use std::path::Path;
 
 /// Copies a fixture guide into a temp dir (tests must not write into the repository).
@@ -13,14 +13,8 @@ fn copy(case: &str) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn bless(path: &Path, extra: &[&str]) -> (Option<i32>, String) {
-    let output = guidecheck()
-        .arg("--bless")
-        .args(extra)
-        .arg(path)
-        .output()
-        .unwrap();
-    let (stdout, stderr) = text(&output);
-    (output.status.code(), format!("{stdout}{stderr}"))
+    let run = Run::new(["--bless"]).args(extra).arg(path).outcome();
+    (run.code, run.all())
 }
 
 #[test]
@@ -36,8 +30,8 @@ fn a_stale_hello_is_blessed_into_a_guide_that_passes() {
     assert_ne!(stale, original);
     let (_dir, guide) = write_guide("hello.md", &stale);
     let fresh = ["--offline", "--store", "fresh"];
-    let before = guidecheck().args(fresh).arg(&guide).output().unwrap();
-    assert_eq!(before.status.code(), Some(1), "{}", text(&before).0);
+    let before = Run::bare().args(fresh).arg(&guide).outcome();
+    assert_eq!(before.code, Some(1), "{}", before.stdout);
 
     let (code, out) = bless(&guide, &fresh);
     assert_eq!(code, Some(0), "{out}");
@@ -60,8 +54,8 @@ fn a_stale_hello_is_blessed_into_a_guide_that_passes() {
         assert_eq!(a.replace(old, &new), *b);
     }
 
-    let after = guidecheck().args(fresh).arg(&guide).output().unwrap();
-    assert_eq!(after.status.code(), Some(0), "{}", text(&after).0);
+    let after = Run::bare().args(fresh).arg(&guide).outcome();
+    assert_eq!(after.code, Some(0), "{}", after.stdout);
     let (code, out) = bless(&guide, &fresh);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(read(&guide), blessed, "blessing again changes nothing");
@@ -71,9 +65,8 @@ fn a_stale_hello_is_blessed_into_a_guide_that_passes() {
 fn check_prints_the_diff_and_writes_nothing() {
     let (_dir, guide) = copy("bless/drifted");
     let before = read(&guide);
-    let output = guidecheck().arg("--check").arg(&guide).output().unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let run = Run::bare().arg("--check").arg(&guide).expect(1);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(stdout.contains("-stale output\n+real output\n"), "{stdout}");
     assert_eq!(read(&guide), before);
 }
@@ -160,8 +153,8 @@ fn blessing_every_commonmark_spec_example_changes_no_byte() {
         )
         .unwrap();
     }
-    let output = guidecheck().arg("--bless").arg(dir.path()).output().unwrap();
-    let (stdout, stderr) = text(&output);
+    let output = Run::bare().arg("--bless").arg(dir.path()).outcome();
+    let (stdout, stderr) = (output.stdout.clone(), output.stderr.clone());
     assert!(stdout.contains("guidecheck: 652 guides"), "{stdout}{stderr}");
     for e in &examples {
         let name = format!("example-{:03}.md", e["number"].as_u64().unwrap());

@@ -46,16 +46,12 @@ fn every_nix_dev_page_is_planned_and_linted_none_refused() {
                 assert!(!step["reason"].as_str().unwrap_or("").is_empty());
             }
         }
-        let lint = crate::guidecheck()
-            .arg("lint")
-            .arg(page)
-            .output()
-            .expect("lint runs");
+        let lint = Run::bare().arg("lint").arg(page).outcome();
         assert!(
-            matches!(lint.status.code(), Some(0 | 1)),
+            matches!(lint.code, Some(0 | 1)),
             "lint refused {}:\n{}",
             page.display(),
-            String::from_utf8_lossy(&lint.stderr)
+            lint.stderr
         );
     }
     // Most of nix.dev's blocks are read as steps to run; the rest are explained snippets.

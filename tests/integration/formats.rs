@@ -1,17 +1,15 @@
 //! Every output format, as insta snapshots (durations and temp paths redacted).
 
-use crate::{fixture, guidecheck, root, text};
+use crate::{Run, fixture, root};
 use regex::Regex;
 
 fn run(format: &str, env: &[(&str, &str)]) -> (Option<i32>, String) {
     let guide = fixture("formats/mixed/guide.md");
-    let output = guidecheck()
-        .args(["--format", format])
+    let run = Run::new(["--format", format])
         .arg(&guide)
         .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    let (stdout, _) = text(&output);
+        .outcome();
+    let stdout = run.stdout;
     let stdout = stdout.replace(&root().display().to_string(), "[REPO]");
     let stdout = Regex::new(r#"\d+\.\d+s\)"#)
         .unwrap()
@@ -22,7 +20,7 @@ fn run(format: &str, env: &[(&str, &str)]) -> (Option<i32>, String) {
     let stdout = Regex::new(r#""seconds": [\d.e-]+"#)
         .unwrap()
         .replace_all(&stdout, "\"seconds\": 0");
-    (output.status.code(), stdout.into_owned())
+    (run.code, stdout.into_owned())
 }
 
 #[test]
@@ -56,7 +54,7 @@ fn junit_validates_against_the_junit_xsd() {
         .arg(&xsd)
         .arg(&xml)
         .output()
-        .expect("xmllint (Debian: libxml2-utils; bash .ci/run installs it)");
+        .unwrap();
     assert!(
         check.status.success(),
         "{}",
@@ -68,13 +66,12 @@ fn junit_validates_against_the_junit_xsd() {
 fn junit_file_beside_the_human_report() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("j.xml");
-    let output = guidecheck()
+    let output = Run::bare()
         .arg("--junit")
         .arg(&file)
         .arg(fixture("formats/mixed/guide.md"))
-        .output()
-        .unwrap();
-    assert!(text(&output).0.contains("FAIL "));
+        .outcome();
+    assert!(output.stdout.contains("FAIL "));
     assert!(
         std::fs::read_to_string(&file)
             .unwrap()

@@ -1,6 +1,6 @@
 //! Limits that protect the machine and the reader: bounded output, files stay in the workspace.
 
-use crate::{guidecheck, text, write_guide};
+use crate::{Run, write_guide};
 
 /// A guide whose commands keep at most 64 KiB of output.
 fn limited(body: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -18,27 +18,24 @@ fn huge_output_keeps_its_head_and_tail_and_marks_the_cut() {
     let (_dir, guide) = limited(
         "$ echo the-start; yes filler-line | head -n 300000; echo the-end\nthe-start\n...\nthe-end\n",
     );
-    let output = guidecheck().arg(&guide).output().unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (1, 0, 0, 0));
     // It holds, so a bless has nothing to write.
-    let blessed = guidecheck().arg("--check").arg(&guide).output().unwrap();
-    assert_eq!(blessed.status.code(), Some(0), "{}", text(&blessed).0);
+    Run::new(["--check".as_ref(), guide.as_os_str()]).expect(0);
 }
 
 #[test]
 fn the_cut_is_visible_in_the_real_output() {
     let (_dir, guide) = limited("$ yes filler-line | head -n 300000\nnot shown\n");
-    let output = guidecheck().arg(&guide).output().unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(1));
+    let run = Run::bare().arg(&guide).expect(1);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stdout.contains("more real lines"),
         "a huge diff is cut short: {stdout}"
     );
     // What --bless would write: the kept head and tail, and the marker between them.
-    let check = guidecheck().arg("--check").arg(&guide).output().unwrap();
-    let (diff, _) = text(&check);
+    let check = Run::bare().arg("--check").arg(&guide).outcome();
+    let (diff, _) = (check.stdout.clone(), check.stderr.clone());
     let dropped = 300_000 * "filler-line\n".len() - 65_536;
     assert!(
         diff.contains(&format!("+[guidecheck: {dropped} bytes of output dropped]\n")),
@@ -53,9 +50,8 @@ fn a_file_step_cannot_write_outside_the_workspace() {
         "escape.md",
         "# Escape\n\n<!-- guidecheck: file=../escaped.txt -->\n```\nnot here\n```\n\n```nix title=\"/tmp/guidecheck-absolute.nix\"\n{ }\n```\n",
     );
-    let output = guidecheck().arg(&guide).output().unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let run = Run::bare().arg(&guide).expect(1);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stdout.contains("refusing to write `../escaped.txt` outside the workspace"),
         "{stdout}"

@@ -1,6 +1,6 @@
 //! guides/hello.md runs for real with Nix, and every mutated copy fails at the right line.
 
-use crate::{guidecheck, line_of, read, root, text, write_guide};
+use crate::{Run, line_of, read, root, write_guide};
 
 fn hello() -> String {
     read(&root().join("guides/hello.md"))
@@ -9,13 +9,8 @@ fn hello() -> String {
 /// Runs a guide in a private, empty store (isolated from parallel tests).
 #[track_caller]
 fn run_fresh(guide: &std::path::Path) -> (Option<i32>, String) {
-    let output = guidecheck()
-        .args(["--offline", "--store", "fresh"])
-        .arg(guide)
-        .output()
-        .unwrap();
-    let (stdout, stderr) = text(&output);
-    (output.status.code(), format!("{stdout}{stderr}"))
+    let run = Run::new(["--offline", "--store", "fresh"]).arg(guide).outcome();
+    (run.code, run.all())
 }
 
 /// A copy of hello.md with `from` replaced by `to` (which must occur exactly once).
@@ -34,10 +29,8 @@ fn mutate(from: &str, to: &str) -> String {
 fn hello_passes_twice_in_the_same_store() {
     let guide = root().join("guides/hello.md");
     let before = hello();
-    for run in 1..=2 {
-        let output = guidecheck().arg(&guide).output().unwrap();
-        let (stdout, stderr) = text(&output);
-        assert_eq!(output.status.code(), Some(0), "run {run}:\n{stdout}{stderr}");
+    for _ in 1..=2 {
+        let stdout = Run::bare().arg(&guide).expect(0).stdout;
         assert!(
             stdout.ends_with("guidecheck: 1 guide, 14 steps: 14 passed, 0 failed, 0 blocked, 0 skipped\n"),
             "{stdout}"
@@ -152,12 +145,11 @@ fn a_dropped_file_step_makes_the_next_build_fail_differently() {
 fn hello_passes_exactly_in_a_fresh_store_and_exact_catches_a_dropped_line() {
     let guide = root().join("guides/hello.md");
     let exact = |path: &std::path::Path| {
-        let output = guidecheck()
+        let output = Run::bare()
             .args(["--offline", "--store", "fresh", "--match", "exact"])
             .arg(path)
-            .output()
-            .unwrap();
-        (output.status.code(), text(&output).0)
+            .outcome();
+        (output.code, output.stdout)
     };
     let (code, out) = exact(&guide);
     assert_eq!(code, Some(0), "{out}");

@@ -1,12 +1,11 @@
 //! Bad input: exit 2 with one clear line naming the path; nothing is written.
 
-use crate::{fixture, guidecheck, text};
+use crate::{Run, fixture};
 
 #[test]
 fn a_missing_path_is_exit_2_naming_it() {
-    let output = guidecheck().arg("no/such/guide.md").output().unwrap();
-    let (_, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(2));
+    let run = Run::bare().arg("no/such/guide.md").expect(2);
+    let (_, stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stderr.starts_with("error: no/such/guide.md: no such file or directory\n"),
         "{stderr}"
@@ -15,9 +14,8 @@ fn a_missing_path_is_exit_2_naming_it() {
 
 #[test]
 fn a_folder_without_guides_is_exit_2() {
-    let output = guidecheck().arg(fixture("input/empty_dir")).output().unwrap();
-    let (_, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(2));
+    let run = Run::bare().arg(fixture("input/empty_dir")).expect(2);
+    let (_, stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stderr.contains("empty_dir: no guides (*.md) found in this directory"),
         "{stderr}"
@@ -26,12 +24,8 @@ fn a_folder_without_guides_is_exit_2() {
 
 #[test]
 fn a_guide_that_is_not_utf8_is_exit_2_at_the_bad_byte() {
-    let output = guidecheck()
-        .arg(fixture("input/not_utf8/guide.md"))
-        .output()
-        .unwrap();
-    let (_, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(2));
+    let run = Run::bare().arg(fixture("input/not_utf8/guide.md")).expect(2);
+    let (_, stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stderr.contains("not_utf8/guide.md:3:12: not valid UTF-8 (at byte 24)"),
         "{stderr}"
@@ -40,12 +34,8 @@ fn a_guide_that_is_not_utf8_is_exit_2_at_the_bad_byte() {
 
 #[test]
 fn a_guide_without_steps_passes_with_zero_steps() {
-    let output = guidecheck()
-        .arg(fixture("input/no_steps/guide.md"))
-        .output()
-        .unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(0));
+    let run = Run::bare().arg(fixture("input/no_steps/guide.md")).expect(0);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stdout.ends_with("guidecheck: 1 guide, 0 steps: 0 passed, 0 failed, 0 blocked, 0 skipped\n"),
         "{stdout}"
@@ -54,12 +44,10 @@ fn a_guide_without_steps_passes_with_zero_steps() {
 
 #[test]
 fn an_unknown_directive_is_exit_2_with_the_nearest_spelling() {
-    let output = guidecheck()
+    let run = Run::bare()
         .arg(fixture("input/unknown_directive/guide.md"))
-        .output()
-        .unwrap();
-    let (_, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(2));
+        .expect(2);
+    let (_, stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stderr.contains("unknown_directive/guide.md:5:18: unknown directive `skp`"),
         "{stderr}"
@@ -69,6 +57,6 @@ fn an_unknown_directive_is_exit_2_with_the_nearest_spelling() {
 
 #[test]
 fn a_bad_flag_is_a_usage_error() {
-    let output = guidecheck().arg("--no-such-flag").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let output = Run::bare().arg("--no-such-flag").outcome();
+    assert_eq!(output.code, Some(2));
 }

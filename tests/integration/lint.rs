@@ -1,12 +1,11 @@
 //! `guidecheck lint` and `guidecheck todo`: static checks, no Nix needed.
 
-use crate::{fixture, guidecheck, line_of, read, root, text, write_guide};
+use crate::{Run, fixture, line_of, read, root, write_guide};
 
 #[test]
 fn the_projects_guides_lint_clean() {
-    let output = guidecheck().args(["lint", "guides/"]).output().unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let run = Run::bare().args(["lint", "guides/"]).expect(0);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stdout.ends_with("guidecheck lint: 2 guides: 0 errors, 1 warning\n"),
         "{stdout}"
@@ -21,9 +20,8 @@ fn a_pasted_hash_one_character_off_names_both_lines() {
     let text_ = original.replacen(pasted, wrong, 1);
     assert_ne!(text_, original);
     let (_dir, guide) = write_guide("llamafile.md", &text_);
-    let output = guidecheck().arg("lint").arg(&guide).output().unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let run = Run::bare().arg("lint").arg(&guide).expect(1);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     let paste_line = line_of(&text_, wrong, 0);
     let got_line = line_of(
         &text_,
@@ -40,13 +38,11 @@ fn a_pasted_hash_one_character_off_names_both_lines() {
 
 #[test]
 fn the_raw_blog_cds_into_a_directory_it_never_creates() {
-    let output = guidecheck()
+    let run = Run::bare()
         .arg("lint")
         .arg(fixture("read/llamafile_blog/guide.md"))
-        .output()
-        .unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+        .expect(1);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stdout.contains("guide.md:71:1: error: `cd llamafile-dir`: no earlier step creates `llamafile-dir`"),
         "{stdout}"
@@ -63,9 +59,8 @@ fn a_nix_syntax_error_and_a_wrong_attribute_are_found() {
         "g.md",
         "# G\n\n```nix title=\"default.nix\"\n{ hello = import ./hello.nix\n```\n\n```console\n$ nix-build -A helo\n```\n",
     );
-    let output = guidecheck().arg("lint").arg(&guide).output().unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let run = Run::bare().arg("lint").arg(&guide).expect(1);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stdout.contains("g.md:4:1: error: Nix syntax error: unexpected end of file"),
         "{stdout}"
@@ -75,12 +70,8 @@ fn a_nix_syntax_error_and_a_wrong_attribute_are_found() {
 
 #[test]
 fn todo_lists_sections_and_deny_todo_fails() {
-    let output = guidecheck()
-        .args(["todo", "guides/llamafile.md"])
-        .output()
-        .unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(0));
+    let run = Run::bare().args(["todo", "guides/llamafile.md"]).expect(0);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     let line = line_of(
         &read(&root().join("guides/llamafile.md")),
         "## TODO: finish the package",
@@ -92,9 +83,8 @@ fn todo_lists_sections_and_deny_todo_fails() {
             "TODO guides/llamafile.md:{line}: TODO: finish the package (no steps yet)\nguidecheck todo: 1 guide, 1 TODO section\n"
         )
     );
-    let denied = guidecheck()
+    let denied = Run::bare()
         .args(["todo", "--deny-todo", "guides/llamafile.md"])
-        .output()
-        .unwrap();
-    assert_eq!(denied.status.code(), Some(1));
+        .outcome();
+    assert_eq!(denied.code, Some(1));
 }

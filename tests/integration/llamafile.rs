@@ -1,15 +1,11 @@
 //! guides/llamafile.md needs the network: without it, every build is blocked, never drift.
 
-use crate::{guidecheck, text};
+use crate::Run;
 
 #[test]
 fn llamafile_without_network_is_blocked_not_drift() {
-    let output = guidecheck()
-        .args(["--offline", "guides/llamafile.md"])
-        .output()
-        .unwrap();
-    let (stdout, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(3), "{stdout}{stderr}");
+    let run = Run::bare().args(["--offline", "guides/llamafile.md"]).expect(3);
+    let (stdout, _stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(!stdout.contains("FAIL"), "{stdout}");
     assert!(
         stdout.contains("blocked: needs the network, which is unreachable here"),

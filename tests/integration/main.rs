@@ -98,9 +98,55 @@ impl Run {
         Run { cmd, shown }
     }
 
-    pub fn env(mut self, name: &str, value: &str) -> Run {
+    /// guidecheck with no arguments yet.
+    pub fn bare() -> Run {
+        Run::new(std::iter::empty::<&str>())
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Run {
+        self.shown.push(' ');
+        self.shown.push_str(&arg.as_ref().to_string_lossy());
+        self.cmd.arg(arg);
+        self
+    }
+
+    pub fn args<I, S>(self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        args.into_iter().fold(self, Run::arg)
+    }
+
+    pub fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
         self.cmd.env(name, value);
         self
+    }
+
+    pub fn envs<'a>(self, vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Run {
+        vars.into_iter().fold(self, |run, (k, v)| run.env(k, v))
+    }
+
+    pub fn env_remove(mut self, name: &str) -> Run {
+        self.cmd.env_remove(name);
+        self
+    }
+
+    /// What the command reads on stdin.
+    pub fn stdin(mut self, input: String) -> Run {
+        self.cmd.write_stdin(input);
+        self
+    }
+
+    /// Runs it, whatever its exit code.
+    pub fn outcome(mut self) -> Outcome {
+        let output = self.cmd.output().expect("guidecheck runs");
+        let (stdout, stderr) = text(&output);
+        Outcome {
+            code: output.status.code(),
+            stdout,
+            stderr,
+        }
     }
 
     pub fn current_dir(mut self, dir: &Path) -> Run {
@@ -110,19 +156,14 @@ impl Run {
 
     /// Runs it; its exit code must be `code`.
     #[track_caller]
-    pub fn expect(mut self, code: i32) -> Outcome {
-        let output = self.cmd.output().expect("guidecheck runs");
-        let (stdout, stderr) = text(&output);
-        let outcome = Outcome {
-            code: output.status.code(),
-            stdout,
-            stderr,
-        };
+    pub fn expect(self, code: i32) -> Outcome {
+        let shown = self.shown.clone();
+        let outcome = self.outcome();
         assert_eq!(
             outcome.code,
             Some(code),
             "`{}` exited {:?}:\n--- stdout\n{}--- stderr\n{}",
-            self.shown,
+            shown,
             outcome.code,
             outcome.stdout,
             outcome.stderr

@@ -1,6 +1,6 @@
 //! The mdBook preprocessor, with real mdbook binaries of the 0.4 and 0.5 lines.
 
-use crate::{fixture, guidecheck, read, text};
+use crate::{Run, fixture, read, text};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -66,15 +66,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn supports_every_renderer() {
     for renderer in ["html", "markdown", "test"] {
-        assert_eq!(
-            guidecheck()
-                .args(["mdbook", "supports", renderer])
-                .output()
-                .unwrap()
-                .status
-                .code(),
-            Some(0)
-        );
+        Run::new(["mdbook", "supports", renderer]).expect(0);
     }
 }
 
@@ -160,13 +152,7 @@ fn a_chapter_with_no_guide_passes_through_byte_for_byte() {
             {"root": fixture("mdbook/plain"), "config": {"book": {"src": "src"}}, "renderer": "html", "mdbook_version": line},
             {list: [chapter, "Separator", {"PartTitle": "Part"}]}
         ]);
-        let output = guidecheck()
-            .arg("mdbook")
-            .write_stdin(input.to_string())
-            .output()
-            .unwrap();
-        let (stdout, stderr) = text(&output);
-        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        let stdout = Run::new(["mdbook"]).stdin(input.to_string()).expect(0).stdout;
         let book: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is only JSON");
         assert_eq!(book, input[1], "mdbook {line}");
     }

@@ -1,22 +1,20 @@
 //! `guidecheck plan` shows how a guide was read.
 
-use crate::{guidecheck, text};
+use crate::Run;
 
 #[test]
 fn plan_of_hello_lists_every_file_and_command_with_its_line() {
-    let output = guidecheck().args(["plan", "guides/hello.md"]).output().unwrap();
-    let (stdout, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let run = Run::bare().args(["plan", "guides/hello.md"]).expect(0);
+    let (stdout, _stderr) = (run.stdout.clone(), run.stderr.clone());
     insta::assert_snapshot!(stdout);
 }
 
 #[test]
 fn plan_as_json_has_kinds_lines_and_shown_output() {
-    let output = guidecheck()
+    let output = Run::bare()
         .args(["plan", "--format", "json", "guides/hello.md"])
-        .output()
-        .unwrap();
-    let plans: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        .outcome();
+    let plans: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     let steps = plans[0]["steps"].as_array().unwrap();
     let kinds: Vec<&str> = steps.iter().map(|s| s["kind"].as_str().unwrap()).collect();
     assert_eq!(

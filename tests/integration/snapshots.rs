@@ -1,18 +1,15 @@
 //! Snapshots of the facts a guide does not show: written, checked, accepted.
 
-use crate::{guidecheck, read, text, write_guide};
+use crate::{Run, read, write_guide};
 
 const GUIDE: &str = "# Facts\n\n<!-- guidecheck: exit=3 -->\n```console\n$ sh -c 'echo \"error: disk $0 full\" >&2; exit 3' sda\n```\n";
 
 fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
-    let output = guidecheck()
+    let run = Run::new(args)
         .current_dir(dir)
-        .args(args)
         .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    let (stdout, stderr) = text(&output);
-    (output.status.code(), format!("{stdout}{stderr}"))
+        .outcome();
+    (run.code, run.all())
 }
 
 #[test]

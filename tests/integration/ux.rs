@@ -1,6 +1,6 @@
 //! Everyday use: shards, jobs, progress, --verbose, environment hygiene, completions.
 
-use crate::{guidecheck, text, write_guide};
+use crate::{Run, write_guide};
 use std::path::Path;
 
 fn folder_of_guides(n: usize) -> tempfile::TempDir {
@@ -33,14 +33,13 @@ fn three_shards_run_every_guide_exactly_once() {
     let dir = folder_of_guides(7);
     let mut all = Vec::new();
     for k in 1..=3 {
-        let output = guidecheck()
+        let output = Run::bare()
             .arg("--shard")
             .arg(format!("{k}/3"))
             .arg(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(0));
-        all.extend(checked(&text(&output).0));
+            .outcome();
+        assert_eq!(output.code, Some(0));
+        all.extend(checked(&output.stdout));
     }
     all.sort();
     let mut expected: Vec<String> = (1..=7)
@@ -48,15 +47,7 @@ fn three_shards_run_every_guide_exactly_once() {
         .collect();
     expected.sort();
     assert_eq!(all, expected);
-    assert_eq!(
-        guidecheck()
-            .args(["--shard", "4/3", "x"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(Run::bare().args(["--shard", "4/3", "x"]).outcome().code, Some(2));
 }
 
 #[test]
@@ -73,22 +64,16 @@ fn a_bare_guidecheck_runs_the_configured_guide_roots() {
         "guides = [\"docs\"]\n[snapshots]\nupdate = \"off\"\n",
     )
     .unwrap();
-    let output = guidecheck().current_dir(dir.path()).output().unwrap();
-    let (stdout, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    let run = Run::bare().current_dir(dir.path()).expect(0);
+    let (stdout, _stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(stdout.contains("ok docs/a.md: 1 steps: 1 passed"), "{stdout}");
 }
 
 #[test]
 fn jobs_report_guides_in_order() {
     let dir = folder_of_guides(5);
-    let output = guidecheck()
-        .args(["--jobs", "3"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let run = Run::bare().args(["--jobs", "3"]).arg(dir.path()).expect(0);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     let order: Vec<String> = checked(&stdout);
     let expected: Vec<String> = (1..=5)
         .map(|i| format!("ok {}", dir.path().join(format!("g{i}.md")).display()))
@@ -103,13 +88,11 @@ fn a_long_step_prints_progress_lines_off_a_terminal() {
         "slow.md",
         "# Slow\n\n```console\n$ sleep 5; echo done\ndone\n```\n",
     );
-    let output = guidecheck()
+    let run = Run::bare()
         .arg(&guide)
         .env("GUIDECHECK_PROGRESS_INTERVAL", "1s")
-        .output()
-        .unwrap();
-    let (_, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(0));
+        .expect(0);
+    let (_, stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stderr.contains("still running step 1 of slow.md: sleep 5; echo done (1s)"),
         "{stderr}"
@@ -131,7 +114,7 @@ fn a_terminal_gets_a_spinner_with_the_step_and_its_time() {
         .env("TERM", "xterm")
         .env_remove("CI")
         .output()
-        .expect("script (util-linux)");
+        .unwrap();
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(
         screen.contains("step 1 of s.md: sleep 2; echo done (0s)"),
@@ -150,8 +133,8 @@ fn verbose_streams_command_output() {
         "v.md",
         "# V\n\n```console\n$ echo streamed-line\nstreamed-line\n```\n",
     );
-    let output = guidecheck().arg("--verbose").arg(&guide).output().unwrap();
-    let (_, stderr) = text(&output);
+    let output = Run::bare().arg("--verbose").arg(&guide).outcome();
+    let (_, stderr) = (output.stdout.clone(), output.stderr.clone());
     assert!(
         stderr.contains("--- step 1 of v.md: echo streamed-line\nstreamed-line\n"),
         "{stderr}"
@@ -162,34 +145,24 @@ fn verbose_streams_command_output() {
 fn a_secret_in_the_callers_environment_does_not_reach_the_guide() {
     let body = "# Env\n\n```console\n$ echo \"token=${SECRET_TOKEN:-unset}\"\ntoken=unset\n```\n";
     let (dir, guide) = write_guide("env.md", body);
-    let output = guidecheck()
-        .arg(&guide)
-        .env("SECRET_TOKEN", "x")
-        .output()
-        .unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let run = Run::bare().arg(&guide).env("SECRET_TOKEN", "x").expect(0);
+    let (_stdout, _) = (run.stdout.clone(), run.stderr.clone());
     // Named in run.env, it does.
     std::fs::write(
         dir.path().join("guidecheck.toml"),
         "[run]\nenv = [\"SECRET_TOKEN\"]\n",
     )
     .unwrap();
-    let output = guidecheck()
-        .arg(&guide)
-        .env("SECRET_TOKEN", "x")
-        .output()
-        .unwrap();
-    let (stdout, _) = text(&output);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let run = Run::bare().arg(&guide).env("SECRET_TOKEN", "x").expect(1);
+    let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(stdout.contains("+ token=x"), "{stdout}");
 }
 
 #[test]
 fn keep_workspace_prints_a_path_that_exists() {
     let (_dir, guide) = write_guide("k.md", "# K\n\n```console\n$ touch made-here\n```\n");
-    let output = guidecheck().arg("--keep-workspace").arg(&guide).output().unwrap();
-    let (stdout, _) = text(&output);
+    let output = Run::bare().arg("--keep-workspace").arg(&guide).outcome();
+    let (stdout, _) = (output.stdout.clone(), output.stderr.clone());
     let kept = stdout
         .lines()
         .find_map(|l| l.trim().strip_prefix("workspace kept at "))
@@ -207,9 +180,8 @@ fn an_unknown_config_key_names_the_nearest_and_its_line() {
         "[nix]\noffline = true\nstroe = \"fresh\"\n",
     )
     .unwrap();
-    let output = guidecheck().arg(&guide).output().unwrap();
-    let (_, stderr) = text(&output);
-    assert_eq!(output.status.code(), Some(2));
+    let run = Run::bare().arg(&guide).expect(2);
+    let (_, stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
         stderr.contains("guidecheck.toml:3:1: unknown field `stroe`"),
         "{stderr}"
@@ -219,8 +191,8 @@ fn an_unknown_config_key_names_the_nearest_and_its_line() {
 
 #[test]
 fn completions_and_man_page() {
-    let bash = guidecheck().args(["completions", "bash"]).output().unwrap();
-    assert!(text(&bash).0.contains("_guidecheck()"));
-    let man = guidecheck().arg("man").output().unwrap();
-    assert!(text(&man).0.contains(".TH guidecheck 1"));
+    let bash = Run::bare().args(["completions", "bash"]).outcome();
+    assert!(bash.stdout.contains("_guidecheck()"));
+    let man = Run::bare().arg("man").outcome();
+    assert!(man.stdout.contains(".TH guidecheck 1"));
 }
