@@ -12,7 +12,7 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// How a run ends (DESIGN §7), as the process exit code.
+/// How a run ends (see the book: Command line), as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Every guide passed.

@@ -1,4 +1,4 @@
-//! File names for unnamed Nix blocks (DESIGN §1.1d): a function with the `pname` (or the
+//! File names for unnamed Nix blocks (see the book: How a guide is read): a function with the `pname` (or the
 //! arguments) of an earlier file is a new revision of it; a non-function that uses
 //! `./x.nix` is `default.nix`.
 

@@ -1,7 +1,7 @@
 //! Normalisation rules for Nix output: every version's wording is brought to one shape
 //! (Nix 2.4–2.28's), and what varies from run to run is redacted. Applied to both sides.
 //! The hashes a guide teaches (`specified:`/`got:` values) are never touched.
-//! Reference: shared/reference/nix-output-formats.md §3.3 (rule numbers below).
+//! The book's Nix chapter lists them; the numbers below are for cross-reference.
 
 use regex::Regex;
 use std::sync::LazyLock;

@@ -1,12 +1,14 @@
 //! One shell session per guide: a bash process that reads commands from a pipe, so cwd,
 //! variables and functions persist from block to block as in a reader's terminal.
 //!
-//! Each command is written to a control file and run with `eval "$(< file)" </dev/null`
-//! (so it can never read the guide's next lines, and a syntax error cannot desynchronise
-//! the session); the eval'd text first restores `$?` to the previous command's status. stdout and stderr share one pipe, so output keeps its arrival order. After
-//! each command the session saves its cwd and exported variables and prints an end token
-//! with the exit status. A timed-out command is killed with the whole process group; the
-//! session is then restarted from the saved cwd and variables.
+//! Each command travels inline, ANSI-C quoted, as `eval $'…' </dev/null` (so it can never
+//! read the guide's next lines, and a syntax error cannot desynchronise the session); the
+//! line first restores `$?` to the previous command's status. stdout and stderr share one
+//! pipe, so output keeps its arrival order. After each command the session saves its
+//! exported variables (`export -p` to a control file) and prints an end token with the
+//! exit status and `$PWD`. Commands are sent ahead in batches. A timed-out command is
+//! killed with the whole process group; the session is then restarted from the saved cwd
+//! and variables.
 
 use super::capture::Capture;
 use std::io::{Read, Write};

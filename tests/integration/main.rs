@@ -1,5 +1,6 @@
 //! Runs the real guidecheck binary on fixture guides (tests/fixtures/<feature>/<case>/).
 
+mod architecture;
 mod bless;
 mod corpus;
 mod formats;
