@@ -51,6 +51,21 @@ pub struct FileConfig {
     pub prompts: Vec<String>,
     #[serde(default)]
     pub redact: Vec<RedactEntry>,
+    #[serde(default)]
+    pub shells: ShellsSection,
+}
+
+/// `[shells]`: interactive shells a guide enters, beyond `nix-shell`, `nix develop` and
+/// `nix shell`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ShellsSection {
+    /// First words of commands that enter a shell reading commands from its stdin.
+    #[serde(default)]
+    pub enter: Vec<String>,
+    /// Regexes of the prompts shown inside such shells.
+    #[serde(default)]
+    pub prompts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -100,6 +115,8 @@ pub struct RedactEntry {
 pub struct Settings {
     pub run: crate::run::RunOptions,
     pub prompts: crate::plan::console::Prompts,
+    /// Commands (first words) that enter an interactive shell, beyond Nix's.
+    pub shells: Vec<String>,
     pub redactions: Vec<Redaction>,
     /// Every command is matched exactly (as if each had `match=exact`).
     pub exact: bool,
@@ -151,6 +168,12 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         (None, None) => DEFAULT_TIMEOUT,
     };
     let (prompts, redactions) = patterns(&file, &at)?;
+    let nested_prompts = file
+        .shells
+        .prompts
+        .iter()
+        .map(|p| Regex::new(p).map_err(|e| bad_value(at("shells.prompts"), &e.to_string())))
+        .collect::<Result<Vec<_>>>()?;
     let root = match &config_path {
         Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
         None => std::env::current_dir().unwrap_or_default(),
@@ -176,7 +199,8 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
             store: overrides.store.or(file.nix.store).unwrap_or_default(),
             output_limit: file.run.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
         },
-        prompts: crate::plan::console::Prompts::with_extra(&prompts),
+        prompts: crate::plan::console::Prompts::with_extra(&prompts, &nested_prompts),
+        shells: file.shells.enter.clone(),
         redactions,
         exact: overrides.match_mode.or(file.match_mode) == Some(MatchMode::Exact),
         config_path,

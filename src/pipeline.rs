@@ -24,7 +24,13 @@ pub struct Evaluation {
 
 /// Reads the plan of a guide's text.
 pub fn read(path: &Path, text: &str, settings: &Settings) -> Result<Plan> {
-    let mut plan = plan::build(path, text, &extract::extract(text), &settings.prompts)?;
+    let mut plan = plan::build_with(
+        path,
+        text,
+        &extract::extract(text),
+        &settings.prompts,
+        &settings.shells,
+    )?;
     if settings.exact {
         plan.steps.iter_mut().for_each(|s| s.options.exact = true);
     }

@@ -119,6 +119,13 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
         problems.push(Problem::Error {
             message: message.clone(),
         });
+        if run.status.is_none() && !run.timed_out {
+            // Nothing ran: there is no output or status to compare.
+            return Verdict {
+                status: Status::Failed,
+                problems,
+            };
+        }
     }
     if run.timed_out {
         problems.push(Problem::TimedOut { after: run.duration });
@@ -126,6 +133,18 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     let shown = match &step.kind {
         StepKind::Command { shown, .. } => shown.as_ref().map_or(&[][..], |s| &s.lines[..]),
         _ => &[],
+    };
+    // An interactive shell echoes `exit` as it leaves; a reader sees it, the run may not.
+    let leaving: Vec<ShownLine>;
+    let shown = if matches!(step.options.nest, crate::plan::Nest::Leave { .. }) {
+        leaving = shown
+            .iter()
+            .filter(|l| !matches!(l.text.trim(), "exit" | "logout"))
+            .cloned()
+            .collect();
+        &leaving[..]
+    } else {
+        shown
     };
     let expected = step.options.exit.unwrap_or(expected_exit(shown));
     if !run.timed_out && !exit_agrees(expected, run.status) {

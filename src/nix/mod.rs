@@ -11,6 +11,7 @@ pub mod infer;
 pub mod lint;
 pub mod normalize;
 pub mod optional;
+pub mod shell;
 pub mod store;
 pub mod syntax;
 

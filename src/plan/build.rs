@@ -4,7 +4,7 @@ use super::console::{self, Prompts};
 use super::directive::{self, Directive};
 use super::fence::Fence;
 use super::twice;
-use super::{Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions};
+use super::{Nest, Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{Block, CodeBlock};
 use crate::nix::syntax;
@@ -15,11 +15,24 @@ use std::sync::LazyLock;
 
 /// Reads the steps of a guide from its blocks.
 pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Result<Plan> {
+    build_with(path, text, blocks, prompts, &[])
+}
+
+/// `build`, with more commands (first words) that enter an interactive shell.
+pub fn build_with(
+    path: &Path,
+    text: &str,
+    blocks: &[Block],
+    prompts: &Prompts,
+    shells: &[String],
+) -> Result<Plan> {
     let mut builder = Builder {
         path,
         text,
         index: LineIndex::new(text),
         prompts,
+        shells,
+        shell: None,
         steps: Vec::new(),
         pending: Pending::default(),
         skip_rest: false,
@@ -53,6 +66,10 @@ struct Builder<'a> {
     text: &'a str,
     index: LineIndex,
     prompts: &'a Prompts,
+    /// Configured commands that enter a shell.
+    shells: &'a [String],
+    /// The Markdown line of the command that entered the shell the guide is in.
+    shell: Option<usize>,
     steps: Vec<Step>,
     pending: Pending,
     skip_rest: bool,
@@ -114,6 +131,11 @@ impl Builder<'_> {
     fn push(&mut self, span: Span, kind: StepKind) {
         let mut options = std::mem::take(&mut self.pending.options);
         options.skipped |= self.skip_rest;
+        if let Some(entered_at) = self.shell
+            && !matches!(kind, StepKind::Snippet { .. } | StepKind::File { .. })
+        {
+            options.nest = Nest::Inside { entered_at };
+        }
         let line = self.line(span.start);
         self.steps.push(Step {
             line,
@@ -304,11 +326,21 @@ impl Builder<'_> {
             };
             let empty = shown.lines.is_empty();
             self.pending.options = options.clone();
+            if !cmd.nested {
+                // An outer prompt: the reader has left any shell they were in.
+                self.shell = None;
+            } else if self.shell.is_none() {
+                self.enter_before();
+            }
+            let leaves = cmd.nested && self.shell.is_some() && is_exit(&cmd.command);
             let command = StepKind::Command {
                 command: cmd.command,
                 shown: Some(shown),
             };
             self.push(span, command);
+            if leaves && let Some(entered_at) = self.shell.take() {
+                self.steps.last_mut().expect("just pushed").options.nest = Nest::Leave { entered_at };
+            }
             if let Some(&line) = first_shown.get(i) {
                 let step = self.steps.last_mut().expect("just pushed");
                 step.options.shown_again_at = Some(step.line);
@@ -319,6 +351,30 @@ impl Builder<'_> {
             }
         }
         true
+    }
+
+    /// A command at a nested prompt with no shell open: the latest command step, when it
+    /// enters a shell, is where the reader entered it.
+    fn enter_before(&mut self) {
+        let Some(entry) = self
+            .steps
+            .iter_mut()
+            .rev()
+            .find(|s| matches!(s.kind, StepKind::Command { .. }))
+        else {
+            return;
+        };
+        let StepKind::Command { command, .. } = &entry.kind else {
+            return;
+        };
+        let configured = command
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| self.shells.iter().any(|s| s == w));
+        if entry.options.nest.is_outer() && (crate::nix::shell::enters(command) || configured) {
+            entry.options.nest = Nest::Enter;
+            self.shell = Some(entry.line);
+        }
     }
 
     /// When the script block just before a transcript ends with the commands the transcript
@@ -377,6 +433,12 @@ impl Builder<'_> {
             *slot = Some(shown);
         }
     }
+}
+
+/// `exit`, `exit 0`, `logout`: leaves the shell it is typed in.
+fn is_exit(command: &str) -> bool {
+    let mut words = command.split_whitespace();
+    matches!(words.next(), Some("exit" | "logout")) && words.clone().count() <= 1
 }
 
 /// A fenced block's content starts on the line after its opening fence.

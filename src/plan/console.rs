@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedCommand {
     pub command: String,
+    /// Typed at the prompt of a shell entered from the guide (`[nix-shell:~]$ `).
+    pub nested: bool,
     /// Lines holding the command (prompt line and continuations).
     pub command_lines: Range<usize>,
     /// Lines holding its shown output.
@@ -20,6 +22,8 @@ pub struct ParsedCommand {
 #[derive(Debug, Clone)]
 pub struct Prompts {
     any: Regex,
+    /// The prompts of shells entered from the guide (a subset of `any`).
+    nested: Regex,
 }
 
 const DEFAULT_PROMPTS: &[&str] = &[
@@ -30,12 +34,14 @@ const DEFAULT_PROMPTS: &[&str] = &[
     r"^\[[\w.-]+@[\w.-]+:[^\]]*\][$#] ",
 ];
 
-/// The generic prompts and those of the shells Nix opens.
+/// The generic prompts of an outer shell.
 fn builtin() -> impl Iterator<Item = String> {
-    DEFAULT_PROMPTS
-        .iter()
-        .chain(crate::nix::PROMPTS)
-        .map(|p| (*p).to_string())
+    DEFAULT_PROMPTS.iter().map(|p| (*p).to_string())
+}
+
+fn combine(patterns: impl Iterator<Item = String>) -> Regex {
+    let alternatives: Vec<String> = patterns.map(|p| format!("(?:{p})")).collect();
+    Regex::new(&alternatives.join("|")).expect("valid prompt regexes")
 }
 
 static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
@@ -43,7 +49,7 @@ static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:^|[^<])<<(-?)\s*(?:'([\w.-]+)'|"([\w.-]+)"|\\?([A-Za-z_][\w-]*))"#).expect("valid")
 });
 
-static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::combine(builtin()));
+static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::with_extra(&[], &[]));
 
 impl Default for Prompts {
     fn default() -> Self {
@@ -52,20 +58,25 @@ impl Default for Prompts {
 }
 
 impl Prompts {
-    /// The default prompts plus extra regexes (from config).
-    pub fn with_extra(extra: &[Regex]) -> Self {
-        if extra.is_empty() {
-            return Prompts::default();
+    /// The default prompts plus extra regexes (from config): `extra` for the outer
+    /// shell, `nested` for shells entered from the guide.
+    pub fn with_extra(extra: &[Regex], nested: &[Regex]) -> Self {
+        let own = |r: &[Regex]| r.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>();
+        let nested: Vec<String> = crate::nix::PROMPTS
+            .iter()
+            .map(|p| (*p).to_string())
+            .chain(own(nested))
+            .collect();
+        let all = builtin().chain(own(extra)).chain(nested.iter().cloned());
+        Prompts {
+            any: combine(all),
+            nested: combine(nested.into_iter()),
         }
-        let all = builtin().chain(extra.iter().map(|r| r.as_str().to_string()));
-        Prompts::combine(all)
     }
 
-    fn combine(patterns: impl Iterator<Item = String>) -> Prompts {
-        let alternatives: Vec<String> = patterns.map(|p| format!("(?:{p})")).collect();
-        Prompts {
-            any: Regex::new(&alternatives.join("|")).expect("valid prompt regexes"),
-        }
+    /// True when `line` starts at a nested shell's prompt.
+    pub fn is_nested(&self, line: &str) -> bool {
+        self.nested.find(line).is_some_and(|m| m.start() == 0)
     }
 
     /// The command after the prompt, if `line` is a prompt line.
@@ -89,6 +100,7 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
             continue;
         };
         let start = i;
+        let nested = prompts.is_nested(lines[i]);
         let mut command = first.to_string();
         i += 1;
         while i < lines.len() && continues(&command) {
@@ -124,6 +136,7 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
         if !command.trim().is_empty() {
             commands.push(ParsedCommand {
                 command,
+                nested,
                 command_lines: start..output_start,
                 output_lines: output_start..i,
             });

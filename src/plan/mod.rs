@@ -11,7 +11,7 @@ mod todo;
 mod twice;
 
 use crate::span::Span;
-pub use build::build;
+pub use build::{build, build_with};
 pub use directive::ExitExpectation;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -82,6 +82,29 @@ pub enum StepKind {
     Snippet { why: SnippetWhy, reason: String },
 }
 
+/// Where a session step runs. A command that enters an interactive shell (`nix-shell`),
+/// followed by commands at that shell's prompt, opens a nested session that lasts until
+/// `exit` (or the next command at an outer prompt).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Nest {
+    /// In the guide's own shell.
+    #[default]
+    Outer,
+    /// Enters a shell: what follows, up to the leaving step, runs inside it.
+    Enter,
+    /// Inside the shell entered at this Markdown line.
+    Inside { entered_at: usize },
+    /// Leaves the shell entered at this line (`exit`, `logout`).
+    Leave { entered_at: usize },
+}
+
+impl Nest {
+    pub fn is_outer(&self) -> bool {
+        *self == Nest::Outer
+    }
+}
+
 /// Why a block is a snippet (shown to readers, not run), as a category for reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -147,6 +170,9 @@ pub struct StepOptions {
     /// step, run once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shown_again_at: Option<usize>,
+    /// Where the step runs: the guide's shell, or a shell the guide entered.
+    #[serde(skip_serializing_if = "Nest::is_outer")]
+    pub nest: Nest,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub skipped: bool,
 }

@@ -75,6 +75,14 @@ fn flags(step: &crate::plan::Step) -> Vec<String> {
     if step.options.needs_network {
         flags.push("needs=network".into());
     }
+    match step.options.nest {
+        crate::plan::Nest::Outer => {}
+        crate::plan::Nest::Enter => flags.push("enters a shell".into()),
+        crate::plan::Nest::Inside { entered_at } => flags.push(format!("in the shell of line {entered_at}")),
+        crate::plan::Nest::Leave { entered_at } => {
+            flags.push(format!("leaves the shell of line {entered_at}"))
+        }
+    }
     if let Some(line) = step.options.shown_again_at {
         flags.push(format!("shown again at line {line}"));
     }

@@ -1,14 +1,16 @@
 //! Plan → runs. The only module that spawns processes.
 
 mod capture;
+mod nested;
 mod session;
 mod workspace;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::plan::{Plan, StepKind};
+use crate::plan::{Nest, Plan, StepKind};
+use nested::Role;
 use serde::Serialize;
 pub use session::Finished;
-use session::{Launch, Session, shell_quote};
+use session::{Cmd, Launch, Session, shell_quote};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 pub use workspace::Workspace;
@@ -87,6 +89,7 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
     let mut steps: Vec<Option<StepRun>> = vec![None; plan.steps.len()];
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
+    let mut inside = false;
     let mut i = 0;
     while i < plan.steps.len() {
         let step = &plan.steps[i];
@@ -103,24 +106,18 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
         let end = (i..plan.steps.len())
             .find(|&k| matches!(plan.steps[k].kind, StepKind::File { .. }))
             .unwrap_or(plan.steps.len());
-        let batch: Vec<usize> = (i..end).filter(|&k| plan.steps[k].runs()).collect();
-        let commands: Vec<(String, Duration)> = batch
-            .iter()
-            .map(|&k| {
-                (
-                    shell_text(&plan.steps[k].kind),
-                    plan.steps[k].options.timeout.unwrap_or(options.timeout),
-                )
-            })
-            .collect();
+        let batch = session_commands(plan, i..end, options.timeout, &mut inside);
+        let commands: Vec<Cmd> = batch.iter().map(|(_, c)| c.clone()).collect();
         session
             .run_batch(
                 &commands,
                 &sink,
-                &mut |b| observer.step_started(batch[b]),
+                &mut |b| batch[b].0.into_iter().for_each(|k| observer.step_started(k)),
                 &mut |b, finished| {
-                    steps[batch[b]] = Some(StepRun::from(finished));
-                    observer.step_finished(batch[b]);
+                    if let Some(k) = batch[b].0 {
+                        steps[k] = Some(StepRun::from(finished));
+                        observer.step_finished(k);
+                    }
                 },
             )
             .map_err(spawn)?;
@@ -144,9 +141,48 @@ impl From<Finished> for StepRun {
             timed_out: f.timed_out,
             truncated: f.truncated,
             duration: f.duration,
-            error: None,
+            error: f
+                .not_run
+                .then(|| "not run: the shell it was typed in did not start, or was killed".to_string()),
         }
     }
+}
+
+/// The session commands of plan steps `range` (by plan index; None for a leaving `exit`
+/// guidecheck adds when the guide goes on at an outer prompt without one). `inside` is
+/// whether an entered shell is open, carried from batch to batch.
+fn session_commands(
+    plan: &Plan,
+    range: std::ops::Range<usize>,
+    timeout: Duration,
+    inside: &mut bool,
+) -> Vec<(Option<usize>, Cmd)> {
+    let mut commands = Vec::new();
+    for k in range.filter(|&k| plan.steps[k].runs()) {
+        let step = &plan.steps[k];
+        let timeout = step.options.timeout.unwrap_or(timeout);
+        let role = match step.options.nest {
+            Nest::Enter => Role::Enter,
+            Nest::Inside { .. } => Role::Inside,
+            Nest::Leave { .. } => Role::Leave,
+            Nest::Outer => Role::Plain,
+        };
+        if *inside && role == Role::Plain || role == Role::Enter && *inside {
+            let exit = Cmd {
+                text: "exit".into(),
+                timeout,
+                role: Role::Leave,
+            };
+            commands.push((None, exit));
+        }
+        *inside = matches!(role, Role::Enter | Role::Inside);
+        let mut text = shell_text(&step.kind);
+        if role == Role::Enter {
+            text = crate::nix::shell::entry(&text, nested::SHELL_LOOP).unwrap_or(text);
+        }
+        commands.push((Some(k), Cmd { text, timeout, role }));
+    }
+    commands
 }
 
 /// What a session step gives the shell.

@@ -11,6 +11,7 @@
 //! and variables.
 
 use super::capture::Capture;
+use super::nested::{self, Role};
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -28,9 +29,19 @@ pub struct Launch {
     pub output_limit: usize,
 }
 
+/// One command for the session.
+#[derive(Debug, Clone)]
+pub struct Cmd {
+    pub text: String,
+    pub timeout: Duration,
+    pub role: Role,
+}
+
 /// What one command did.
 #[derive(Debug, Clone)]
 pub struct Finished {
+    /// Not run: meant for an entered shell that did not start, or was killed.
+    pub not_run: bool,
     pub output: String,
     /// None when the command did not end by itself (timed out, or the session died).
     pub status: Option<i32>,
@@ -50,6 +61,10 @@ pub struct Session {
     cwd: PathBuf,
     /// Output that arrived after the last end token: the next command's.
     pending: Vec<u8>,
+    /// While inside an entered shell: the outer shell's working directory.
+    outer_cwd: Option<PathBuf>,
+    /// The entered shell was killed (a timeout): what was meant for it is not run.
+    lost_shell: bool,
 }
 
 /// Bytes of commands sent ahead of the one running: well under a pipe's buffer.
@@ -87,6 +102,8 @@ impl Session {
             seq: 0,
             cwd,
             pending: Vec::new(),
+            outer_cwd: None,
+            lost_shell: false,
         };
         session.prelude()?;
         Ok(session)
@@ -100,7 +117,8 @@ impl Session {
         let script = format!(
             "__gc_ret() {{ return \"$1\"; }}\n__gc_end() {{ __gc_st=$?; export -p > {ctl}/env; \
              printf '{token}:%s:%s:%s\\n' \"$1\" \"$__gc_st\" \"$PWD\"; }}\n\
-             if [ -f {ctl}/env ]; then . {ctl}/env; fi 2>/dev/null; cd {cwd} 2>/dev/null\n"
+             if [ -f {ctl}/env ]; then . {ctl}/env; fi 2>/dev/null; cd {cwd} 2>/dev/null\n{}",
+            nested::drain_function(token)
         );
         self.stdin.write_all(script.as_bytes())
     }
@@ -116,13 +134,19 @@ impl Session {
     /// timeout or a dead session restarts it, and the commands not yet run are sent again.
     pub fn run_batch(
         &mut self,
-        commands: &[(String, Duration)],
+        commands: &[Cmd],
         sink: &dyn Fn(&[u8]),
         started: &mut dyn FnMut(usize),
         finished: &mut dyn FnMut(usize, Finished),
     ) -> std::io::Result<()> {
         let mut next = 0;
         while next < commands.len() {
+            if self.lost_shell && matches!(commands[next].role, Role::Inside | Role::Leave) {
+                self.lost_shell = commands[next].role != Role::Leave;
+                finished(next, Finished::not_run());
+                next += 1;
+                continue;
+            }
             // (index, seq, bytes) of the commands sent to this session and not yet collected.
             let mut inflight: std::collections::VecDeque<(usize, u64, usize)> =
                 std::collections::VecDeque::new();
@@ -131,16 +155,18 @@ impl Session {
             while next < commands.len() && !restarted {
                 let mut bytes: usize = inflight.iter().map(|f| f.2).sum();
                 while to_send < commands.len()
-                    && (inflight.is_empty() || bytes + commands[to_send].0.len() < WINDOW)
+                    && (inflight.is_empty() || bytes + commands[to_send].text.len() < WINDOW)
                 {
-                    let (seq, len) = self.send(&commands[to_send].0)?;
+                    let (seq, len) = self.send(&commands[to_send])?;
                     inflight.push_back((to_send, seq, len));
                     bytes += len;
                     to_send += 1;
                 }
                 let (index, seq, _) = inflight.pop_front().expect("sent");
                 started(index);
-                let (done, restart) = self.collect(seq, commands[index].1, sink)?;
+                let before = self.cwd.clone();
+                let (done, restart) = self.collect(seq, commands[index].timeout, sink)?;
+                self.track_shell(commands[index].role, &done, before);
                 finished(index, done);
                 next = index + 1;
                 restarted = restart;
@@ -149,19 +175,33 @@ impl Session {
         Ok(())
     }
 
+    /// Keeps count of the entered shell: entered, left, or lost with a restart.
+    fn track_shell(&mut self, role: Role, done: &Finished, before: PathBuf) {
+        match role {
+            Role::Enter if done.status == Some(0) => self.outer_cwd = Some(before),
+            Role::Leave => self.outer_cwd = None,
+            _ => {}
+        }
+    }
+
     /// Writes one command to the session; returns its sequence number and size.
-    fn send(&mut self, command: &str) -> std::io::Result<(u64, usize)> {
+    fn send(&mut self, command: &Cmd) -> std::io::Result<(u64, usize)> {
         self.seq += 1;
-        // The command travels inline, ANSI-C quoted: no file to read, no subshell to fork.
-        let line = format!(
-            "__gc_ret \"${{__gc_st:-0}}\"; eval {} </dev/null; __gc_end {}\n",
-            ansi_c_quote(command),
-            self.seq
-        );
+        let seq = self.seq;
+        let ctl = &self.launch.ctl;
+        let line = match command.role {
+            Role::Enter => nested::enter_lines(ctl, &self.token, seq, &command.text),
+            Role::Leave => nested::leave_line(ctl, seq, &command.text),
+            // The command travels inline, ANSI-C quoted: no file to read, no subshell.
+            Role::Plain | Role::Inside => format!(
+                "__gc_ret \"${{__gc_st:-0}}\"; eval {} </dev/null; __gc_end {seq}\n",
+                ansi_c_quote(&command.text)
+            ),
+        };
         // A session that died has closed its stdin: what it did not run is collected as
         // its death, and the caller sends it again to a new session.
         let _ = self.stdin.write_all(line.as_bytes());
-        Ok((self.seq, line.len()))
+        Ok((seq, line.len()))
     }
 
     /// Waits for command `seq` to end, at most `timeout`. True when the session had to be
@@ -189,11 +229,13 @@ impl Session {
             };
         }
         let duration = started.elapsed();
+        let mut not_run = false;
         let (status, timed_out, restarted) = match outcome.expect("loop ends with an outcome") {
             Outcome::Ended(status, cwd) => {
                 self.cwd = cwd;
                 self.pending = std::mem::take(&mut wait.rest);
-                (Some(status), false, false)
+                not_run = status.is_none();
+                (status, false, false)
             }
             Outcome::TimedOut => {
                 self.restart()?;
@@ -207,6 +249,7 @@ impl Session {
         };
         let truncated = wait.capture.truncated();
         let finished = Finished {
+            not_run,
             output: wait.finish(),
             status,
             timed_out,
@@ -217,10 +260,13 @@ impl Session {
     }
 
     /// Kills the session with its whole process group and starts a new one from the
-    /// saved cwd and exported variables.
+    /// saved cwd and exported variables (of the outer shell, when inside an entered one).
     fn restart(&mut self) -> std::io::Result<()> {
         self.kill();
-        let fresh = Session::start_in(self.launch.clone(), self.cwd.clone())?;
+        let lost_shell = self.outer_cwd.is_some();
+        let cwd = self.outer_cwd.take().unwrap_or_else(|| self.cwd.clone());
+        let mut fresh = Session::start_in(self.launch.clone(), cwd)?;
+        fresh.lost_shell = lost_shell;
         let old = std::mem::replace(self, fresh);
         drop(old);
         Ok(())
@@ -246,8 +292,22 @@ impl Drop for Session {
     }
 }
 
+impl Finished {
+    fn not_run() -> Finished {
+        Finished {
+            not_run: true,
+            output: String::new(),
+            status: None,
+            timed_out: false,
+            truncated: false,
+            duration: Duration::ZERO,
+        }
+    }
+}
+
 enum Outcome {
-    Ended(i32, PathBuf),
+    /// The end token came: the exit status (None: not run), and the working directory.
+    Ended(Option<i32>, PathBuf),
     TimedOut,
     SessionDied,
 }
@@ -281,13 +341,17 @@ impl<'a> Wait<'a> {
 
     /// Takes a chunk; returns the exit status and working directory once the end token
     /// (`TOKEN:SEQ:STATUS:PWD\n`) is in.
-    fn feed(&mut self, chunk: &[u8]) -> Option<(i32, PathBuf)> {
+    fn feed(&mut self, chunk: &[u8]) -> Option<(Option<i32>, PathBuf)> {
         self.carry.extend_from_slice(chunk);
         if let Some(at) = find(&self.carry, self.end) {
             let rest = &self.carry[at + self.end.len()..];
             if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
                 let (status, cwd) = std::str::from_utf8(&rest[..nl]).ok()?.split_once(':')?;
-                let (status, cwd) = (status.parse().ok()?, PathBuf::from(cwd));
+                let status = match status {
+                    "-" => None,
+                    status => Some(status.parse().ok()?),
+                };
+                let cwd = PathBuf::from(cwd);
                 self.rest = rest[nl + 1..].to_vec();
                 let done = self.carry[..at].to_vec();
                 self.commit(&done);
@@ -343,7 +407,7 @@ fn nonce() -> u64 {
 }
 
 /// `$'…'`: any text as one bash word.
-fn ansi_c_quote(text: &str) -> String {
+pub(super) fn ansi_c_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 3);
     out.push_str("$'");
     for c in text.chars() {
@@ -374,7 +438,7 @@ mod tests {
         let mut w = Wait::new("\x1eEND:1:", 1024, &|_| {});
         assert_eq!(w.feed(b"hello\n\x1eEN"), None);
         assert_eq!(w.feed(b"D:1"), None);
-        assert_eq!(w.feed(b":7:/w\n"), Some((7, PathBuf::from("/w"))));
+        assert_eq!(w.feed(b":7:/w\n"), Some((Some(7), PathBuf::from("/w"))));
         assert_eq!(w.finish(), "hello\n");
     }
 
@@ -383,7 +447,7 @@ mod tests {
         let mut w = Wait::new("\x1eEND:2:", 1024, &|_| {});
         assert_eq!(
             w.feed(b"no newline\x1eEND:2:0:/a:b\n"),
-            Some((0, PathBuf::from("/a:b")))
+            Some((Some(0), PathBuf::from("/a:b")))
         );
         assert_eq!(w.finish(), "no newline");
     }
@@ -411,9 +475,13 @@ mod tests {
     }
 
     fn batch(session: &mut Session, commands: &[(&str, u64)]) -> Vec<Finished> {
-        let commands: Vec<(String, Duration)> = commands
+        let commands: Vec<Cmd> = commands
             .iter()
-            .map(|(c, ms)| ((*c).to_string(), Duration::from_millis(*ms)))
+            .map(|(c, ms)| Cmd {
+                text: (*c).to_string(),
+                timeout: Duration::from_millis(*ms),
+                role: Role::Plain,
+            })
             .collect();
         let mut results = Vec::new();
         session

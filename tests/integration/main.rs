@@ -14,6 +14,7 @@ mod plan;
 mod read;
 mod real_guides;
 mod session;
+mod shells;
 mod snapshots;
 mod ux;
 

@@ -1,0 +1,80 @@
+//! Shells entered from a guide: `nix-shell` with a hand-made stdenv (offline, real Nix),
+//! a configured shell, a shell that does not start, and a timeout inside one.
+
+use crate::{Run, fixture, line_of, plan_json, read, write_guide};
+
+fn guide(case: &str) -> std::path::PathBuf {
+    fixture(&format!("shells/{case}/guide.md"))
+}
+
+#[test]
+fn commands_at_the_nix_shell_prompt_run_inside_it_and_exit_restores_the_outer_shell() {
+    let run = Run::new([guide("nix_shell")]).expect(0);
+    assert_eq!(run.steps(), (9, 0, 0, 0));
+    let plan = plan_json(&guide("nix_shell"));
+    let nests: Vec<String> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["nest"].to_string())
+        .collect();
+    assert_eq!(nests[2], "\"enter\"");
+    assert!(nests[3..8].iter().all(|n| n.contains("entered_at")), "{nests:?}");
+    assert!(nests[7].contains("leave"), "{nests:?}");
+    assert_eq!(nests[8], "null");
+}
+
+/// The nix-shell fixture with `from` replaced by `to` fails at the line of `failing`.
+#[track_caller]
+fn mutated_fails(from: &str, to: &str, failing: &str) {
+    let text = read(&guide("nix_shell"));
+    assert_eq!(text.matches(from).count(), 1, "{from:?}");
+    let text = text.replacen(from, to, 1);
+    let (_dir, path) = write_guide("guide.md", &text);
+    let line = line_of(&text, failing, 0);
+    Run::new([&path])
+        .env("GUIDECHECK_UPDATE", "off")
+        .expect(1)
+        .contains(&format!("FAIL {}:{line}: ", path.display()));
+}
+
+#[test]
+fn a_variable_that_should_be_gone_after_exit_fails() {
+    mutated_fails(
+        "gone 1 work",
+        "2 1 work",
+        "$ echo \"${INNER:-gone} $OUTER $(basename $PWD)\"",
+    );
+}
+
+#[test]
+fn a_wrong_answer_inside_the_shell_fails() {
+    mutated_fails(
+        "greeter: hello from setup",
+        "greeter: hello from nowhere",
+        "[nix-shell:~]$ echo \"$PROJECT: $GREETING\"",
+    );
+}
+
+#[test]
+fn a_shell_left_at_an_outer_prompt_and_a_timeout_inside_one_keep_the_outer_session() {
+    let started = std::time::Instant::now();
+    let run = Run::new([guide("configured")]).expect(1);
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "the sleep inside the shell was not killed"
+    );
+    assert_eq!(run.steps(), (7, 3, 0, 0));
+    run.contains(":12: sleep 30\n  timed out after 2s")
+        .contains(":13: echo never\n  not run: the shell it was typed in did not start, or was killed");
+}
+
+#[test]
+fn a_shell_that_does_not_start_runs_nothing_meant_for_it_and_never_hangs() {
+    let started = std::time::Instant::now();
+    let run = Run::new([guide("not_started")]).expect(1);
+    assert!(started.elapsed().as_secs() < 30);
+    // `hello` and `exit` are not run in the outer shell; `echo after` is.
+    assert_eq!(run.steps(), (1, 3, 0, 0));
+    run.contains(":3: hello\n  not run");
+}
