@@ -167,7 +167,7 @@ fn session_commands(
             Nest::Leave { .. } => Role::Leave,
             Nest::Outer => Role::Plain,
         };
-        if *inside && role == Role::Plain || role == Role::Enter && *inside {
+        if *inside && matches!(role, Role::Plain | Role::Enter) {
             let exit = Cmd {
                 text: "exit".into(),
                 timeout,
