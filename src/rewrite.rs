@@ -38,14 +38,16 @@ pub fn bless(
     let mut edits = Vec::new();
     let mut hash_changes = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
-        let (
+        let shown = match &step.kind {
             StepKind::Command {
                 shown: Some(shown), ..
-            },
-            Some(Some(run)),
-            Some(verdict),
-        ) = (&step.kind, runs.get(i), verdicts.get(i))
-        else {
+            } => shown,
+            // A value block is rewritten like a command's output; an expression shown
+            // without one has nowhere to write.
+            StepKind::Eval { shown, .. } if !shown.lines.is_empty() => shown,
+            _ => continue,
+        };
+        let (Some(Some(run)), Some(verdict)) = (runs.get(i), verdicts.get(i)) else {
             continue;
         };
         // Never write what the environment caused (no network, no Nix) into a guide.

@@ -1,5 +1,6 @@
 //! Runs → verdicts. Pure: no I/O. A mismatch is a value, never an `Err`.
 
+mod evaluated;
 pub mod matcher;
 
 use crate::nix::{blocked, facts, optional};
@@ -146,21 +147,26 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     } else {
         shown
     };
-    let expected = step.options.exit.unwrap_or(expected_exit(shown));
+    let (default_exit, output) = match &step.kind {
+        StepKind::Eval { shown, .. } => evaluated::eval(shown, &run.output, normalizer),
+        StepKind::Repl { inputs, .. } => (
+            ExitExpectation::Success,
+            evaluated::repl(inputs, &run.output, normalizer),
+        ),
+        _ if shown.is_empty() => (expected_exit(shown), Vec::new()),
+        _ => (
+            expected_exit(shown),
+            output_problems(shown, &run.output, step.options.exact, normalizer),
+        ),
+    };
+    let expected = step.options.exit.unwrap_or(default_exit);
     if !run.timed_out && !exit_agrees(expected, run.status) {
         problems.push(Problem::Exit {
             expected,
             actual: run.status,
         });
     }
-    if !shown.is_empty() {
-        problems.extend(output_problems(
-            shown,
-            &run.output,
-            step.options.exact,
-            normalizer,
-        ));
-    }
+    problems.extend(output);
     let status = if let Some(b) = environment(run, &problems, normalizer) {
         let hint = if step.options.needs_network && b.reason.contains("network") {
             "this step needs the network (needs=network): run where it is reachable".to_string()

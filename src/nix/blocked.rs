@@ -8,6 +8,10 @@ use std::sync::LazyLock;
 static MISSING_TOOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^(?:bash: )?(?:line \d+: )?(nix[\w-]*|unshare|mount): command not found").expect("valid")
 });
+/// `<nixpkgs>` (or another lookup path) that this machine's search path lacks.
+static NO_LOOKUP_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^error: file '([^']+)' was not found in the Nix search path").expect("valid")
+});
 static NO_NAMESPACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^(?:unshare|mount): .*(?:Operation not permitted|Permission denied)").expect("valid")
 });
@@ -19,6 +23,14 @@ use crate::failure::evidence;
 /// installed, no private store). `crate::failure::blocked` has the generic ones.
 pub fn blocked(output: &str) -> Option<Blocked> {
     let evidence = |m: regex::Match<'_>| evidence(output, m);
+    if let Some(caps) = NO_LOOKUP_PATH.captures(output) {
+        let name = caps[1].split('/').next().unwrap_or(&caps[1]).to_string();
+        return Some(Blocked {
+            reason: format!("needs <{name}> in the Nix search path, which has none here"),
+            hint: format!("run where NIX_PATH has {name} (a channel, or -I {name}=…)"),
+            evidence: evidence(caps.get(0).expect("whole match")),
+        });
+    }
     if let Some(caps) = MISSING_TOOL.captures(output) {
         return Some(Blocked {
             reason: format!("`{}` is not installed", &caps[1]),
@@ -45,6 +57,16 @@ mod tests {
         let b = blocked("bash: nix-build: command not found\n").unwrap();
         assert_eq!(b.reason, "`nix-build` is not installed");
         assert!(blocked("bash: line 3: nix: command not found").is_some());
+    }
+
+    #[test]
+    fn a_search_path_without_nixpkgs_is_blocked() {
+        let out =
+            "error: file 'nixpkgs/lib' was not found in the Nix search path (add it using $NIX_PATH or -I)\n";
+        assert_eq!(
+            blocked(out).unwrap().reason,
+            "needs <nixpkgs> in the Nix search path, which has none here"
+        );
     }
 
     #[test]

@@ -6,11 +6,13 @@
 
 pub mod blocked;
 pub mod env;
+pub mod eval;
 pub mod facts;
 pub mod infer;
 pub mod lint;
 pub mod normalize;
 pub mod optional;
+pub mod repl;
 pub mod shell;
 pub mod store;
 pub mod syntax;

@@ -81,6 +81,10 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"(?m)^(?:this path|these (?:\d+ )?paths) will be fetched[^\n]*:$",
             "these paths will be fetched:",
         ),
+        // 23: error positions: newer Nix shows the empty source line after the expression
+        // (`   5|`), and older Nix suggests names (`Did you mean one of a or b?`).
+        rule(r"(?m)^[ \t]*\d+\|[ \t]*\n", ""),
+        rule(r"(?m)^[ \t]*Did you mean (?:one of )?[^\n]*\?[ \t]*\n", ""),
         // 22: the version in banners and `--version` lines is the machine's, not the guide's:
         // `Welcome to Nix 2.13.3. Type :? for help.`, `nix (Nix) 2.8.0`, `(Lix, like Nix) 2.91.1`.
         rule(
@@ -135,6 +139,16 @@ fn sort_planned_paths(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::apply;
+
+    #[test]
+    fn error_context_that_varies_by_version_is_dropped() {
+        assert_eq!(apply("   4| f x\n    | ^\n   5|\n"), "   4| f x\n    | ^\n");
+        assert_eq!(
+            apply("error: attribute 'c' missing\nDid you mean one of a or b?\nx\n"),
+            "error: attribute 'c' missing\nx\n"
+        );
+        assert_eq!(apply("   5| x\n"), "   5| x\n");
+    }
 
     #[test]
     fn versions_in_banners_are_normalised() {

@@ -46,6 +46,7 @@ pub fn build_with(
             Block::Prose(_) => {}
         }
     }
+    builder.flush_expression();
     Ok(Plan {
         guide: path.to_path_buf(),
         steps: builder.steps,
@@ -59,6 +60,10 @@ struct Pending {
     options: StepOptions,
     file: Option<String>,
     output: bool,
+    /// `<!-- guidecheck: eval -->`: the next block is an expression.
+    eval: bool,
+    /// An expression waiting for the block that shows its value.
+    expression: Option<(Span, String)>,
 }
 
 struct Builder<'a> {
@@ -118,6 +123,8 @@ impl Builder<'_> {
                 Directive::Exact => self.pending.options.exact = true,
                 Directive::NeedsNetwork => self.pending.options.needs_network = true,
                 Directive::Output => self.pending.output = true,
+                Directive::Eval => self.pending.eval = true,
+                Directive::Leave => self.shell = None,
                 Directive::Env(name, value) => self.push(span, StepKind::Env { name, value }),
                 Directive::Run(script) => {
                     let hidden = StepKind::Script { script, hidden: true };
@@ -150,12 +157,18 @@ impl Builder<'_> {
         let awaiting = self.awaiting_output.take();
         let output = std::mem::take(&mut self.pending.output);
         let prompts = has_prompt(self, code, &fence);
+        if !prompts && self.repl_block(code) {
+            return;
+        }
         if let Some(step) = awaiting.filter(|_| output || fence.is_output() && !prompts) {
             return self.attach_output(step, code);
         }
         self.fence_options(&fence);
-        let (content, caption) = myst_options(&code.content, &code.info);
-        let named = self.name(&fence, caption);
+        let (content, myst) = super::fence::myst_options(&code.content, &code.info);
+        if self.evaluated(code, &content, &myst) {
+            return;
+        }
+        let named = self.name(&fence, myst.caption);
         if matches!(fence.lang.as_str(), "diff" | "patch") {
             return self.diff(code, &content, named.map(|(f, _)| f));
         }
@@ -311,6 +324,15 @@ impl Builder<'_> {
         let last = parsed.len() - 1;
         for (i, cmd) in parsed.into_iter().enumerate() {
             let span = Span::new(code.lines[cmd.command_lines.start].start, code.span.end);
+            if crate::nix::repl::is_repl(&cmd.command) {
+                let inputs = self.repl_inputs(code, cmd.output_lines.clone());
+                if !inputs.is_empty() {
+                    self.pending.options = options.clone();
+                    let command = cmd.command;
+                    self.push(span, StepKind::Repl { command, inputs });
+                    continue;
+                }
+            }
             let shown = Shown {
                 lines: cmd
                     .output_lines
@@ -537,22 +559,7 @@ fn has_placeholder(content: &str) -> bool {
     })
 }
 
-/// MyST directive options (`:caption: hello.nix`) at the top of a ```{code-block} body.
-fn myst_options(content: &str, info: &str) -> (String, Option<String>) {
-    if !info.trim_start().starts_with('{') {
-        return (content.to_string(), None);
-    }
-    let mut caption = None;
-    let mut rest = content;
-    while let Some(line) = rest.lines().next().filter(|l| l.starts_with(':')) {
-        if let Some(value) = line.strip_prefix(":caption:") {
-            caption = Some(value.trim().to_string());
-        }
-        rest = rest[line.len()..].strip_prefix('\n').unwrap_or("");
-    }
-    (rest.to_string(), caption)
-}
-
 mod diffs;
+mod evaluated;
 #[cfg(test)]
 mod tests;

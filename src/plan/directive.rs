@@ -23,6 +23,10 @@ pub enum Directive {
     Run(String),
     /// The next block (or this place) is where the previous command's output goes.
     Output,
+    /// The next block is an expression to evaluate; the block after it, its value.
+    Eval,
+    /// The reader leaves the shell they entered here (Ctrl-D, not shown).
+    Leave,
 }
 
 /// What exit status a command is expected to end with.
@@ -46,6 +50,8 @@ const KNOWN: &[&str] = &[
     "needs=network",
     "run",
     "output",
+    "eval",
+    "leave",
 ];
 
 /// Parses the body of one directive comment (what follows `guidecheck:`).
@@ -63,6 +69,8 @@ pub fn parse(body: &str) -> Result<Vec<Directive>, DirectiveError> {
             None if word == "skip" => Directive::Skip,
             None if word == "skip-rest" => Directive::SkipRest,
             None if word == "output" => Directive::Output,
+            None if word == "eval" => Directive::Eval,
+            None if word == "leave" => Directive::Leave,
             None if word == "env" => {
                 let pair = words
                     .next()

@@ -74,6 +74,37 @@ impl Fence {
     }
 }
 
+/// MyST directive options at the top of a ```` ```{code-block} ```` body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Myst {
+    /// `:caption: hello.nix`
+    pub caption: Option<String>,
+    /// `:class: expression` / `:class: value`
+    pub class: Option<String>,
+    /// How many option lines the body starts with.
+    pub lines: usize,
+}
+
+/// The body of a block without its MyST options, and the options.
+pub fn myst_options(content: &str, info: &str) -> (String, Myst) {
+    let mut myst = Myst::default();
+    if !info.trim_start().starts_with('{') {
+        return (content.to_string(), myst);
+    }
+    let mut rest = content;
+    while let Some(line) = rest.lines().next().filter(|l| l.starts_with(':')) {
+        if let Some(value) = line.strip_prefix(":caption:") {
+            myst.caption = Some(value.trim().to_string());
+        }
+        if let Some(value) = line.strip_prefix(":class:") {
+            myst.class = Some(value.trim().to_string());
+        }
+        myst.lines += 1;
+        rest = rest[line.len()..].strip_prefix('\n').unwrap_or("");
+    }
+    (rest.to_string(), myst)
+}
+
 /// Splits on whitespace and commas, keeping quoted values together.
 fn words(text: &str) -> Vec<String> {
     let mut words = Vec::new();

@@ -76,6 +76,12 @@ pub enum StepKind {
     Command { command: String, shown: Option<Shown> },
     /// Run lines whose output is not shown.
     Script { script: String, hidden: bool },
+    /// A REPL session (`nix repl`): every input goes to one real REPL, each answer is
+    /// compared with the one shown.
+    Repl { command: String, inputs: Vec<ReplInput> },
+    /// An expression and the value it evaluates to (nix.dev's `:class: expression` and
+    /// `:class: value` blocks): evaluated in the session's working directory.
+    Eval { expression: String, shown: Shown },
     /// Set an environment variable for the rest of the session.
     Env { name: String, value: String },
     /// A block that is shown to readers but not run, and why.
@@ -133,6 +139,14 @@ impl SnippetWhy {
             SnippetWhy::Unnamed | SnippetWhy::UnplacedDiff | SnippetWhy::NoPrompt
         )
     }
+}
+
+/// One input of a REPL session and the answer the guide shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplInput {
+    pub input: String,
+    pub line: usize,
+    pub shown: Vec<ShownLine>,
 }
 
 /// The output a guide shows for a command.
@@ -193,6 +207,8 @@ impl Step {
                 format!("{what}: {}", first_line(script))
             }
             StepKind::Env { name, .. } => format!("env {name}"),
+            StepKind::Repl { command, inputs } => format!("{command} ({} inputs)", inputs.len()),
+            StepKind::Eval { expression, .. } => format!("eval {}", first_line(expression)),
             StepKind::Snippet { reason, .. } => format!("snippet ({reason})"),
         }
     }

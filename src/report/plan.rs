@@ -24,6 +24,8 @@ pub fn render(plan: &Plan, style: Style) -> String {
             StepKind::Command { .. } => "command",
             StepKind::Script { .. } => "script",
             StepKind::Env { .. } => "env",
+            StepKind::Repl { .. } => "repl",
+            StepKind::Eval { .. } => "eval",
             StepKind::Snippet { .. } => "snippet",
         };
         let flags = flags(step);
@@ -45,6 +47,24 @@ pub fn render(plan: &Plan, style: Style) -> String {
                 let cmd = command.replace('\n', "\n  ");
                 format!("$ {cmd}\n  {:width$}          expects {shown} shown lines", "")
             }
+            StepKind::Repl { command, inputs } => {
+                let mut text = format!("$ {command}");
+                for input in inputs {
+                    text.push_str(&format!(
+                        "\n  {:width$}          line {}: {} (expects {} shown lines)",
+                        "",
+                        input.line,
+                        input.input.replace('\n', " "),
+                        input.shown.len()
+                    ));
+                }
+                text
+            }
+            StepKind::Eval { expression, shown } => format!(
+                "{} (expects {} shown lines)",
+                expression.lines().next().unwrap_or(""),
+                shown.lines.len()
+            ),
             _ => step.summary(),
         };
         out.push_str(&format!(

@@ -191,6 +191,11 @@ fn shell_text(kind: &StepKind) -> String {
         StepKind::Command { command, .. } => command.clone(),
         StepKind::Script { script, .. } => script.clone(),
         StepKind::Env { name, value } => format!("export {name}={}", shell_quote(Path::new(value))),
+        StepKind::Repl { command, inputs } => {
+            let inputs: Vec<String> = inputs.iter().map(|i| i.input.clone()).collect();
+            crate::nix::repl::script(command, &inputs)
+        }
+        StepKind::Eval { expression, .. } => crate::nix::eval::command(expression),
         StepKind::File { .. } | StepKind::Snippet { .. } => unreachable!("not a session step"),
     }
 }

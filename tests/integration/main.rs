@@ -3,6 +3,7 @@
 mod architecture;
 mod bless;
 mod corpus;
+mod evaluated;
 mod formats;
 mod hardening;
 mod hello;
@@ -220,6 +221,12 @@ impl Outcome {
         assert!(self.all().contains(needle), "{needle:?} not in:\n{}", self.all());
         self
     }
+}
+
+/// Says in the test log why a test checked nothing here.
+#[allow(clippy::print_stderr)]
+pub fn skip(why: &str) {
+    eprintln!("skipped: {why}");
 }
 
 /// `guidecheck plan --format json GUIDE`: the plan of one guide.

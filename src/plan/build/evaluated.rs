@@ -1,0 +1,115 @@
+//! Blocks whose content goes to an evaluator, not to the shell: expression/value pairs
+//! (nix.dev's `:class: expression` then `:class: value`, or `<!-- guidecheck: eval -->`
+//! then any block) and REPL transcripts (`nix-repl> ` lines).
+
+use super::{Builder, block_lines};
+use crate::extract::CodeBlock;
+use crate::plan::fence::Myst;
+use crate::plan::{ReplInput, Shown, ShownLine, StepKind};
+use crate::span::Span;
+
+impl Builder<'_> {
+    /// Takes an expression or a value block; true when the block was one of them.
+    pub(super) fn evaluated(&mut self, code: &CodeBlock, content: &str, myst: &Myst) -> bool {
+        let class = myst.class.as_deref();
+        if let Some((span, expression)) = self.pending.expression.take() {
+            if class == Some("value") || class.is_none() && !code.info.trim_start().starts_with('{') {
+                let shown = self.shown_from(code, myst.lines);
+                self.push(span, StepKind::Eval { expression, shown });
+                return true;
+            }
+            self.push_expression(span, expression);
+        }
+        if class == Some("expression") || std::mem::take(&mut self.pending.eval) {
+            self.pending.expression = Some((code.span, content.to_string()));
+            return true;
+        }
+        false
+    }
+
+    /// An expression whose value is not shown: it must evaluate, nothing more.
+    pub(super) fn flush_expression(&mut self) {
+        if let Some((span, expression)) = self.pending.expression.take() {
+            self.push_expression(span, expression);
+        }
+    }
+
+    fn push_expression(&mut self, span: Span, expression: String) {
+        let shown = Shown {
+            lines: Vec::new(),
+            span: Span::new(span.end, span.end),
+            block: span,
+            placeholder: false,
+        };
+        self.push(span, StepKind::Eval { expression, shown });
+    }
+
+    /// The lines of a block after its first `skip` (option) lines, as shown output.
+    fn shown_from(&self, code: &CodeBlock, skip: usize) -> Shown {
+        let lines = block_lines(self.text, code);
+        let shown: Vec<ShownLine> = lines
+            .iter()
+            .zip(&code.lines)
+            .skip(skip)
+            .map(|(text, span)| ShownLine {
+                text: (*text).to_string(),
+                line: self.line(span.start),
+            })
+            .collect();
+        let span = match (code.lines.get(skip), code.lines.last()) {
+            (Some(first), Some(last)) => Span::new(first.start, last.end),
+            _ => Span::new(code.span.end, code.span.end),
+        };
+        Shown {
+            lines: shown,
+            span,
+            block: code.span,
+            placeholder: false,
+        }
+    }
+
+    /// A block that starts at the REPL prompt: one REPL session (`nix repl`).
+    pub(super) fn repl_block(&mut self, code: &CodeBlock) -> bool {
+        let lines = block_lines(self.text, code);
+        let first = lines.iter().find(|l| !l.trim().is_empty());
+        if first.is_none_or(|l| crate::nix::repl::input(l).is_none()) {
+            return false;
+        }
+        let inputs = self.repl_inputs(code, 0..lines.len());
+        self.push(
+            code.span,
+            StepKind::Repl {
+                command: crate::nix::repl::COMMAND.into(),
+                inputs,
+            },
+        );
+        true
+    }
+
+    /// The inputs at REPL prompts among lines `range` of a block, each with the lines
+    /// shown under it.
+    pub(super) fn repl_inputs(&self, code: &CodeBlock, range: std::ops::Range<usize>) -> Vec<ReplInput> {
+        let lines = block_lines(self.text, code);
+        let mut inputs: Vec<ReplInput> = Vec::new();
+        for i in range {
+            let line = self.line(code.lines[i].start);
+            match crate::nix::repl::input(lines[i]) {
+                Some(input) => inputs.push(ReplInput {
+                    input: input.to_string(),
+                    line,
+                    shown: Vec::new(),
+                }),
+                None => {
+                    if let Some(last) = inputs.last_mut() {
+                        last.shown.push(ShownLine {
+                            text: lines[i].to_string(),
+                            line,
+                        });
+                    }
+                }
+            }
+        }
+        inputs.retain(|i| !i.input.trim().is_empty());
+        inputs
+    }
+}
