@@ -25,6 +25,15 @@ pub fn input(line: &str) -> Option<&str> {
         .or_else(|| (line == PROMPT.trim_end()).then_some(""))
 }
 
+/// Is `line` a continuation of an incomplete `input`? The REPL shows continuation lines
+/// indented under the prompt.
+pub fn continues(input: &str, line: &str) -> bool {
+    let indent = line.len() - line.trim_start().len();
+    indent >= PROMPT.len()
+        && !input.trim_start().starts_with(':')
+        && !super::syntax::analyze(input).errors.is_empty()
+}
+
 fn marker(i: usize) -> String {
     format!("\"__guidecheck_answer_{i}\"")
 }
@@ -98,6 +107,13 @@ mod tests {
         assert!(!is_repl("nix-build repl"));
         assert_eq!(input("nix-repl> 1 + 2"), Some("1 + 2"));
         assert_eq!(input("3"), None);
+    }
+
+    #[test]
+    fn incomplete_inputs_continue_on_indented_lines() {
+        assert!(continues("let", "            x = 1;"));
+        assert!(!continues("1 + 2", "            3"));
+        assert!(!continues("let", "3"));
     }
 
     #[test]

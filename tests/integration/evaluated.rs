@@ -9,7 +9,7 @@ fn guide(case: &str) -> std::path::PathBuf {
 
 #[test]
 fn a_repl_transcript_with_assignments_and_p_passes() {
-    assert_eq!(Run::new([guide("repl")]).expect(0).steps(), (2, 0, 0, 0));
+    assert_eq!(Run::new([guide("repl")]).expect(0).steps(), (3, 0, 0, 0));
 }
 
 #[test]

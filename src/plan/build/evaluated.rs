@@ -100,12 +100,16 @@ impl Builder<'_> {
                     shown: Vec::new(),
                 }),
                 None => {
-                    if let Some(last) = inputs.last_mut() {
-                        last.shown.push(ShownLine {
-                            text: lines[i].to_string(),
-                            line,
-                        });
+                    let Some(last) = inputs.last_mut() else { continue };
+                    if last.shown.is_empty() && crate::nix::repl::continues(&last.input, lines[i]) {
+                        last.input.push('\n');
+                        last.input.push_str(lines[i].trim_start());
+                        continue;
                     }
+                    last.shown.push(ShownLine {
+                        text: lines[i].to_string(),
+                        line,
+                    });
                 }
             }
         }
