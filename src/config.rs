@@ -174,9 +174,14 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         .iter()
         .map(|p| Regex::new(p).map_err(|e| bad_value(at("shells.prompts"), &e.to_string())))
         .collect::<Result<Vec<_>>>()?;
+    // The project root: the folder of the nearest guidecheck.toml, else the guide's folder
+    // (never the working directory, so snapshots are found from anywhere).
     let root = match &config_path {
         Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-        None => std::env::current_dir().unwrap_or_default(),
+        None => std::path::absolute(guide)
+            .ok()
+            .and_then(|g| g.parent().map(Path::to_path_buf))
+            .unwrap_or_default(),
     };
     let dir = file
         .snapshots

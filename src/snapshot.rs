@@ -118,9 +118,10 @@ pub fn take(
     normalizer: &Normalizer,
 ) -> String {
     let mut out = format!(
-        "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\n---\n",
+        "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\ndigest: {}\n---\n",
         env!("CARGO_PKG_VERSION"),
-        today()
+        today(),
+        digest(plan)
     );
     let mut ordinal = 0;
     for (step, run) in plan.steps.iter().zip(runs) {
@@ -161,6 +162,28 @@ pub fn take(
     out
 }
 
+/// A digest of what a run of the guide checks: every step's kind, text and shown output, in
+/// order (not line numbers: prose edits do not change it). The badge says "verified" only
+/// while the guide still has the digest its snapshot recorded.
+pub fn digest(plan: &Plan) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for step in plan.steps.iter().filter(|s| s.runs()) {
+        let text = serde_json::to_string(&step.kind).unwrap_or_default();
+        // Line numbers inside shown output are where, not what.
+        let without_lines = LINE_FIELD.replace_all(&text, "");
+        hasher.update(without_lines.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+static LINE_FIELD: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r#","?"line":\d+"#).expect("valid"));
+
 fn today() -> String {
     humantime::format_rfc3339(std::time::SystemTime::now()).to_string()[..10].to_string()
 }
@@ -170,6 +193,8 @@ fn today() -> String {
 pub struct Recorded {
     pub nix: String,
     pub recorded: String,
+    /// The digest of the guide content this snapshot verified (empty in older snapshots).
+    pub digest: String,
     pub entries: Vec<RecordedEntry>,
 }
 
@@ -192,6 +217,7 @@ pub fn parse(text: &str) -> Recorded {
     let mut recorded = Recorded {
         nix: field("nix:"),
         recorded: field("recorded:"),
+        digest: field("digest:"),
         entries: Vec::new(),
     };
     for line in body.lines() {
@@ -220,6 +246,17 @@ pub fn parse(text: &str) -> Recorded {
         }
     }
     recorded
+}
+
+/// `snapshot` with its `recorded:` date set to `date`.
+fn with_date(snapshot: &str, date: &str) -> String {
+    snapshot
+        .lines()
+        .map(|l| match l.starts_with("recorded: ") && !date.is_empty() {
+            true => format!("recorded: {date}\n"),
+            false => format!("{l}\n"),
+        })
+        .collect()
 }
 
 /// The body of a snapshot (what is compared: the header may change freely).
@@ -259,14 +296,14 @@ pub fn check(path: &Path, current: &str, policy: Policy, ci: bool, statuses: &[S
         Err(e) => return Err(Error::at(Location::file(path), ErrorKind::Read(e))),
     };
     let outcome = match (stored, policy) {
-        // Accepting rewrites the header too (versions, date), but only then.
-        (Some(stored), Policy::Always) if changed(&stored, current).is_none() && stored != current => {
-            write(path, current)?;
+        // The facts hold. The header is rewritten only when the guide's digest changed
+        // (the badge needs it), keeping the date: a date changes only with a fact.
+        (Some(stored), policy) if changed(&stored, current).is_none() => {
             remove(&new_path)?;
-            Outcome::Matched
-        }
-        (Some(stored), _) if changed(&stored, current).is_none() => {
-            remove(&new_path)?;
+            let same_digest = parse(&stored).digest == parse(current).digest;
+            if !same_digest && matches!(policy, Policy::Always | Policy::Auto) {
+                write(path, &with_date(current, &parse(&stored).recorded))?;
+            }
             Outcome::Matched
         }
         (None, Policy::Always) | (None, Policy::Auto) if !(ci && policy == Policy::Auto) => {

@@ -19,6 +19,8 @@ pub enum Badge {
     ChangedSince {
         step: usize,
     },
+    /// The guide's checked content is not what its snapshot verified.
+    Changed,
     /// A run found drift (run mode), at this command step.
     Drift {
         step: usize,
@@ -36,6 +38,7 @@ impl Badge {
             Badge::ChangedSince { step } => {
                 format!("❌ drift in step {step}: the chapter changed since it was verified")
             }
+            Badge::Changed => "⚠️ not verified since it changed".to_string(),
             Badge::Drift { step, line } => format!("❌ drift in step {step} (line {line})"),
             Badge::Unaccepted => "❌ drift: the facts changed and wait in a .snap.new".to_string(),
             Badge::NotVerified => "⚠️ not verified yet (no snapshot)".to_string(),
@@ -50,6 +53,9 @@ pub fn badge(plan: &Plan, recorded: Option<&Recorded>, unaccepted: bool) -> Badg
     };
     if unaccepted {
         return Badge::Unaccepted;
+    }
+    if !recorded.digest.is_empty() && recorded.digest != crate::snapshot::digest(plan) {
+        return Badge::Changed;
     }
     let commands: Vec<&String> = plan
         .steps
@@ -149,6 +155,7 @@ mod tests {
         Recorded {
             nix: "nix-build (Nix) 2.8.0".into(),
             recorded: "2026-11-25".into(),
+            digest: String::new(),
             entries: vec![RecordedEntry {
                 command: command.into(),
                 output: Some("hi\n".into()),
@@ -173,6 +180,23 @@ mod tests {
             chapter(GUIDE, &p, Some(&r), Some(&b)),
             "# Guide\n\n<p class=\"guidecheck-badge\"><em>✅ verified: 2 steps, Nix 2.8.0, 2026-11-25</em></p>\n\n\n```console\n$ echo hi\n```\n\n```output\nhi\n```\n"
         );
+    }
+
+    #[test]
+    fn a_guide_changed_since_its_snapshot_is_not_verified() {
+        let verified = plan(GUIDE);
+        let mut r = recorded("echo hi");
+        r.digest = crate::snapshot::digest(&verified);
+        assert!(matches!(
+            badge(&verified, Some(&r), false),
+            Badge::Verified { .. }
+        ));
+        // Prose edits move lines, not what is checked.
+        let moved = plan(&format!("Intro.\n\n{GUIDE}"));
+        assert!(matches!(badge(&moved, Some(&r), false), Badge::Verified { .. }));
+        let changed = plan(&GUIDE.replace("$ echo hi", "$ echo hi there"));
+        assert_eq!(badge(&changed, Some(&r), false), Badge::Changed);
+        assert_eq!(Badge::Changed.text(), "⚠️ not verified since it changed");
     }
 
     #[test]

@@ -89,3 +89,51 @@ fn the_projects_hello_snapshot_is_committed_and_matches() {
     let (code, out) = run(&crate::root(), &["guides/hello.md"], &[("CI", "true")]);
     assert_eq!(code, Some(0), "{out}");
 }
+
+#[test]
+fn the_snapshot_path_does_not_depend_on_the_working_directory() {
+    // No guidecheck.toml anywhere above: the guide's folder is the project root.
+    let top = tempfile::tempdir().unwrap();
+    let dir = top.path().join("docs");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("g.md"), GUIDE).unwrap();
+    Run::new([dir.join("g.md")]).current_dir(top.path()).expect(0);
+    assert!(
+        dir.join("snapshots/g.snap").is_file(),
+        "written beside the guide's folder"
+    );
+    for cwd in [dir.as_path(), top.path(), std::path::Path::new("/")] {
+        Run::new([dir.join("g.md")])
+            .current_dir(cwd)
+            .env("CI", "true")
+            .expect(0)
+            .contains("1 passed");
+    }
+    assert!(!top.path().join("snapshots").exists());
+}
+
+#[test]
+fn blessing_a_passing_guide_changes_no_byte() {
+    let (dir, guide) = write_guide("g.md", GUIDE);
+    Run::new(["g.md"]).current_dir(dir.path()).expect(0);
+    let snap = dir.path().join("snapshots/g.snap");
+    let before = (std::fs::read(&guide).unwrap(), std::fs::read(&snap).unwrap());
+    // Another day's date must not appear: only a changed fact moves it.
+    let dated = String::from_utf8(before.1.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.starts_with("recorded: ") {
+                "recorded: 2000-01-01".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    std::fs::write(&snap, &dated).unwrap();
+    Run::new(["--bless", "g.md"]).current_dir(dir.path()).expect(0);
+    assert_eq!(std::fs::read(&guide).unwrap(), before.0);
+    assert_eq!(std::fs::read_to_string(&snap).unwrap(), dated);
+}
