@@ -30,24 +30,26 @@ pub(super) fn test(args: &TestArgs) -> Exit {
     let check = |i: usize, path: &Path| check(i, path, &overrides, args, &progress);
     let print = |result: &Checked| print_guide(result, args, style);
     let mut totals = Totals::default();
-    let (mut errors, mut drift) = (false, false);
     let mut results = Vec::new();
     for result in run_guides(&guides, usize::from(args.jobs), &check, &print) {
         match result {
             Ok(result) => {
                 totals.add(Totals::of(&result));
-                drift |= result.snapshot.as_ref().is_some_and(|(_, o)| o.failed());
-                drift |= args.check && result.rewritten.is_some();
+                totals.snapshots += usize::from(result.snapshot.as_ref().is_some_and(|(_, o)| o.failed()));
+                totals.rewrites += usize::from(args.check && result.rewritten.is_some());
+                totals.todos += usize::from(args.deny_todo && !result.plan.todos.is_empty());
                 results.push(result);
             }
-            Err(_) => errors = true,
+            Err(_) => totals.errors += 1,
         }
     }
-    errors |= !render(args, &results, &totals);
-    let todos = results.iter().any(|r| !r.plan.todos.is_empty());
-    if errors {
+    if !render(args, &results, &totals) {
+        totals.errors += 1;
+    }
+    let drift = totals.snapshots + totals.rewrites + totals.todos > 0;
+    if totals.errors > 0 {
         Exit::BadInput
-    } else if totals.failed > 0 || drift || args.deny_todo && todos {
+    } else if totals.failed > 0 || drift {
         Exit::Drift
     } else if totals.blocked > 0 {
         Exit::Blocked

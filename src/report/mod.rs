@@ -54,6 +54,14 @@ pub struct Totals {
     pub failed: usize,
     pub blocked: usize,
     pub skipped: usize,
+    /// Snapshots that changed or are missing (a failure of their own).
+    pub snapshots: usize,
+    /// Guides `--check` found `--bless` would change.
+    pub rewrites: usize,
+    /// Guides that could not be read or checked (bad input).
+    pub errors: usize,
+    /// Guides with TODO sections, when `--deny-todo` fails them.
+    pub todos: usize,
 }
 
 impl Totals {
@@ -84,6 +92,10 @@ impl Totals {
         self.failed += other.failed;
         self.blocked += other.blocked;
         self.skipped += other.skipped;
+        self.snapshots += other.snapshots;
+        self.rewrites += other.rewrites;
+        self.errors += other.errors;
+        self.todos += other.todos;
     }
 }
 
@@ -123,8 +135,8 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         style.paint("1;32", "ok")
     };
     out.push_str(&format!(
-        "{state} {path}: {} steps: {} passed, {} failed, {} blocked, {} skipped ({}, {:.1}s)\n",
-        totals.steps,
+        "{state} {path}: {}: {} passed, {} failed, {} blocked, {} skipped ({}, {:.1}s)\n",
+        count(totals.steps, "step"),
         totals.passed,
         totals.failed,
         totals.blocked,
@@ -260,10 +272,37 @@ pub fn count(n: usize, noun: &str) -> String {
 }
 
 /// The last line of every run.
+/// The last line names every reason the exit code is not 0.
 pub fn summary(t: &Totals) -> String {
-    let guides = if t.guides == 1 { "guide" } else { "guides" };
-    format!(
-        "guidecheck: {} {guides}, {} steps: {} passed, {} failed, {} blocked, {} skipped\n",
-        t.guides, t.steps, t.passed, t.failed, t.blocked, t.skipped
-    )
+    let mut line = format!(
+        "guidecheck: {}, {}: {} passed, {} failed, {} blocked, {} skipped",
+        count(t.guides, "guide"),
+        count(t.steps, "step"),
+        t.passed,
+        t.failed,
+        t.blocked,
+        t.skipped
+    );
+    let mut why = Vec::new();
+    if t.errors > 0 {
+        why.push(format!("{} could not be read (exit 2)", count(t.errors, "guide")));
+    }
+    if t.snapshots > 0 {
+        why.push(format!("{} changed or missing", count(t.snapshots, "snapshot")));
+    }
+    if t.rewrites > 0 {
+        why.push(format!("--bless would change {}", count(t.rewrites, "guide")));
+    }
+    if t.todos > 0 {
+        why.push(format!(
+            "{} with TODO sections (--deny-todo)",
+            count(t.todos, "guide")
+        ));
+    }
+    for reason in why {
+        line.push_str("; ");
+        line.push_str(&reason);
+    }
+    line.push('\n');
+    line
 }

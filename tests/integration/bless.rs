@@ -68,6 +68,7 @@ fn check_prints_the_diff_and_writes_nothing() {
     let run = Run::bare().arg("--check").arg(&guide).expect(1);
     let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(stdout.contains("-stale output\n+real output\n"), "{stdout}");
+    assert!(stdout.ends_with("; --bless would change 1 guide\n"), "{stdout}");
     assert_eq!(read(&guide), before);
 }
 

@@ -30,6 +30,11 @@ fn a_guide_that_is_not_utf8_is_exit_2_at_the_bad_byte() {
         stderr.contains("not_utf8/guide.md:3:12: not valid UTF-8 (at byte 24)"),
         "{stderr}"
     );
+    assert!(
+        run.stdout.ends_with("; 1 guide could not be read (exit 2)\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

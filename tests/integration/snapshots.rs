@@ -50,6 +50,10 @@ fn a_changed_fact_writes_snap_new_fails_and_names_accept() {
         "{out}"
     );
     assert!(out.contains("accept it with `guidecheck accept g.md`"), "{out}");
+    assert!(
+        out.contains("; 1 snapshot changed or missing\n"),
+        "the summary says why it exits 1: {out}"
+    );
     assert!(dir.path().join("snapshots/g.snap.new").exists());
     let (code, out) = run(dir.path(), &["accept", "g.md"], &[]);
     assert_eq!(code, Some(0), "{out}");

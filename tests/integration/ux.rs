@@ -66,7 +66,7 @@ fn a_bare_guidecheck_runs_the_configured_guide_roots() {
     .unwrap();
     let run = Run::bare().current_dir(dir.path()).expect(0);
     let (stdout, _stderr) = (run.stdout.clone(), run.stderr.clone());
-    assert!(stdout.contains("ok docs/a.md: 1 steps: 1 passed"), "{stdout}");
+    assert!(stdout.contains("ok docs/a.md: 1 step: 1 passed"), "{stdout}");
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn a_terminal_gets_a_spinner_with_the_step_and_its_time() {
         screen.contains("step 1 of s.md: sleep 2; echo done (1s)"),
         "{screen}"
     );
-    assert!(screen.contains("s.md: 1 steps: 1 passed"), "{screen}");
+    assert!(screen.contains("s.md: 1 step: 1 passed"), "{screen}");
 }
 
 #[test]
