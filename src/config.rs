@@ -53,6 +53,20 @@ pub struct FileConfig {
     pub redact: Vec<RedactEntry>,
     #[serde(default)]
     pub shells: ShellsSection,
+    #[serde(default)]
+    pub errors: ErrorsSection,
+}
+
+/// `[errors]`: which real lines count as errors a guide must show.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ErrorsSection {
+    /// More regexes of error lines.
+    #[serde(default)]
+    pub extra: Vec<String>,
+    /// Regexes of lines that are never errors.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// `[shells]`: interactive shells a guide enters, beyond `nix-shell`, `nix develop` and
@@ -117,6 +131,8 @@ pub struct Settings {
     pub prompts: crate::plan::console::Prompts,
     /// Commands (first words) that enter an interactive shell, beyond Nix's.
     pub shells: Vec<String>,
+    /// Which real lines are errors a guide must show.
+    pub errors: crate::failure::ErrorLines,
     pub redactions: Vec<Redaction>,
     /// Every command is matched exactly (as if each had `match=exact`).
     pub exact: bool,
@@ -206,6 +222,8 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         },
         prompts: crate::plan::console::Prompts::with_extra(&prompts, &nested_prompts),
         shells: file.shells.enter.clone(),
+        errors: crate::failure::ErrorLines::new(&file.errors.extra, &file.errors.allow)
+            .map_err(|e| bad_value(at("errors"), &e.to_string()))?,
         redactions,
         exact: overrides.match_mode.or(file.match_mode) == Some(MatchMode::Exact),
         config_path,

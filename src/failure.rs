@@ -1,14 +1,56 @@
 //! What failure looks like in any tool's output, Nix or not: the lines that say something
-//! failed, and failures that come from the machine (no network) rather than the guide.
+//! failed (`ErrorLines`), and failures that come from the machine (no network) rather than the guide.
 //! Nix's own rules live in `nix::blocked`; the two are asked in turn by `compare`.
 
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// True when a shown line says something failed (so the command is expected to fail).
-pub fn is_error_line(line: &str) -> bool {
-    let line = line.trim_start();
-    line.starts_with("error:") || line.starts_with("fatal:") || line.ends_with(": command not found")
+/// Lines a reader would see as an error, whatever tool printed them: if a guide neither
+/// shows such a line nor covers it with `...` or `[..]`, the step fails. Extended and
+/// allowed by config (`[errors]`).
+pub const ERROR_LINES: &[&str] = &[
+    r"^error:",
+    r"^fatal:",
+    r": command not found$",
+    r"No such file or directory",
+    r"^Traceback \(most recent call last\):",
+    r"^\w[\w.-]*: cannot (?:access|open|stat|remove|create)",
+    r"^panic(?:ked)?[: ]",
+    r"^Segmentation fault",
+];
+
+/// The error-line rules: the built-in ones plus `extra`, minus lines matching `allow`.
+#[derive(Debug, Clone)]
+pub struct ErrorLines {
+    any: regex::RegexSet,
+    allow: Option<regex::RegexSet>,
+}
+
+impl Default for ErrorLines {
+    fn default() -> Self {
+        ErrorLines::new(&[], &[]).expect("valid built-in patterns")
+    }
+}
+
+impl ErrorLines {
+    pub fn new(extra: &[String], allow: &[String]) -> Result<ErrorLines, regex::Error> {
+        let patterns = ERROR_LINES
+            .iter()
+            .map(|p| (*p).to_string())
+            .chain(extra.iter().cloned());
+        Ok(ErrorLines {
+            any: regex::RegexSet::new(patterns)?,
+            allow: (!allow.is_empty())
+                .then(|| regex::RegexSet::new(allow))
+                .transpose()?,
+        })
+    }
+
+    /// Is this (normalised) real line an error a reader would notice?
+    pub fn is_error(&self, line: &str) -> bool {
+        let line = line.trim_start();
+        self.any.is_match(line) && !self.allow.as_ref().is_some_and(|a| a.is_match(line))
+    }
 }
 
 /// Network failures in error lines.
@@ -50,11 +92,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_lines() {
-        assert!(is_error_line("error: builder for 'x' failed"));
-        assert!(is_error_line("bash: gcc: command not found"));
-        assert!(is_error_line("fatal: not a git repository"));
-        assert!(!is_error_line("no errors: fine"));
+    fn error_lines_a_reader_would_notice() {
+        let rules = ErrorLines::default();
+        for line in [
+            "ls: cannot access 'x': No such file or directory",
+            "error: attribute 'x' missing",
+            "fatal: not a git repository",
+            "bash: line 1: gcc: command not found",
+            "Traceback (most recent call last):",
+        ] {
+            assert!(rules.is_error(line), "{line}");
+        }
+        assert!(!rules.is_error("no errors here"));
+        let allowed = ErrorLines::new(&["^oops".into()], &["^error: expected".into()]).unwrap();
+        assert!(allowed.is_error("oops, that failed"));
+        assert!(!allowed.is_error("error: expected and fine"));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Normalizer {
     /// workspace (`/home/alice/hello/hello.nix` → `[WORKSPACE]/hello.nix`).
     author_paths: Option<Regex>,
     redactions: Vec<Redaction>,
+    /// Which real lines are errors a reader would notice.
+    errors: crate::failure::ErrorLines,
 }
 
 static OSC: LazyLock<Regex> =
@@ -47,7 +49,18 @@ impl Normalizer {
             paths,
             redactions,
             author_paths: None,
+            errors: crate::failure::ErrorLines::default(),
         }
+    }
+
+    /// The same, with these error-line rules (config `[errors]`).
+    pub fn with_errors(mut self, errors: crate::failure::ErrorLines) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn errors(&self) -> &crate::failure::ErrorLines {
+        &self.errors
     }
 
     /// Also treats an absolute path before a file the guide writes as the workspace.

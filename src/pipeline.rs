@@ -78,7 +78,8 @@ pub fn execute(plan: Plan, settings: &Settings, observer: &dyn run::Observer) ->
         Some((&guide_run.root, &guide_run.work)),
         settings.redactions.clone(),
     )
-    .with_guide_files(&files);
+    .with_guide_files(&files)
+    .with_errors(settings.errors.clone());
     let verdicts = compare::compare(&plan, &guide_run, &normalizer);
     Ok(Evaluation {
         plan,

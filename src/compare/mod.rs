@@ -56,6 +56,10 @@ pub enum Problem {
     Error {
         message: String,
     },
+    /// An error line the reader would see, which the guide neither shows nor covers.
+    UnshownError {
+        line: String,
+    },
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -153,12 +157,15 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
             ExitExpectation::Success,
             evaluated::repl(inputs, &run.output, normalizer),
         ),
-        _ if shown.is_empty() => (expected_exit(shown), Vec::new()),
+        _ if shown.is_empty() => (ExitExpectation::Success, Vec::new()),
         _ => (
-            expected_exit(shown),
+            expected_exit(shown, normalizer),
             output_problems(shown, &run.output, step.options.exact, normalizer),
         ),
     };
+    if matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. }) {
+        problems.extend(unshown_errors(shown, &run.output, normalizer));
+    }
     let expected = step.options.exit.unwrap_or(default_exit);
     if !run.timed_out && !exit_agrees(expected, run.status) {
         problems.push(Problem::Exit {
@@ -190,9 +197,28 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     Verdict { status, problems }
 }
 
+/// Error lines in the real output that the shown lines neither show nor cover (`...`,
+/// `[..]`). An error that comes from the environment (no network, no nixpkgs) is the
+/// blocked rules' business, not drift.
+fn unshown_errors(shown: &[ShownLine], output: &str, normalizer: &Normalizer) -> Vec<Problem> {
+    let shown = normalize_shown(shown, normalizer, false);
+    if shown.iter().any(|l| matcher::is_ellipsis(&l.text)) {
+        return Vec::new();
+    }
+    normalizer
+        .lines(output)
+        .into_iter()
+        .filter(|real| normalizer.errors().is_error(real))
+        .filter(|real| !shown.iter().any(|s| matcher::line_matches(&s.text, real)))
+        .filter(|real| blocked::blocked(real).is_none() && crate::failure::blocked(real).is_none())
+        .take(1)
+        .map(|line| Problem::UnshownError { line })
+        .collect()
+}
+
 /// A shown output that contains an error line expects failure; otherwise success.
-fn expected_exit(shown: &[ShownLine]) -> ExitExpectation {
-    match shown.iter().any(|l| crate::failure::is_error_line(&l.text)) {
+fn expected_exit(shown: &[ShownLine], normalizer: &Normalizer) -> ExitExpectation {
+    match shown.iter().any(|l| normalizer.errors().is_error(&l.text)) {
         true => ExitExpectation::Failure,
         false => ExitExpectation::Success,
     }

@@ -245,6 +245,9 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             format!("  blocked: {reason}\n{seen}  hint: {hint}\n")
         }
         Problem::Error { message } => format!("  {message}\n"),
+        Problem::UnshownError { line } => format!(
+            "  an error the guide does not show: {line}\n  hint: show it in the output, or cover it with `...`\n"
+        ),
     }
 }
 

@@ -18,6 +18,7 @@ mod session;
 mod shells;
 mod snapshots;
 mod ux;
+mod verdicts;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
