@@ -38,7 +38,7 @@ impl Finding {
 
 /// Every finding for a guide, in line order.
 pub fn lint(plan: &Plan) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = crate::nix::lint::check(&nix_steps(plan))
+    let mut findings: Vec<Finding> = crate::nix::lint::check(&plan.nix_steps())
         .into_iter()
         .map(|f| Finding::error(f.line, f.col, f.message, f.hint))
         .collect();
@@ -54,42 +54,6 @@ pub fn lint(plan: &Plan) -> Vec<Finding> {
     }));
     findings.sort_by_key(|f| (f.line, f.col));
     findings
-}
-
-/// The plan as the Nix checks read it: files written and shell text run, skips left out.
-fn nix_steps(plan: &Plan) -> Vec<crate::nix::lint::Step<'_>> {
-    use crate::nix::lint::Step;
-    plan.steps
-        .iter()
-        .filter(|s| !s.options.skipped)
-        .filter_map(|step| match &step.kind {
-            StepKind::File {
-                path,
-                content,
-                named_by,
-            } => Some(Step::File {
-                path,
-                content,
-                line: step.line,
-                whole: !named_by.starts_with("diff"),
-            }),
-            StepKind::Command { command, shown } => Some(Step::Run {
-                text: command,
-                line: step.line,
-                shown: shown
-                    .iter()
-                    .flat_map(|s| &s.lines)
-                    .map(|l| (l.line, l.text.as_str()))
-                    .collect(),
-            }),
-            StepKind::Script { script, .. } => Some(Step::Run {
-                text: script,
-                line: step.line,
-                shown: Vec::new(),
-            }),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Blocks an author most likely meant to run, which guidecheck reads as snippets.

@@ -38,6 +38,16 @@ pub fn bless(
     let mut edits = Vec::new();
     let mut hash_changes = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
+        if let Some(Verdict { problems, .. }) = verdicts.get(i)
+            && let Some(Problem::Paste {
+                line, pasted, got, ..
+            }) = problems.iter().find(|p| matches!(p, Problem::Paste { .. }))
+        {
+            edits.extend(paste_edit(text, *line, pasted, got));
+            hash_changes.push((pasted.clone(), got.clone()));
+            // Later steps ran with the mistyped paste: run again before writing them.
+            break;
+        }
         let shown = match &step.kind {
             StepKind::Command {
                 shown: Some(shown), ..
@@ -221,6 +231,23 @@ fn lengthen_fences(text: &str, block: Span, lines: &[String]) -> Vec<Edit> {
         });
     }
     edits
+}
+
+/// Puts `got` where Markdown line `line` pastes `pasted` (`""` when it pasted nothing).
+fn paste_edit(text: &str, line: usize, pasted: &str, got: &str) -> Option<Edit> {
+    let index = crate::span::LineIndex::new(text);
+    let start = index.line_start(line);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let (needle, with) = if pasted.is_empty() {
+        ("\"\"".to_string(), format!("\"{got}\""))
+    } else {
+        (pasted.to_string(), got.to_string())
+    };
+    let at = start + text[start..end].find(&needle)?;
+    Some(Edit {
+        span: Span::new(at, at + needle.len()),
+        text: with,
+    })
 }
 
 fn replace_all(text: &str, span: Span, old: &str, new: &str) -> Vec<Edit> {

@@ -56,6 +56,13 @@ pub enum Problem {
     Error {
         message: String,
     },
+    /// A file step pastes a hash that is not the `got:` hash shown at `shown_line`.
+    Paste {
+        line: usize,
+        pasted: String,
+        got: String,
+        shown_line: usize,
+    },
     /// An error line the reader would see, which the guide neither shows nor covers.
     UnshownError {
         line: String,
@@ -85,6 +92,48 @@ pub struct ComparedLine {
 /// Compares every step of a guide with what happened. Failures after a blocked step are
 /// blocked too: they cannot be blamed on the guide.
 pub fn compare(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verdict> {
+    let mut verdicts = compare_steps(plan, run, normalizer);
+    mistyped_pastes(plan, run, &mut verdicts);
+    verdicts
+}
+
+/// A hash pasted into a file step that is not the `got:` hash shown (and really printed)
+/// before it fails that file step, at the paste's line: the first problem, not a build
+/// diff further down.
+fn mistyped_pastes(plan: &Plan, run: &GuideRun, verdicts: &mut [Verdict]) {
+    for paste in crate::nix::lint::mistyped_pastes(&plan.nix_steps()) {
+        // Where the shown got-hash itself is wrong, the command's verdict says so.
+        let command = plan
+            .steps
+            .iter()
+            .rposition(|s| matches!(s.kind, StepKind::Command { .. }) && s.line <= paste.shown_line);
+        let shown_was_real = command.is_some_and(|c| {
+            let v = &verdicts[c];
+            v.status != Status::Skipped && !v.problems.iter().any(|p| matches!(p, Problem::Hash { .. }))
+        });
+        let file = plan
+            .steps
+            .iter()
+            .rposition(|s| matches!(s.kind, StepKind::File { .. }) && s.line < paste.line);
+        let Some(file) = file.filter(|&f| shown_was_real && run.steps.get(f).is_some_and(Option::is_some))
+        else {
+            continue;
+        };
+        let verdict = &mut verdicts[file];
+        verdict.status = Status::Failed;
+        verdict.problems.insert(
+            0,
+            Problem::Paste {
+                line: paste.line,
+                pasted: paste.pasted,
+                got: paste.got,
+                shown_line: paste.shown_line,
+            },
+        );
+    }
+}
+
+fn compare_steps(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verdict> {
     let mut blocked_at: Option<usize> = None;
     plan.steps
         .iter()

@@ -59,7 +59,8 @@ pub fn check(steps: &[Step<'_>]) -> Vec<Finding> {
     // Latest content of each file written so far, and the line of the step that wrote it.
     let mut files: BTreeMap<PathBuf, (String, usize)> = BTreeMap::new();
     let mut mentioned = String::new();
-    for (i, step) in steps.iter().enumerate() {
+    findings.extend(mistyped_pastes(steps).into_iter().map(paste_finding));
+    for step in steps {
         match step {
             Step::File {
                 path,
@@ -72,16 +73,8 @@ pub fn check(steps: &[Step<'_>]) -> Vec<Finding> {
                 }
                 files.insert(clean(Path::new(path)), ((*content).to_string(), *line));
             }
-            Step::Run { text, line, shown } => {
+            Step::Run { text, line, .. } => {
                 findings.extend(invocations(*line, text, &files, &mentioned));
-                let shown_text: String = shown.iter().map(|(_, l)| format!("{l}\n")).collect();
-                for pair in facts::hash_pairs(&shown_text) {
-                    let shown_line = shown
-                        .iter()
-                        .find(|(_, l)| l.contains(&pair.got))
-                        .map_or(*line, |(n, _)| *n);
-                    findings.extend(continuity(&steps[i + 1..], &pair.got, shown_line));
-                }
                 mentioned.push_str(text);
             }
         }
@@ -114,8 +107,39 @@ fn syntax_errors(step_line: usize, content: &str, whole: bool) -> Vec<Finding> {
         .collect()
 }
 
+/// A hash pasted into a file step that is not the `got:` hash the guide showed before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paste {
+    pub path: String,
+    /// Markdown line of the pasted hash.
+    pub line: usize,
+    pub pasted: String,
+    pub got: String,
+    /// Markdown line of the shown `got:`.
+    pub shown_line: usize,
+}
+
+/// Every paste that does not hold the `got:` hash shown before it.
+pub fn mistyped_pastes(steps: &[Step<'_>]) -> Vec<Paste> {
+    let mut pastes = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let Step::Run { line, shown, .. } = step else {
+            continue;
+        };
+        let shown_text: String = shown.iter().map(|(_, l)| format!("{l}\n")).collect();
+        for pair in facts::hash_pairs(&shown_text) {
+            let shown_line = shown
+                .iter()
+                .find(|(_, l)| l.contains(&pair.got))
+                .map_or(*line, |(n, _)| *n);
+            pastes.extend(continuity(&steps[i + 1..], &pair.got, shown_line));
+        }
+    }
+    pastes
+}
+
 /// The next revision that holds a hash must hold the `got:` hash the guide just showed.
-fn continuity(later: &[Step<'_>], got: &str, shown_line: usize) -> Option<Finding> {
+fn continuity(later: &[Step<'_>], got: &str, shown_line: usize) -> Option<Paste> {
     for step in later {
         let Step::File {
             path,
@@ -136,20 +160,36 @@ fn continuity(later: &[Step<'_>], got: &str, shown_line: usize) -> Option<Findin
         if content.contains(got) {
             return None;
         }
-        let line = step_line + 1 + idx;
-        let message = if pasted.is_empty() {
-            format!("{path} still has an empty hash, but the guide showed got: {got} at line {shown_line}")
-        } else {
-            format!("{path} pastes {pasted}, but the guide showed got: {got} at line {shown_line}")
-        };
-        return Some(Finding::error(
-            line,
-            1,
-            message,
-            Some(format!("paste the got: hash from line {shown_line}")),
-        ));
+        return Some(Paste {
+            path: (*path).to_string(),
+            line: step_line + 1 + idx,
+            pasted,
+            got: got.to_string(),
+            shown_line,
+        });
     }
     None
+}
+
+fn paste_finding(paste: Paste) -> Finding {
+    let Paste {
+        path,
+        line,
+        pasted,
+        got,
+        shown_line,
+    } = paste;
+    let message = if pasted.is_empty() {
+        format!("{path} still has an empty hash, but the guide showed got: {got} at line {shown_line}")
+    } else {
+        format!("{path} pastes {pasted}, but the guide showed got: {got} at line {shown_line}")
+    };
+    Finding::error(
+        line,
+        1,
+        message,
+        Some(format!("paste the got: hash from line {shown_line}")),
+    )
 }
 
 /// Checks every `nix-build`/`nix-shell` in a command against the files written so far.

@@ -39,6 +39,42 @@ pub struct Todo {
 }
 
 impl Plan {
+    /// The plan as the Nix checks read it: files written and shell text run, skips left out.
+    pub fn nix_steps(&self) -> Vec<crate::nix::lint::Step<'_>> {
+        use crate::nix::lint::Step;
+        self.steps
+            .iter()
+            .filter(|s| !s.options.skipped)
+            .filter_map(|step| match &step.kind {
+                StepKind::File {
+                    path,
+                    content,
+                    named_by,
+                } => Some(Step::File {
+                    path,
+                    content,
+                    line: step.line,
+                    whole: !named_by.starts_with("diff"),
+                }),
+                StepKind::Command { command, shown } => Some(Step::Run {
+                    text: command,
+                    line: step.line,
+                    shown: shown
+                        .iter()
+                        .flat_map(|s| &s.lines)
+                        .map(|l| (l.line, l.text.as_str()))
+                        .collect(),
+                }),
+                StepKind::Script { script, .. } => Some(Step::Run {
+                    text: script,
+                    line: step.line,
+                    shown: Vec::new(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Indices of the steps inside a TODO section.
     pub fn steps_in(&self, todo: &Todo) -> Vec<usize> {
         (0..self.steps.len())

@@ -245,6 +245,21 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             format!("  blocked: {reason}\n{seen}  hint: {hint}\n")
         }
         Problem::Error { message } => format!("  {message}\n"),
+        Problem::Paste {
+            line,
+            pasted,
+            got,
+            shown_line,
+        } => {
+            let pasted = if pasted.is_empty() {
+                "an empty hash"
+            } else {
+                pasted.as_str()
+            };
+            format!(
+                "  line {line} pastes {pasted}, but the got: hash shown at line {shown_line} (and printed by Nix) is {got}\n  hint: paste the got: hash from line {shown_line}, or run `guidecheck --bless`\n"
+            )
+        }
         Problem::UnshownError { line } => format!(
             "  an error the guide does not show: {line}\n  hint: show it in the output, or cover it with `...`\n"
         ),

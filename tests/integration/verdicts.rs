@@ -50,3 +50,48 @@ fn an_error_shown_or_covered_or_allowed_passes() {
     .unwrap();
     assert_eq!(Run::new([&path]).expect(0).steps(), (1, 0, 0, 0));
 }
+
+#[test]
+fn a_mistyped_paste_is_the_first_problem_at_its_line_and_bless_fixes_it() {
+    let original = crate::read(&crate::root().join("guides/hello.md"));
+    // The first paste (step 2's hello.nix), one character off in the middle.
+    let paste = "    hash = \"sha256-sXRYFNp+SZjS0GZbnI8k/h65sBhhKgfLrSRTmmCViHU=\";\n  };\n}\n```\n\n```console\n$ nix-build -A hello\nthis derivation";
+    assert_eq!(original.matches(paste).count(), 1);
+    let text = original.replacen(paste, &paste.replacen("sXRYFNp", "sXRYFNq", 1), 1);
+    let (dir, path) = write_guide("hello.md", &text);
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[nix]\noffline = true\n[snapshots]\nupdate = \"off\"\n",
+    )
+    .unwrap();
+    let line = crate::line_of(
+        &text,
+        "    hash = \"sha256-sXRYFNq+SZjS0GZbnI8k/h65sBhhKgfLrSRTmmCViHU=\";",
+        0,
+    );
+    let shown = crate::line_of(
+        &text,
+        "            got:    sha256-sXRYFNp+SZjS0GZbnI8k/h65sBhhKgfLrSRTmmCViHU=",
+        0,
+    );
+    let run = Run::new([&path]).expect(1);
+    let first = run.stdout.lines().next().unwrap_or("");
+    assert!(
+        first.ends_with(": write hello.nix"),
+        "the paste is the first problem:\n{}",
+        run.stdout
+    );
+    run.contains(&format!(
+        "  line {line} pastes sha256-sXRYFNq+SZjS0GZbnI8k/h65sBhhKgfLrSRTmmCViHU=, but the got: hash shown at line {shown}"
+    ));
+    Run::new(["--bless".as_ref(), path.as_os_str()]).expect(0);
+    assert_eq!(
+        crate::read(&path),
+        original,
+        "bless writes the real hash into the paste, nothing else"
+    );
+    Run::new([&path]).expect(0);
+    Run::new(["lint".as_ref(), path.as_os_str()])
+        .expect(0)
+        .contains("0 errors");
+}
