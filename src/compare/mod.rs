@@ -1,6 +1,7 @@
 //! Runs → verdicts. Pure: no I/O. A mismatch is a value, never an `Err`.
 
 mod evaluated;
+mod logs;
 pub mod matcher;
 
 use crate::nix::{blocked, facts, optional};
@@ -18,6 +19,8 @@ pub enum Status {
     Failed,
     Blocked,
     Skipped,
+    /// Nothing failed, but shown build-log lines could not be checked (no kept log).
+    Unverified,
 }
 
 /// What guidecheck concluded about one step.
@@ -62,6 +65,17 @@ pub enum Problem {
         pasted: String,
         got: String,
         shown_line: usize,
+    },
+    /// Shown build-log lines of a derivation that was already built are not in the log
+    /// Nix kept of it.
+    Log {
+        derivation: String,
+        missing: Vec<ComparedLine>,
+    },
+    /// Shown build-log lines that no kept log could verify (the derivation was built
+    /// before this run, and Nix kept no log of it).
+    Unverified {
+        lines: Vec<usize>,
     },
     /// An error line the reader would see, which the guide neither shows nor covers.
     UnshownError {
@@ -215,6 +229,8 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     if matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. }) {
         problems.extend(unshown_errors(shown, &run.output, normalizer));
     }
+    let (log_problems, unverified) = logs::check(shown, run, normalizer);
+    problems.extend(log_problems);
     let expected = step.options.exit.unwrap_or(default_exit);
     if !run.timed_out && !exit_agrees(expected, run.status) {
         problems.push(Problem::Exit {
@@ -238,6 +254,9 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
             },
         );
         Status::Blocked
+    } else if problems.is_empty() && !unverified.is_empty() {
+        problems.push(Problem::Unverified { lines: unverified });
+        Status::Unverified
     } else if problems.is_empty() {
         Status::Passed
     } else {

@@ -33,6 +33,9 @@ pub const ENV: &[&str] = &["NIX_PATH", "NIX_REMOTE", "NIX_CONFIG", "NIX_SSL_CERT
 /// The command whose first line names the installed Nix version.
 pub const VERSION_COMMAND: [&str; 2] = ["nix-build", "--version"];
 
+/// The command that prints the kept build log of a store path (all Nix versions).
+pub const LOG_COMMAND: [&str; 2] = ["nix-store", "--read-log"];
+
 /// Fence languages whose blocks are Nix expressions.
 pub fn is_nix_lang(lang: &str) -> bool {
     lang == "nix"

@@ -42,6 +42,50 @@ pub fn optional_lines(shown: &[String], real: &[String]) -> Vec<bool> {
     optional
 }
 
+/// For each shown line: the name (`hello-1.0`) of the derivation whose build log it belongs
+/// to, when the real run did not build that derivation (it was in the store already). The
+/// `building '…'` line itself is a planning line, not part of the log.
+pub fn unbuilt_logs(shown: &[String], real: &[String]) -> Vec<Option<String>> {
+    let built: HashSet<&str> = real
+        .iter()
+        .filter_map(|l| BUILDING.captures(l).map(|c| c.get(1).map_or("", |m| m.as_str())))
+        .collect();
+    let mut current: Option<String> = None;
+    shown
+        .iter()
+        .map(|line| {
+            if let Some(caps) = BUILDING.captures(line) {
+                current = (!built.contains(&caps[1])).then(|| store_name(&caps[1]));
+                None
+            } else if ends_build_log(line) {
+                current = None;
+                None
+            } else if PLANNING.is_match(line) {
+                None
+            } else {
+                current.clone()
+            }
+        })
+        .collect()
+}
+
+/// `hello-1.0` from `/nix/store/<hash>-hello-1.0` or `…-hello-1.0.drv`.
+pub fn store_name(path: &str) -> String {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let name = base.split_once('-').map_or(base, |(_, n)| n);
+    name.strip_suffix(".drv").unwrap_or(name).to_string()
+}
+
+/// The store paths a build printed as its result (whole lines).
+pub fn out_paths(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("/nix/store/") && !l.contains(' ') && !l.ends_with(".drv"))
+        .map(str::to_string)
+        .collect()
+}
+
 fn ends_build_log(line: &str) -> bool {
     line.starts_with("error:") || line.starts_with("/nix/store/") && !line.contains(' ')
 }
@@ -74,6 +118,24 @@ mod tests {
             "building '/nix/store/[HASH]-hello.drv'...\ncc -O2 -o hello hello.c\n/nix/store/[HASH]-hello",
         );
         assert_eq!(optional_lines(&shown, &cold), [true, false, false]);
+    }
+
+    #[test]
+    fn lines_of_unbuilt_logs_name_their_derivation() {
+        let shown = lines(
+            "building '/nix/store/[HASH]-hello-1.0.drv'...\ncc -O2 -o hello hello.c\n/nix/store/[HASH]-hello-1.0",
+        );
+        let warm = lines("/nix/store/[HASH]-hello-1.0");
+        assert_eq!(
+            unbuilt_logs(&shown, &warm),
+            [None, Some("hello-1.0".to_string()), None]
+        );
+        assert_eq!(unbuilt_logs(&shown, &shown), [None, None, None]);
+        assert_eq!(
+            out_paths("x\n/nix/store/abc-hello-1.0\n"),
+            ["/nix/store/abc-hello-1.0"]
+        );
+        assert_eq!(store_name("/nix/store/abc-hello-1.0.drv"), "hello-1.0");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub fn render(results: &[GuideResult]) -> String {
             let (level, title) = match verdict.status {
                 Status::Failed => ("error", "guidecheck: drift"),
                 Status::Blocked => ("warning", "guidecheck: blocked"),
+                Status::Unverified => ("notice", "guidecheck: unverified"),
                 _ => continue,
             };
             let text = problems_text(verdict, Style::default());

@@ -26,6 +26,11 @@ pub fn render(results: &[GuideResult]) -> String {
             let mut status = match verdict.status {
                 Status::Passed => TestCaseStatus::success(),
                 Status::Skipped => TestCaseStatus::skipped(),
+                Status::Unverified => {
+                    let mut skipped = TestCaseStatus::skipped();
+                    skipped.set_message(format!("unverified at {guide}:{}", step.line));
+                    skipped
+                }
                 Status::Failed => TestCaseStatus::non_success(NonSuccessKind::Failure),
                 Status::Blocked => TestCaseStatus::non_success(NonSuccessKind::Error),
             };

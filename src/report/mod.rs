@@ -54,6 +54,8 @@ pub struct Totals {
     pub failed: usize,
     pub blocked: usize,
     pub skipped: usize,
+    /// Steps whose shown build-log lines could not be checked.
+    pub unverified: usize,
     /// Snapshots that changed or are missing (a failure of their own).
     pub snapshots: usize,
     /// Guides `--check` found `--bless` would change.
@@ -80,6 +82,7 @@ impl Totals {
                 Status::Failed => t.failed += 1,
                 Status::Blocked => t.blocked += 1,
                 Status::Skipped => t.skipped += 1,
+                Status::Unverified => t.unverified += 1,
             }
         }
         t
@@ -93,6 +96,7 @@ impl Totals {
         self.blocked += other.blocked;
         self.skipped += other.skipped;
         self.snapshots += other.snapshots;
+        self.unverified += other.unverified;
         self.rewrites += other.rewrites;
         self.errors += other.errors;
         self.todos += other.todos;
@@ -107,6 +111,7 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         let label = match verdict.status {
             Status::Failed => style.paint("1;31", "FAIL"),
             Status::Blocked => style.paint("1;33", "BLOCKED"),
+            Status::Unverified => style.paint("1;36", "UNVERIFIED"),
             _ => continue,
         };
         out.push_str(&format!("{label} {path}:{}: {}\n", step.line, step.summary()));
@@ -135,12 +140,17 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         style.paint("1;32", "ok")
     };
     out.push_str(&format!(
-        "{state} {path}: {}: {} passed, {} failed, {} blocked, {} skipped ({}, {:.1}s)\n",
+        "{state} {path}: {}: {} passed, {} failed, {} blocked, {} skipped{} ({}, {:.1}s)\n",
         count(totals.steps, "step"),
         totals.passed,
         totals.failed,
         totals.blocked,
         totals.skipped,
+        if totals.unverified > 0 {
+            format!(", {} unverified", totals.unverified)
+        } else {
+            String::new()
+        },
         result.store,
         result.duration.as_secs_f64()
     ));
@@ -260,6 +270,22 @@ fn problem_text(problem: &Problem, style: Style) -> String {
                 "  line {line} pastes {pasted}, but the got: hash shown at line {shown_line} (and printed by Nix) is {got}\n  hint: paste the got: hash from line {shown_line}, or run `guidecheck --bless`\n"
             )
         }
+        Problem::Log { derivation, missing } => {
+            let mut text = format!(
+                "  {derivation} was already built; these shown build-log lines are not in the log Nix kept of it:\n"
+            );
+            for l in missing {
+                text.push_str(&format!("  {} - {}\n", l.line, l.text));
+            }
+            text
+        }
+        Problem::Unverified { lines } => {
+            let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
+            format!(
+                "  unverified: the build log shown at line {} was not printed (the derivation was already built) and Nix kept no log of it\n  hint: run with `--store fresh` to build it and check these lines\n",
+                lines.join(", ")
+            )
+        }
         Problem::UnshownError { line } => format!(
             "  an error the guide does not show: {line}\n  hint: show it in the output, or cover it with `...`\n"
         ),
@@ -301,6 +327,9 @@ pub fn summary(t: &Totals) -> String {
         t.blocked,
         t.skipped
     );
+    if t.unverified > 0 {
+        line.push_str(&format!(", {} unverified", t.unverified));
+    }
     let mut why = Vec::new();
     if t.errors > 0 {
         why.push(format!("{} could not be read (exit 2)", count(t.errors, "guide")));

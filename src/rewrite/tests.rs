@@ -26,6 +26,7 @@ fn blessed(text: &str, outputs: &[&str]) -> String {
                 truncated: false,
                 duration: Duration::ZERO,
                 error: None,
+                logs: Vec::new(),
             })
         })
         .collect();

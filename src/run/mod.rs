@@ -60,6 +60,10 @@ pub struct StepRun {
     /// Set when the step could not be carried out (e.g. a file outside the workspace).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Kept build logs (by store name) of what the step printed but did not build this
+    /// time, for the shown build-log lines.
+    #[serde(skip)]
+    pub logs: Vec<(String, String)>,
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -85,6 +89,7 @@ impl Observer for Quiet {}
 pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result<GuideRun> {
     let workspace = Workspace::create()?;
     let (launch, store) = launch(&workspace, options);
+    let launch_env = launch.env.clone();
     let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
     let mut steps: Vec<Option<StepRun>> = vec![None; plan.steps.len()];
     let sink = |bytes: &[u8]| observer.output(bytes);
@@ -124,6 +129,7 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
         i = end;
     }
     drop(session);
+    read_logs(plan, &mut steps, &launch_env);
     Ok(GuideRun {
         steps,
         root: workspace.root().to_path_buf(),
@@ -144,6 +150,7 @@ impl From<Finished> for StepRun {
             error: f
                 .not_run
                 .then(|| "not run: the shell it was typed in did not start, or was killed".to_string()),
+            logs: Vec::new(),
         }
     }
 }
@@ -222,6 +229,7 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> s
         truncated: false,
         duration: started.elapsed(),
         error,
+        logs: Vec::new(),
     })
 }
 
@@ -241,6 +249,47 @@ pub fn nix_version() -> String {
                 .unwrap_or_else(|| "not installed".to_string())
         })
         .clone()
+}
+
+/// For a command whose shown output has build-log lines of derivations this run did not
+/// build (they were in the store), the logs Nix kept of what it printed as results.
+fn read_logs(plan: &Plan, steps: &mut [Option<StepRun>], env: &[(String, String)]) {
+    for (step, run) in plan.steps.iter().zip(steps.iter_mut()) {
+        let (
+            StepKind::Command {
+                shown: Some(shown), ..
+            },
+            Some(run),
+        ) = (&step.kind, run)
+        else {
+            continue;
+        };
+        let shown: Vec<String> = shown.lines.iter().map(|l| l.text.clone()).collect();
+        let real: Vec<String> = run.output.lines().map(str::to_string).collect();
+        if crate::nix::optional::unbuilt_logs(&shown, &real)
+            .iter()
+            .all(Option::is_none)
+        {
+            continue;
+        }
+        let [program, arg] = crate::nix::LOG_COMMAND;
+        for path in crate::nix::optional::out_paths(&run.output) {
+            let log = std::process::Command::new(program)
+                .arg(arg)
+                .arg(&path)
+                .env_clear()
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .stdin(std::process::Stdio::null())
+                .output();
+            if let Ok(out) = log
+                && out.status.success()
+            {
+                let name = crate::nix::optional::store_name(&path);
+                run.logs
+                    .push((name, String::from_utf8_lossy(&out.stdout).into_owned()));
+            }
+        }
+    }
 }
 
 /// How the session starts (program, environment, folders), and how the store was isolated.

@@ -95,3 +95,43 @@ fn a_mistyped_paste_is_the_first_problem_at_its_line_and_bless_fixes_it() {
         .expect(0)
         .contains("0 errors");
 }
+
+#[test]
+fn a_cached_build_log_is_checked_against_the_kept_log() {
+    let original = crate::read(&crate::root().join("guides/hello.md"));
+    // The last build (already in the store when the guide is run again) shows `-O2`.
+    let last = "cc -O2 -o hello hello.c\nmkdir -p /nix/store/skpwxhh4vqi11bx9pcl6rdnj88x77l8m-hello-1.0/bin";
+    assert_eq!(original.matches(last).count(), 1);
+    let text = original.replacen(last, &last.replacen("-O2", "-O3", 1), 1);
+    let (dir, path) = write_guide("hello.md", &text);
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[nix]\noffline = true\n[snapshots]\nupdate = \"off\"\n",
+    )
+    .unwrap();
+    // Once to have it in the store, once more to find it cached.
+    Run::new([&path]).outcome();
+    let line = crate::line_of(&text, "cc -O3 -o hello hello.c", 0);
+    Run::new([&path])
+        .expect(1)
+        .contains(
+            "hello-1.0 was already built; these shown build-log lines are not in the log Nix kept of it:",
+        )
+        .contains(&format!("  {line} - cc -O3 -o hello hello.c"));
+}
+
+#[test]
+fn a_cached_build_without_a_kept_log_is_unverified_not_passed() {
+    let guide = crate::fixture("verdicts/unverified/guide.md");
+    let run = Run::new([&guide]).expect(0);
+    assert_eq!(run.steps(), (1, 0, 0, 0));
+    run.contains("UNVERIFIED ")
+        .contains("hint: run with `--store fresh`")
+        .contains(", 1 unverified\n");
+    let json = Run::new(["--format".as_ref(), "json".as_ref(), guide.as_os_str()]).expect(0);
+    assert!(
+        json.stdout.contains("\"status\": \"unverified\""),
+        "{}",
+        json.stdout
+    );
+}
