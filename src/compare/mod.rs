@@ -44,6 +44,9 @@ pub enum Problem {
     Exit {
         expected: ExitExpectation,
         actual: Option<i32>,
+        /// The line of the `exit=` directive that set the expectation.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        directive: Option<usize>,
     },
     TimedOut {
         #[serde(serialize_with = "seconds")]
@@ -236,6 +239,11 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
         problems.push(Problem::Exit {
             expected,
             actual: run.status,
+            directive: step
+                .options
+                .exit
+                .and(step.options.exit_from)
+                .map(|(line, _)| line),
         });
     }
     problems.extend(output);

@@ -70,7 +70,8 @@ fn an_error_line_expects_failure() {
         v.problems[0],
         Problem::Exit {
             expected: ExitExpectation::Failure,
-            actual: Some(0)
+            actual: Some(0),
+            directive: None,
         }
     ));
     assert_eq!(verdict("error: boom", "error: boom\n", 1).status, Status::Passed);

@@ -118,7 +118,10 @@ impl Builder<'_> {
                 Directive::Skip => self.pending.options.skipped = true,
                 Directive::SkipRest => self.skip_rest = true,
                 Directive::File(name) => self.pending.file = Some(name),
-                Directive::Exit(e) => self.pending.options.exit = Some(e),
+                Directive::Exit(e) => {
+                    self.pending.options.exit = Some(e);
+                    self.pending.options.exit_from = Some((self.line(span.start), 1));
+                }
                 Directive::Timeout(t) => self.pending.options.timeout = Some(t),
                 Directive::Exact => self.pending.options.exact = true,
                 Directive::NeedsNetwork => self.pending.options.needs_network = true,
@@ -319,7 +322,10 @@ impl Builder<'_> {
         if parsed.is_empty() {
             return false;
         }
-        let options = std::mem::take(&mut self.pending.options);
+        let mut options = std::mem::take(&mut self.pending.options);
+        if let Some((line, _)) = options.exit_from {
+            options.exit_from = Some((line, parsed.len()));
+        }
         let first_shown = self.take_shown_twice(&parsed);
         let last = parsed.len() - 1;
         for (i, cmd) in parsed.into_iter().enumerate() {

@@ -210,6 +210,10 @@ pub struct ShownLine {
 pub struct StepOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit: Option<ExitExpectation>,
+    /// The Markdown line of the `exit=` directive, and how many commands of its block it
+    /// covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_from: Option<(usize, usize)>,
     #[serde(skip_serializing_if = "Option::is_none", with = "humantime_serde_opt")]
     pub timeout: Option<Duration>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -229,14 +229,26 @@ fn problem_text(problem: &Problem, style: Style) -> String {
         Problem::Hash { line, shown, real } => {
             format!("  the got-hash changed: the guide shows {shown} (line {line}), Nix printed {real}\n")
         }
-        Problem::Exit { expected, actual } => {
+        Problem::Exit {
+            expected,
+            actual,
+            directive,
+        } => {
             let expected = match expected {
                 ExitExpectation::Success => "success (exit 0)".to_string(),
                 ExitExpectation::Failure => "failure (non-zero exit)".to_string(),
                 ExitExpectation::Code(c) => format!("exit {c}"),
             };
+            let from = directive.map_or(String::new(), |l| format!(" (exit= at line {l})"));
+            let hint = match (directive, actual) {
+                (Some(_), _) => String::new(),
+                (None, Some(c)) if *c != 0 => format!(
+                    "  hint: if the guide means it to fail, put `<!-- guidecheck: exit={c} -->` before the block\n"
+                ),
+                _ => String::new(),
+            };
             let actual = actual.map_or("no exit status".to_string(), |c| format!("exit {c}"));
-            format!("  expected {expected}, got {actual}\n")
+            format!("  expected {expected}{from}, got {actual}\n{hint}")
         }
         Problem::TimedOut { after } => format!(
             "  timed out after {}\n",

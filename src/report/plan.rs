@@ -84,7 +84,12 @@ fn flags(step: &crate::plan::Step) -> Vec<String> {
         flags.push("skipped".to_string());
     }
     if let Some(exit) = step.options.exit {
-        flags.push(format!("exit={exit:?}").to_lowercase());
+        let exit = format!("exit={exit:?}").to_lowercase();
+        flags.push(match step.options.exit_from {
+            Some((line, n)) if n > 1 => format!("{exit} from line {line}, for all {n} commands of the block"),
+            Some((line, _)) => format!("{exit} from line {line}"),
+            None => exit,
+        });
     }
     if step.options.exact {
         flags.push("match=exact".into());

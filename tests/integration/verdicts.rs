@@ -135,3 +135,16 @@ fn a_cached_build_without_a_kept_log_is_unverified_not_passed() {
         json.stdout
     );
 }
+
+#[test]
+fn exit_before_a_block_covers_all_its_commands_and_says_so() {
+    let text = "# x\n\n<!-- guidecheck: exit=1 -->\n```console\n$ false\n$ true\n```\n\n```console\n$ sh -c 'exit 4'\n```\n";
+    let (_dir, path) = write_guide("g.md", text);
+    Run::new(["plan".as_ref(), path.as_os_str()])
+        .expect(0)
+        .contains("[exit=code(1) from line 3, for all 2 commands of the block]");
+    Run::new([&path])
+        .expect(1)
+        .contains(":6: true\n  expected exit 1 (exit= at line 3), got exit 0\n")
+        .contains(":10: sh -c 'exit 4'\n  expected success (exit 0), got exit 4\n  hint: if the guide means it to fail, put `<!-- guidecheck: exit=4 -->` before the block\n");
+}
