@@ -53,14 +53,6 @@ impl ErrorLines {
     }
 }
 
-/// Network failures in error lines.
-static NO_NETWORK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?m)^(?:error|fatal|curl: \(\d+\)|\s*>)[^\n]*(?:Couldn't resolve host|Could not resolve host|Temporary failure in name resolution|Network is unreachable|Failed to connect to)",
-    )
-    .expect("valid")
-});
-
 /// Why a failed step could not be verified here, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocked {
@@ -77,13 +69,70 @@ pub fn evidence(output: &str, m: regex::Match<'_>) -> String {
     output[start..end].trim().to_string()
 }
 
-/// Causes outside the guide that any tool may print: an unreachable network.
+/// Needs a directive may declare that a run can check before running anything.
+pub const PROBED_NEEDS: &[&str] = &["nixos", "docker", "kvm", "root"];
+
+/// An environment need that any tool's output may reveal: its name, how it shows in a
+/// failed step's output, and what to do about it.
+pub struct Need {
+    pub name: &'static str,
+    pub output: &'static str,
+    pub hint: &'static str,
+}
+
+/// The generic needs (Nix's own are in `nix::blocked`), in the order they are tried.
+pub const NEEDS: &[Need] = &[
+    Need {
+        name: "root or sudo",
+        output: r"(?m)(?:^(?:bash: )?(?:line \d+: )?sudo: command not found|must be run as root|requires root|are you root\?|Operation not permitted \(are you root)",
+        hint: "run as root, or where sudo works (a VM or container of your own)",
+    },
+    Need {
+        name: "Docker or Podman",
+        output: r"(?m)(?:Cannot connect to the Docker daemon|^(?:bash: )?(?:line \d+: )?(?:docker|podman): command not found|docker: Error response from daemon)",
+        hint: "run where a Docker (or Podman) daemon is available",
+    },
+    Need {
+        name: "NixOS (systemd)",
+        output: r"(?m)(?:System has not been booted with systemd|^(?:bash: )?(?:line \d+: )?(?:systemctl|journalctl|launchctl|nixos-[\w-]+): command not found|Failed to connect to bus)",
+        hint: "run on NixOS, or mark the guide `<!-- guidecheck: needs=nixos -->`",
+    },
+    Need {
+        name: "SSH access",
+        output: r"(?m)(?:Permission denied \(publickey|Host key verification failed|ssh: Could not resolve hostname|ssh: connect to host)",
+        hint: "run where the SSH keys and hosts the guide uses exist",
+    },
+    Need {
+        name: "a VM (KVM)",
+        output: r"(?m)(?:/dev/kvm|KVM (?:is )?not available|Could not access KVM kernel module)",
+        hint: "run where /dev/kvm is available",
+    },
+    Need {
+        name: "the network",
+        output: r"(?m)^(?:error|fatal|curl: \(\d+\)|\s*>)[^\n]*(?:Couldn't resolve host|Could not resolve host|Temporary failure in name resolution|Network is unreachable|Failed to connect to)",
+        hint: "run where the network is reachable, or mark the step `<!-- guidecheck: needs=network -->`",
+    },
+];
+
+static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    NEEDS
+        .iter()
+        .map(|n| Regex::new(n.output).expect("valid need"))
+        .collect()
+});
+
+/// Causes outside the guide that any tool may print (the generic needs table).
 pub fn blocked(output: &str) -> Option<Blocked> {
-    NO_NETWORK.find(output).map(|m| Blocked {
-        reason: "needs the network, which is unreachable here".into(),
-        hint: "run where the network is reachable, or mark the step `<!-- guidecheck: needs=network -->`"
-            .into(),
-        evidence: evidence(output, m),
+    NEEDS.iter().zip(COMPILED.iter()).find_map(|(need, re)| {
+        re.find(output).map(|m| Blocked {
+            reason: if need.name == "the network" {
+                "needs the network, which is unreachable here".into()
+            } else {
+                format!("needs {}, which this machine does not have", need.name)
+            },
+            hint: need.hint.into(),
+            evidence: evidence(output, m),
+        })
     })
 }
 
@@ -107,6 +156,35 @@ mod tests {
         let allowed = ErrorLines::new(&["^oops".into()], &["^error: expected".into()]).unwrap();
         assert!(allowed.is_error("oops, that failed"));
         assert!(!allowed.is_error("error: expected and fine"));
+    }
+
+    #[test]
+    fn each_need_is_recognised_by_its_output() {
+        for (output, name) in [
+            ("bash: sudo: command not found\n", "root or sudo"),
+            (
+                "docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n",
+                "Docker or Podman",
+            ),
+            (
+                "System has not been booted with systemd as init system (PID 1). Can't operate.\n",
+                "NixOS (systemd)",
+            ),
+            ("bash: nixos-rebuild: command not found\n", "NixOS (systemd)"),
+            ("root@host: Permission denied (publickey).\n", "SSH access"),
+            (
+                "Could not access KVM kernel module: No such file or directory\n",
+                "a VM (KVM)",
+            ),
+        ] {
+            let b = blocked(output).unwrap_or_else(|| panic!("{output}"));
+            assert_eq!(
+                b.reason,
+                format!("needs {name}, which this machine does not have")
+            );
+        }
+        // A wrong output of a command that runs is drift, not a need.
+        assert_eq!(blocked("hello: wrong greeting\n"), None);
     }
 
     #[test]

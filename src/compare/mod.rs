@@ -185,6 +185,16 @@ fn compare_steps(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Ve
 
 /// Compares one step that ran.
 pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verdict {
+    if let Some(need) = &run.missing {
+        return Verdict {
+            status: Status::Blocked,
+            problems: vec![Problem::Blocked {
+                reason: format!("needs {need} (needs={need}), which this machine does not have"),
+                hint: format!("run where {need} is available; nothing was run"),
+                evidence: String::new(),
+            }],
+        };
+    }
     let mut problems = Vec::new();
     if let Some(message) = &run.error {
         problems.push(Problem::Error {

@@ -36,6 +36,7 @@ fn ran(output: &str, status: i32) -> StepRun {
         duration: Duration::ZERO,
         error: None,
         logs: Vec::new(),
+        missing: None,
     }
 }
 

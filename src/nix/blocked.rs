@@ -6,11 +6,16 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static MISSING_TOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(?:bash: )?(?:line \d+: )?(nix[\w-]*|unshare|mount): command not found").expect("valid")
+    Regex::new(r"(?m)^(?:bash: )?(?:line \d+: )?(nix(?:-[\w-]+)?|unshare|mount): command not found").expect("valid")
 });
 /// `<nixpkgs>` (or another lookup path) that this machine's search path lacks.
 static NO_LOOKUP_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^error: file '([^']+)' was not found in the Nix search path").expect("valid")
+});
+/// A flag or feature this Nix lacks: the guide was written for a newer (or configured) Nix.
+static NEWER_NIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:unrecogni[sz]ed flag '([^']+)'|experimental Nix feature '([^']+)' is disabled|^error: unknown command '([^']+)'|'([\w-]+)' is not a recognised command)")
+        .expect("valid")
 });
 static NO_NAMESPACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^(?:unshare|mount): .*(?:Operation not permitted|Permission denied)").expect("valid")
@@ -28,6 +33,25 @@ pub fn blocked(output: &str) -> Option<Blocked> {
         return Some(Blocked {
             reason: format!("needs <{name}> in the Nix search path, which has none here"),
             hint: format!("run where NIX_PATH has {name} (a channel, or -I {name}=…)"),
+            evidence: evidence(caps.get(0).expect("whole match")),
+        });
+    }
+    if let Some(caps) = NEWER_NIX.captures(output) {
+        let what = (1..=4).find_map(|i| caps.get(i)).map_or("", |m| m.as_str());
+        let (reason, hint) = if caps.get(2).is_some() {
+            (
+                format!("needs the experimental Nix feature `{what}`, disabled here"),
+                format!("enable it (extra-experimental-features = {what}) where the guide runs"),
+            )
+        } else {
+            (
+                format!("needs a newer Nix: this one does not know `{what}`"),
+                "run with the Nix version the guide was written for".to_string(),
+            )
+        };
+        return Some(Blocked {
+            reason,
+            hint,
             evidence: evidence(caps.get(0).expect("whole match")),
         });
     }
@@ -66,6 +90,17 @@ mod tests {
         assert_eq!(
             blocked(out).unwrap().reason,
             "needs <nixpkgs> in the Nix search path, which has none here"
+        );
+    }
+
+    #[test]
+    fn a_flag_or_feature_this_nix_lacks_is_blocked() {
+        let b = blocked("error: unrecognised flag '-f'\nTry 'nix --help' for more information.\n").unwrap();
+        assert_eq!(b.reason, "needs a newer Nix: this one does not know `-f`");
+        let b = blocked("error: experimental Nix feature 'flakes' is disabled; use '--extra-experimental-features flakes' to override\n").unwrap();
+        assert_eq!(
+            b.reason,
+            "needs the experimental Nix feature `flakes`, disabled here"
         );
     }
 

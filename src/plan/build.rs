@@ -33,6 +33,7 @@ pub fn build_with(
         prompts,
         shells,
         shell: None,
+        guide_needs: Vec::new(),
         steps: Vec::new(),
         pending: Pending::default(),
         skip_rest: false,
@@ -75,6 +76,8 @@ struct Builder<'a> {
     shells: &'a [String],
     /// The Markdown line of the command that entered the shell the guide is in.
     shell: Option<usize>,
+    /// Needs declared before any step: every step has them.
+    guide_needs: Vec<String>,
     steps: Vec<Step>,
     pending: Pending,
     skip_rest: bool,
@@ -125,6 +128,8 @@ impl Builder<'_> {
                 Directive::Timeout(t) => self.pending.options.timeout = Some(t),
                 Directive::Exact => self.pending.options.exact = true,
                 Directive::NeedsNetwork => self.pending.options.needs_network = true,
+                Directive::Needs(need) if self.steps.is_empty() => self.guide_needs.push(need),
+                Directive::Needs(need) => self.pending.options.needs.push(need),
                 Directive::Output => self.pending.output = true,
                 Directive::Eval => self.pending.eval = true,
                 Directive::Leave => self.shell = None,
@@ -141,6 +146,7 @@ impl Builder<'_> {
     fn push(&mut self, span: Span, kind: StepKind) {
         let mut options = std::mem::take(&mut self.pending.options);
         options.skipped |= self.skip_rest;
+        options.needs.extend(self.guide_needs.iter().cloned());
         if let Some(entered_at) = self.shell
             && !matches!(kind, StepKind::Snippet { .. } | StepKind::File { .. })
         {

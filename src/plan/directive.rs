@@ -19,6 +19,10 @@ pub enum Directive {
     Env(String, String),
     /// The next block needs the network: without it, it is blocked, not drift.
     NeedsNetwork,
+    /// The next block (or, before any step, the whole guide) needs this environment:
+    /// `nixos`, `docker`, `kvm` or `root`. Where it is missing, its steps are blocked
+    /// without running.
+    Needs(String),
     /// Run these lines as a hidden script (setup readers do not see).
     Run(String),
     /// The next block (or this place) is where the previous command's output goes.
@@ -48,6 +52,10 @@ const KNOWN: &[&str] = &[
     "match=subsequence",
     "env",
     "needs=network",
+    "needs=nixos",
+    "needs=docker",
+    "needs=kvm",
+    "needs=root",
     "run",
     "output",
     "eval",
@@ -92,6 +100,9 @@ pub fn parse(body: &str) -> Result<Vec<Directive>, DirectiveError> {
             Some(("match", "exact")) => Directive::Exact,
             Some(("match", "subsequence")) => continue,
             Some(("needs", "network")) => Directive::NeedsNetwork,
+            Some(("needs", need)) if crate::failure::PROBED_NEEDS.contains(&need) => {
+                Directive::Needs(need.to_string())
+            }
             _ => return Err(DirectiveError::unknown(word)),
         });
     }

@@ -220,6 +220,9 @@ pub struct StepOptions {
     pub exact: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub needs_network: bool,
+    /// Environments the step needs (`needs=nixos`, …): without them it is blocked, not run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
     /// A command a script block ran is shown again, with its output, at this line: one
     /// step, run once.
     #[serde(skip_serializing_if = "Option::is_none")]

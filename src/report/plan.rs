@@ -6,9 +6,9 @@ use crate::plan::{Plan, StepKind};
 pub fn render(plan: &Plan, style: Style) -> String {
     let runnable = plan.steps.iter().filter(|s| s.runs()).count();
     let mut out = format!(
-        "{}: {} steps ({runnable} run)\n",
+        "{}: {} ({runnable} run)\n",
         plan.guide.display(),
-        plan.steps.len()
+        super::count(plan.steps.len(), "step")
     );
     let width = plan
         .steps
@@ -96,6 +96,9 @@ fn flags(step: &crate::plan::Step) -> Vec<String> {
     }
     if let Some(t) = step.options.timeout {
         flags.push(format!("timeout={}", humantime::format_duration(t)));
+    }
+    for need in &step.options.needs {
+        flags.push(format!("needs={need}"));
     }
     if step.options.needs_network {
         flags.push("needs=network".into());

@@ -27,6 +27,7 @@ fn blessed(text: &str, outputs: &[&str]) -> String {
                 duration: Duration::ZERO,
                 error: None,
                 logs: Vec::new(),
+                missing: None,
             })
         })
         .collect();

@@ -64,6 +64,9 @@ pub struct StepRun {
     /// time, for the shown build-log lines.
     #[serde(skip)]
     pub logs: Vec<(String, String)>,
+    /// Not run: the step needs this environment (`needs=…`), which is missing here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -98,6 +101,11 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
     let mut i = 0;
     while i < plan.steps.len() {
         let step = &plan.steps[i];
+        if let Some(need) = missing_need(step) {
+            steps[i] = Some(StepRun::missing(need));
+            i += 1;
+            continue;
+        }
         if let StepKind::File { path, content, .. } = &step.kind {
             if step.runs() {
                 observer.step_started(i);
@@ -111,6 +119,11 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
         let end = (i..plan.steps.len())
             .find(|&k| matches!(plan.steps[k].kind, StepKind::File { .. }))
             .unwrap_or(plan.steps.len());
+        for (step, slot) in plan.steps[i..end].iter().zip(&mut steps[i..end]) {
+            if let Some(need) = missing_need(step) {
+                *slot = Some(StepRun::missing(need));
+            }
+        }
         let batch = session_commands(plan, i..end, options.timeout, &mut inside);
         let commands: Vec<Cmd> = batch.iter().map(|(_, c)| c.clone()).collect();
         session
@@ -151,6 +164,7 @@ impl From<Finished> for StepRun {
                 .not_run
                 .then(|| "not run: the shell it was typed in did not start, or was killed".to_string()),
             logs: Vec::new(),
+            missing: None,
         }
     }
 }
@@ -165,7 +179,7 @@ fn session_commands(
     inside: &mut bool,
 ) -> Vec<(Option<usize>, Cmd)> {
     let mut commands = Vec::new();
-    for k in range.filter(|&k| plan.steps[k].runs()) {
+    for k in range.filter(|&k| plan.steps[k].runs() && missing_need(&plan.steps[k]).is_none()) {
         let step = &plan.steps[k];
         let timeout = step.options.timeout.unwrap_or(timeout);
         let role = match step.options.nest {
@@ -190,6 +204,42 @@ fn session_commands(
         commands.push((Some(k), Cmd { text, timeout, role }));
     }
     commands
+}
+
+/// The first need of a step this machine does not meet (checked before running it).
+fn missing_need(step: &crate::plan::Step) -> Option<String> {
+    if !step.runs() {
+        return None;
+    }
+    step.options.needs.iter().find(|need| !has(need)).cloned()
+}
+
+/// Does this machine have what `needs=NAME` asks for?
+fn has(need: &str) -> bool {
+    match need {
+        "nixos" => Path::new("/etc/NIXOS").exists(),
+        "docker" => {
+            Path::new("/var/run/docker.sock").exists() || Path::new("/run/podman/podman.sock").exists()
+        }
+        "kvm" => Path::new("/dev/kvm").exists(),
+        "root" => is_root(),
+        _ => true,
+    }
+}
+
+impl StepRun {
+    fn missing(need: String) -> StepRun {
+        StepRun {
+            output: String::new(),
+            status: None,
+            timed_out: false,
+            truncated: false,
+            duration: Duration::ZERO,
+            error: None,
+            logs: Vec::new(),
+            missing: Some(need),
+        }
+    }
 }
 
 /// What a session step gives the shell.
@@ -230,6 +280,7 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> s
         duration: started.elapsed(),
         error,
         logs: Vec::new(),
+        missing: None,
     })
 }
 

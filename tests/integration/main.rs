@@ -11,6 +11,7 @@ mod input;
 mod lint;
 mod llamafile;
 mod mdbook;
+mod needs;
 mod plan;
 mod read;
 mod real_guides;

@@ -1,0 +1,52 @@
+//! Blocked, not drift: what this machine lacks is named, and a wrong output of a command
+//! that does run is still drift.
+
+use crate::{Run, write_guide};
+
+#[test]
+fn each_missing_environment_is_blocked_with_its_need() {
+    for (command, need) in [
+        ("sudo -n true", "root or sudo"),
+        ("docker run --rm hello-world", "Docker or Podman"),
+        ("nixos-rebuild switch", "NixOS (systemd)"),
+        ("systemctl restart nix-daemon.service", "NixOS (systemd)"),
+        (
+            "ssh -o BatchMode=yes remotebuild@no-such-host.invalid true",
+            "SSH access",
+        ),
+        (
+            "nix-instantiate --eval -E '<nixpkgs>'",
+            "<nixpkgs> in the Nix search path",
+        ),
+        ("nix repl -f '<nixpkgs>' </dev/null", "a newer Nix"),
+    ] {
+        let text =
+            format!("```console\n$ {command}\nall good\n```\n\n```console\n$ echo after\nafter\n```\n");
+        let (_dir, path) = write_guide("g.md", &text);
+        let run = Run::new([&path]).outcome();
+        // sudo exists on some machines: there it must not be drift either way.
+        if run.code == Some(0) {
+            continue;
+        }
+        assert_eq!(run.code, Some(3), "{command}: {}", run.all());
+        run.contains(&format!("needs {need}"));
+        assert_eq!(run.steps(), (1, 0, 1, 0), "{command}");
+    }
+}
+
+#[test]
+fn a_wrong_output_of_a_command_that_runs_is_still_drift() {
+    let (_dir, path) = write_guide("g.md", "```console\n$ echo hello\ngoodbye\n```\n");
+    Run::new([&path]).expect(1).contains("- goodbye");
+}
+
+#[test]
+fn a_declared_need_blocks_the_guide_up_front() {
+    let text = "<!-- guidecheck: needs=nixos -->\n\n# On NixOS\n\n```console\n$ touch ran-anyway\n```\n";
+    let (dir, path) = write_guide("g.md", text);
+    if std::path::Path::new("/etc/NIXOS").exists() {
+        return crate::skip("this machine is NixOS");
+    }
+    Run::new([&path]).expect(3).contains("needs nixos (needs=nixos)");
+    assert!(!dir.path().join("ran-anyway").exists());
+}
