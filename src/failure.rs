@@ -109,7 +109,7 @@ pub const NEEDS: &[Need] = &[
     },
     Need {
         name: "the network",
-        output: r"(?m)^(?:error|fatal|curl: \(\d+\)|\s*>)[^\n]*(?:Couldn't resolve host|Could not resolve host|Temporary failure in name resolution|Network is unreachable|Failed to connect to)",
+        output: r"(?m)(?:^(?:error|fatal|\s*>)[^\n]*|curl: \(\d+\)[^\n]*)(?:Couldn't resolve host|Could not resolve host|Temporary failure in name resolution|Network is unreachable|Failed to connect to)",
         hint: "run where the network is reachable, or mark the step `<!-- guidecheck: needs=network -->`",
     },
 ];

@@ -6,7 +6,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static MISSING_TOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(?:bash: )?(?:line \d+: )?(nix(?:-[\w-]+)?|unshare|mount): command not found").expect("valid")
+    Regex::new(r"(?m)^(?:bash: )?(?:line \d+: )?(nix(?:-[\w-]+)?|unshare|mount): command not found")
+        .expect("valid")
 });
 /// `<nixpkgs>` (or another lookup path) that this machine's search path lacks.
 static NO_LOOKUP_PATH: LazyLock<Regex> = LazyLock::new(|| {

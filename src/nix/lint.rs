@@ -192,6 +192,16 @@ fn paste_finding(paste: Paste) -> Finding {
     )
 }
 
+/// The `.nix` files a command names for Nix to read (`nix-build hello.nix`, …).
+pub fn files_read(command: &str) -> Vec<String> {
+    NIX_COMMAND
+        .captures_iter(command)
+        .filter(|caps| caps[2].split_whitespace().any(|w| w.ends_with(".nix")))
+        .filter_map(|caps| arguments(&caps[2]))
+        .map(|(path, _)| path.display().to_string())
+        .collect()
+}
+
 /// Checks every `nix-build`/`nix-shell` in a command against the files written so far.
 fn invocations(
     line: usize,

@@ -367,6 +367,7 @@ impl Builder<'_> {
                 self.enter_before();
             }
             let leaves = cmd.nested && self.shell.is_some() && is_exit(&cmd.command);
+            self.name_from_use(&cmd.command);
             let command = StepKind::Command {
                 command: cmd.command,
                 shown: Some(shown),
@@ -385,6 +386,47 @@ impl Builder<'_> {
             }
         }
         true
+    }
+
+    /// "Save this in `hello.nix` and build it": an unnamed Nix block, since the last command,
+    /// is the file the next command reads when no step wrote that file.
+    fn name_from_use(&mut self, command: &str) {
+        for path in crate::nix::lint::files_read(command) {
+            if self
+                .texts
+                .iter()
+                .any(|t| t.path.as_deref() == Some(path.as_str()))
+            {
+                continue;
+            }
+            let since = self
+                .steps
+                .iter()
+                .rposition(|s| matches!(s.kind, StepKind::Command { .. }))
+                .map_or(0, |i| i + 1);
+            let Some(index) = (since..self.steps.len()).rev().find(|&i| {
+                matches!(
+                    self.steps[i].kind,
+                    StepKind::Snippet {
+                        why: SnippetWhy::Unnamed,
+                        ..
+                    }
+                )
+            }) else {
+                continue;
+            };
+            let line = self.steps[index].line;
+            let Some(text) = self.texts.iter_mut().find(|t| t.path.is_none() && t.line == line) else {
+                continue;
+            };
+            text.path = Some(path.clone());
+            let content = text.content.clone();
+            self.steps[index].kind = StepKind::File {
+                path: path.clone(),
+                content,
+                named_by: format!("inferred: {path} (the next command reads it)"),
+            };
+        }
     }
 
     /// A command at a nested prompt with no shell open: the latest command step, when it

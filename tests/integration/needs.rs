@@ -50,3 +50,55 @@ fn a_declared_need_blocks_the_guide_up_front() {
     Run::new([&path]).expect(3).contains("needs nixos (needs=nixos)");
     assert!(!dir.path().join("ran-anyway").exists());
 }
+
+#[test]
+fn without_nixpkgs_blocked_with_a_stand_in_checked() {
+    let guide = crate::fixture("needs/nixpkgs/guide.md");
+    Run::new([&guide])
+        .env("NIX_PATH", "")
+        .expect(3)
+        .contains("needs <nixpkgs> in the Nix search path");
+    let stand_in = crate::fixture("needs/stand-in-nixpkgs");
+    let with = format!("nixpkgs={}", stand_in.display());
+    assert_eq!(
+        Run::new([&guide]).env("NIX_PATH", &with).expect(0).steps(),
+        (1, 0, 0, 0)
+    );
+}
+
+#[test]
+fn nix_dev_tutorials_offline_fail_only_where_the_guide_is_wrong() {
+    let tutorials = crate::root().join("../shared/corpus/nix.dev/source/tutorials");
+    if !tutorials.is_dir() {
+        return crate::skip("the nix.dev corpus is absent");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&tutorials, dir.path());
+    std::fs::write(
+        dir.path().join("guidecheck.toml"),
+        "[nix]\noffline = true\n[snapshots]\nupdate = \"off\"\n",
+    )
+    .unwrap();
+    let run = Run::new(["--jobs".as_ref(), "2".as_ref(), dir.path().as_os_str()]).outcome();
+    let (passed, failed, blocked, _) = run.steps();
+    assert!(
+        failed <= 10 && passed >= 150,
+        "{passed} passed, {failed} failed, {blocked} blocked\n{}",
+        run.stdout
+    );
+    for need in ["<nixpkgs>", "the network", "NixOS (systemd)", "root or sudo"] {
+        run.contains(&format!("needs {need}"));
+    }
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

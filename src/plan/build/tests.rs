@@ -251,3 +251,19 @@ fn a_diff_of_an_unnamed_block_may_become_a_named_revision() {
         "{named_by}"
     );
 }
+
+#[test]
+fn an_unnamed_block_is_the_file_the_next_command_reads() {
+    let p = plan(concat!(
+        "```nix\n{ pkgs ? import <nixpkgs> {} }: pkgs.hello\n```\n\n",
+        "Save this in `hello.nix` and build it:\n\n",
+        "```console\n$ nix-build hello.nix\n```\n",
+    ));
+    assert_eq!(kinds(&p), ["1: write hello.nix", "8: nix-build hello.nix"]);
+    // A file written before is not replaced by a later unnamed block.
+    let p = plan(concat!(
+        "```nix title=\"hello.nix\"\n1\n```\n\n```nix\n{ x }: x\n```\n\n",
+        "```console\n$ nix-build hello.nix\n```\n",
+    ));
+    assert!(kinds(&p)[1].starts_with("5: snippet"), "{:?}", kinds(&p));
+}
