@@ -3,6 +3,7 @@
 mod architecture;
 mod bless;
 mod corpus;
+mod docs;
 mod evaluated;
 mod formats;
 mod hardening;
