@@ -354,7 +354,12 @@ fn write(path: &Path, text: &str) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(at)?;
     }
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(at)?;
+    // Created with mode 0666 less the umask, as any new file (not tempfile's 0600): other
+    // users' book builds and CI steps read snapshots.
+    let mut temp = tempfile::Builder::new()
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(at)?;
     std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(at)?;
     temp.persist(path).map_err(|e| at(e.error))?;
     Ok(())

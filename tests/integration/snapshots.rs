@@ -142,3 +142,31 @@ fn blessing_a_passing_guide_changes_no_byte() {
     assert_eq!(std::fs::read(&guide).unwrap(), before.0);
     assert_eq!(std::fs::read_to_string(&snap).unwrap(), dated);
 }
+
+#[test]
+fn new_snapshots_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, _) = write_guide("g.md", GUIDE);
+    // Under umask 022, as any new file: readable by all.
+    let binary = assert_cmd::cargo::cargo_bin("guidecheck");
+    let status = std::process::Command::new("sh")
+        .args(["-c", "umask 022; exec \"$0\" g.md"])
+        .arg(&binary)
+        .current_dir(dir.path())
+        .env("GUIDECHECK_UPDATE", "auto")
+        .env_remove("CI")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = std::fs::metadata(dir.path().join("snapshots/g.snap"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_ne!(mode, 0o600, "not tempfile's private mode");
+    assert_eq!(
+        mode & 0o044,
+        0o044,
+        "readable by others under umask 022: {mode:o}"
+    );
+}
