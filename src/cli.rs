@@ -132,11 +132,11 @@ fn parse_shard(value: &str) -> Result<(usize, usize), String> {
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Guides to read.
-    #[arg(required = true)]
+    /// Guides or folders to read [default: the `guides` of guidecheck.toml, else guides/]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     pub format: PlanFormat,
+    /// Read this config file instead of the guidecheck.toml found upward from each guide.
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Fail (exit 1) when a guide has TODO sections.

@@ -8,7 +8,11 @@ use crate::report;
 use crate::{guide, lint, pipeline, plan, snapshot};
 
 pub(super) fn accept_command(args: &AcceptArgs) -> Exit {
-    let guides = match guide::discover(&args.paths) {
+    let paths = match args.paths.is_empty() {
+        true => crate::config::default_guides(),
+        false => Ok(args.paths.clone()),
+    };
+    let guides = match paths.and_then(|p| guide::discover(&p)) {
         Ok(g) => g,
         Err(e) => {
             print_error(&e);
@@ -44,7 +48,11 @@ pub(super) fn accept_command(args: &AcceptArgs) -> Exit {
 
 /// Reads the plans of the guides named on the command line; errors are printed.
 fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, Exit) {
-    let guides = match guide::discover(&args.paths) {
+    let paths = match args.paths.is_empty() {
+        true => crate::config::default_guides(),
+        false => Ok(args.paths.clone()),
+    };
+    let guides = match paths.and_then(|p| guide::discover(&p)) {
         Ok(g) => g,
         Err(e) => {
             print_error(&e);

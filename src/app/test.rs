@@ -10,6 +10,10 @@ use crate::{guide, pipeline};
 use std::path::Path;
 
 pub(super) fn test(args: &TestArgs) -> Exit {
+    if let Some(e) = mistyped_command(&args.paths).or_else(|| no_default_guides(&args.paths)) {
+        print_error(&e);
+        return Exit::BadInput;
+    }
     let paths = match args.paths.is_empty() {
         true => config::default_guides(),
         false => Ok(args.paths.clone()),
@@ -76,6 +80,45 @@ fn print_guide(result: &Checked, args: &TestArgs, style: crate::report::Style) {
         }
         Err(e) => print_error(e),
     }
+}
+
+const COMMANDS: &[&str] = &[
+    "test",
+    "plan",
+    "lint",
+    "todo",
+    "accept",
+    "mdbook",
+    "completions",
+    "man",
+];
+
+/// `guidecheck plna x.md`: a first word that is no file but close to a command.
+fn mistyped_command(paths: &[std::path::PathBuf]) -> Option<Error> {
+    let word = paths.first()?.to_str()?;
+    if std::path::Path::new(word).exists() || word.contains(['/', '.']) {
+        return None;
+    }
+    let nearest = COMMANDS.iter().min_by_key(|c| strsim::levenshtein(word, c))?;
+    (strsim::levenshtein(word, nearest) <= 2).then(|| {
+        Error::new(crate::error::ErrorKind::Usage(format!(
+            "unknown command `{word}` (and no such file)"
+        )))
+        .with_hint(format!("did you mean `guidecheck {nearest}`?"))
+    })
+}
+
+/// A bare `guidecheck` where there is neither a configured guide list nor `guides/`.
+fn no_default_guides(paths: &[std::path::PathBuf]) -> Option<Error> {
+    let defaults = config::default_guides().ok()?;
+    let missing =
+        paths.is_empty() && defaults == [std::path::PathBuf::from("guides")] && !defaults[0].exists();
+    missing.then(|| {
+        Error::new(crate::error::ErrorKind::Usage(
+            "no guides named, and no guides/ folder here".into(),
+        ))
+        .with_hint("name guides or folders (guidecheck GUIDE.md), or list them in guidecheck.toml: guides = [\"docs\"]")
+    })
 }
 
 fn overrides(args: &TestArgs) -> Overrides {

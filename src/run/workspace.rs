@@ -59,7 +59,8 @@ impl Workspace {
     }
 
     /// Keeps the directory on disk and returns its path.
+    /// Keeps the workspace; returns its `work/` folder, where the guide's files are.
     pub fn keep(self) -> PathBuf {
-        self.dir.keep()
+        self.dir.keep().join("work")
     }
 }

@@ -168,8 +168,9 @@ fn keep_workspace_prints_a_path_that_exists() {
         .find_map(|l| l.trim().strip_prefix("workspace kept at "))
         .expect(&stdout)
         .to_string();
-    assert!(Path::new(&kept).join("work/made-here").exists(), "{kept}");
-    std::fs::remove_dir_all(kept).unwrap();
+    // The folder printed is where the guide's files are (`work/` of the workspace).
+    assert!(Path::new(&kept).join("made-here").exists(), "{kept}");
+    std::fs::remove_dir_all(Path::new(&kept).parent().unwrap()).unwrap();
 }
 
 #[test]
@@ -195,4 +196,28 @@ fn completions_and_man_page() {
     assert!(bash.stdout.contains("_guidecheck()"));
     let man = Run::bare().arg("man").outcome();
     assert!(man.stdout.contains(".TH guidecheck 1"));
+}
+
+#[test]
+fn a_mistyped_command_and_a_missing_guides_folder_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.md"), "# x\n").unwrap();
+    Run::new(["plna", "x.md"])
+        .current_dir(dir.path())
+        .expect(2)
+        .contains("did you mean `guidecheck plan`?");
+    Run::bare()
+        .current_dir(dir.path())
+        .expect(2)
+        .contains("no guides named, and no guides/ folder here");
+    // plan, lint and todo default to the guides as test does.
+    std::fs::create_dir(dir.path().join("guides")).unwrap();
+    std::fs::write(dir.path().join("guides/g.md"), "```console\n$ true\n```\n").unwrap();
+    for command in ["plan", "lint", "todo"] {
+        Run::new([command]).current_dir(dir.path()).expect(0);
+    }
+    Run::new(["plan"])
+        .current_dir(dir.path())
+        .expect(0)
+        .contains("g.md: 1 step (1 run)");
 }
