@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "guidecheck",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Exit codes: 0 passed, 1 drift, 2 bad input or usage, 3 blocked (no network, Nix not installed)."
+    after_help = "Exit codes: 0 passed, 1 drift, 2 bad input or usage, 3 blocked (no network, Nix not installed).\n\nEnvironment:\n  CI=true              a missing snapshot fails (no snapshot is written)\n  GUIDECHECK_UPDATE    snapshot policy: auto, always, new, no or off (over guidecheck.toml)\n  GITHUB_ACTIONS=true  also print GitHub annotations\n  NO_COLOR             no colour, even on a terminal"
 )]
 pub struct Cli {
     #[command(subcommand)]
