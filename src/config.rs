@@ -190,20 +190,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         .iter()
         .map(|p| Regex::new(p).map_err(|e| bad_value(at("shells.prompts"), &e.to_string())))
         .collect::<Result<Vec<_>>>()?;
-    // The project root: the folder of the nearest guidecheck.toml, else the guide's folder
-    // (never the working directory, so snapshots are found from anywhere).
-    let root = match &config_path {
-        Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-        None => std::path::absolute(guide)
-            .ok()
-            .and_then(|g| g.parent().map(Path::to_path_buf))
-            .unwrap_or_default(),
-    };
-    let dir = file
-        .snapshots
-        .dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("snapshots"));
+    let snapshot_path = snapshot_path(guide, config_path.as_deref(), &file);
     let snapshot_policy = crate::snapshot::Policy::resolve_all(
         overrides.update_snapshots || overrides.bless,
         overrides.read_only,
@@ -227,10 +214,29 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         redactions,
         exact: overrides.match_mode.or(file.match_mode) == Some(MatchMode::Exact),
         config_path,
-        snapshot_path: relative_to_cwd(crate::snapshot::path_for(guide, &root, &dir)),
+        snapshot_path,
         snapshot_policy,
         ci: std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
     })
+}
+
+/// Where a guide's snapshot lives: under the project root, the folder of the nearest
+/// guidecheck.toml, else the guide's folder (never the working directory, so snapshots are
+/// found from anywhere).
+fn snapshot_path(guide: &Path, config_path: Option<&Path>, file: &FileConfig) -> PathBuf {
+    let root = match config_path {
+        Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => std::path::absolute(guide)
+            .ok()
+            .and_then(|g| g.parent().map(Path::to_path_buf))
+            .unwrap_or_default(),
+    };
+    let dir = file
+        .snapshots
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("snapshots"));
+    relative_to_cwd(crate::snapshot::path_for(guide, &root, &dir))
 }
 
 /// The caller's variables guide commands may see: the allow-list, Nix's, and `run.env`.

@@ -74,21 +74,7 @@ pub fn bless(
         }
         let lines = merged_output(shown, &normalizer.display(&run.output), normalizer);
         edits.extend(output_edits(text, shown, &lines));
-        for problem in &verdict.problems {
-            if let Problem::Hash {
-                shown: old,
-                real: new,
-                ..
-            } = problem
-            {
-                hash_changes.push((old.clone(), new.clone()));
-                for later in &plan.steps[i + 1..] {
-                    if let StepKind::File { .. } = later.kind {
-                        edits.extend(replace_all(text, later.span, old, new));
-                    }
-                }
-            }
-        }
+        edits.extend(hash_edits(text, &plan.steps[i + 1..], verdict, &mut hash_changes));
         // Later steps ran with the old hash pasted: what they printed is not the guide's
         // reality. The caller runs the guide again with the new hash.
         if !hash_changes.is_empty() {
@@ -99,6 +85,31 @@ pub fn bless(
         text: apply(text, edits),
         hash_changes,
     }
+}
+
+/// A shown `got:` hash that changed becomes the new one in every later file step (the
+/// reader was told to paste it there).
+fn hash_edits(
+    text: &str,
+    later: &[crate::plan::Step],
+    verdict: &Verdict,
+    changes: &mut Vec<(String, String)>,
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for problem in &verdict.problems {
+        if let Problem::Hash {
+            shown: old,
+            real: new,
+            ..
+        } = problem
+        {
+            changes.push((old.clone(), new.clone()));
+            for step in later.iter().filter(|s| matches!(s.kind, StepKind::File { .. })) {
+                edits.extend(replace_all(text, step.span, old, new));
+            }
+        }
+    }
+    edits
 }
 
 /// Applies edits (sorted by position; an edit overlapping an earlier one is dropped).

@@ -3,6 +3,7 @@
 mod evaluated;
 mod logs;
 pub mod matcher;
+mod pastes;
 
 use crate::nix::{blocked, facts, optional};
 use crate::normalize::Normalizer;
@@ -110,44 +111,8 @@ pub struct ComparedLine {
 /// blocked too: they cannot be blamed on the guide.
 pub fn compare(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verdict> {
     let mut verdicts = compare_steps(plan, run, normalizer);
-    mistyped_pastes(plan, run, &mut verdicts);
+    pastes::mistyped_pastes(plan, run, &mut verdicts);
     verdicts
-}
-
-/// A hash pasted into a file step that is not the `got:` hash shown (and really printed)
-/// before it fails that file step, at the paste's line: the first problem, not a build
-/// diff further down.
-fn mistyped_pastes(plan: &Plan, run: &GuideRun, verdicts: &mut [Verdict]) {
-    for paste in crate::nix::lint::mistyped_pastes(&plan.nix_steps()) {
-        // Where the shown got-hash itself is wrong, the command's verdict says so.
-        let command = plan
-            .steps
-            .iter()
-            .rposition(|s| matches!(s.kind, StepKind::Command { .. }) && s.line <= paste.shown_line);
-        let shown_was_real = command.is_some_and(|c| {
-            let v = &verdicts[c];
-            v.status != Status::Skipped && !v.problems.iter().any(|p| matches!(p, Problem::Hash { .. }))
-        });
-        let file = plan
-            .steps
-            .iter()
-            .rposition(|s| matches!(s.kind, StepKind::File { .. }) && s.line < paste.line);
-        let Some(file) = file.filter(|&f| shown_was_real && run.steps.get(f).is_some_and(Option::is_some))
-        else {
-            continue;
-        };
-        let verdict = &mut verdicts[file];
-        verdict.status = Status::Failed;
-        verdict.problems.insert(
-            0,
-            Problem::Paste {
-                line: paste.line,
-                pasted: paste.pasted,
-                got: paste.got,
-                shown_line: paste.shown_line,
-            },
-        );
-    }
 }
 
 fn compare_steps(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verdict> {
@@ -211,23 +176,53 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     if run.timed_out {
         problems.push(Problem::TimedOut { after: run.duration });
     }
+    let shown = shown_lines(step);
+    let (default_exit, output) = output_verdict(step, &shown, run, normalizer);
+    if matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. }) {
+        problems.extend(unshown_errors(&shown, &run.output, normalizer));
+    }
+    let (log_problems, unverified) = logs::check(&shown, run, normalizer);
+    problems.extend(log_problems);
+    let expected = step.options.exit.unwrap_or(default_exit);
+    if !run.timed_out && !exit_agrees(expected, run.status) {
+        let directive = step
+            .options
+            .exit
+            .and(step.options.exit_from)
+            .map(|(line, _)| line);
+        problems.push(Problem::Exit {
+            expected,
+            actual: run.status,
+            directive,
+        });
+    }
+    problems.extend(output);
+    conclude(step, run, problems, unverified, normalizer)
+}
+
+/// The lines a command shows; an interactive shell echoes `exit` as it leaves (a reader
+/// sees it, the run may not), so a leaving step's `exit` line is not required.
+fn shown_lines(step: &Step) -> Vec<ShownLine> {
     let shown = match &step.kind {
         StepKind::Command { shown, .. } => shown.as_ref().map_or(&[][..], |s| &s.lines[..]),
         _ => &[],
     };
-    // An interactive shell echoes `exit` as it leaves; a reader sees it, the run may not.
-    let leaving: Vec<ShownLine>;
-    let shown = if matches!(step.options.nest, crate::plan::Nest::Leave { .. }) {
-        leaving = shown
-            .iter()
-            .filter(|l| !matches!(l.text.trim(), "exit" | "logout"))
-            .cloned()
-            .collect();
-        &leaving[..]
-    } else {
-        shown
-    };
-    let (default_exit, output) = match &step.kind {
+    let leaving = matches!(step.options.nest, crate::plan::Nest::Leave { .. });
+    shown
+        .iter()
+        .filter(|l| !leaving || !matches!(l.text.trim(), "exit" | "logout"))
+        .cloned()
+        .collect()
+}
+
+/// The exit status a step's shown output implies, and the problems with that output.
+fn output_verdict(
+    step: &Step,
+    shown: &[ShownLine],
+    run: &StepRun,
+    normalizer: &Normalizer,
+) -> (ExitExpectation, Vec<Problem>) {
+    match &step.kind {
         StepKind::Eval { shown, .. } => evaluated::eval(shown, &run.output, normalizer),
         StepKind::Repl { inputs, .. } => (
             ExitExpectation::Success,
@@ -238,39 +233,30 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
             expected_exit(shown, normalizer),
             output_problems(shown, &run.output, step.options.exact, normalizer),
         ),
-    };
-    if matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. }) {
-        problems.extend(unshown_errors(shown, &run.output, normalizer));
     }
-    let (log_problems, unverified) = logs::check(shown, run, normalizer);
-    problems.extend(log_problems);
-    let expected = step.options.exit.unwrap_or(default_exit);
-    if !run.timed_out && !exit_agrees(expected, run.status) {
-        problems.push(Problem::Exit {
-            expected,
-            actual: run.status,
-            directive: step
-                .options
-                .exit
-                .and(step.options.exit_from)
-                .map(|(line, _)| line),
-        });
-    }
-    problems.extend(output);
+}
+
+/// The verdict: blocked when the environment explains a failure, unverified when only
+/// unchecked log lines remain, else passed or failed.
+fn conclude(
+    step: &Step,
+    run: &StepRun,
+    mut problems: Vec<Problem>,
+    unverified: Vec<usize>,
+    normalizer: &Normalizer,
+) -> Verdict {
     let status = if let Some(b) = environment(run, &problems, normalizer) {
         let hint = if step.options.needs_network && b.reason.contains("network") {
             "this step needs the network (needs=network): run where it is reachable".to_string()
         } else {
             b.hint
         };
-        problems.insert(
-            0,
-            Problem::Blocked {
-                reason: b.reason,
-                hint,
-                evidence: b.evidence,
-            },
-        );
+        let blocked = Problem::Blocked {
+            reason: b.reason,
+            hint,
+            evidence: b.evidence,
+        };
+        problems.insert(0, blocked);
         Status::Blocked
     } else if problems.is_empty() && !unverified.is_empty() {
         problems.push(Problem::Unverified { lines: unverified });

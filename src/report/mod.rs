@@ -233,23 +233,7 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             expected,
             actual,
             directive,
-        } => {
-            let expected = match expected {
-                ExitExpectation::Success => "success (exit 0)".to_string(),
-                ExitExpectation::Failure => "failure (non-zero exit)".to_string(),
-                ExitExpectation::Code(c) => format!("exit {c}"),
-            };
-            let from = directive.map_or(String::new(), |l| format!(" (exit= at line {l})"));
-            let hint = match (directive, actual) {
-                (Some(_), _) => String::new(),
-                (None, Some(c)) if *c != 0 => format!(
-                    "  hint: if the guide means it to fail, put `<!-- guidecheck: exit={c} -->` before the block\n"
-                ),
-                _ => String::new(),
-            };
-            let actual = actual.map_or("no exit status".to_string(), |c| format!("exit {c}"));
-            format!("  expected {expected}{from}, got {actual}\n{hint}")
-        }
+        } => exit_text(*expected, *actual, *directive),
         Problem::TimedOut { after } => format!(
             "  timed out after {}\n",
             humantime::format_duration(round(*after))
@@ -282,26 +266,49 @@ fn problem_text(problem: &Problem, style: Style) -> String {
                 "  line {line} pastes {pasted}, but the got: hash shown at line {shown_line} (and printed by Nix) is {got}\n  hint: paste the got: hash from line {shown_line}, or run `guidecheck --bless`\n"
             )
         }
-        Problem::Log { derivation, missing } => {
-            let mut text = format!(
-                "  {derivation} was already built; these shown build-log lines are not in the log Nix kept of it:\n"
-            );
-            for l in missing {
-                text.push_str(&format!("  {} - {}\n", l.line, l.text));
-            }
-            text
-        }
-        Problem::Unverified { lines } => {
-            let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
-            format!(
-                "  unverified: the build log shown at line {} was not printed (the derivation was already built) and Nix kept no log of it\n  hint: run with `--store fresh` to build it and check these lines\n",
-                lines.join(", ")
-            )
-        }
+        Problem::Log { derivation, missing } => log_text(derivation, missing),
+        Problem::Unverified { lines } => unverified_text(lines),
         Problem::UnshownError { line } => format!(
             "  an error the guide does not show: {line}\n  hint: show it in the output, or cover it with `...`\n"
         ),
     }
+}
+
+/// "expected failure (exit= at line 3), got exit 0", with the directive to write.
+fn exit_text(expected: ExitExpectation, actual: Option<i32>, directive: Option<usize>) -> String {
+    let expected = match expected {
+        ExitExpectation::Success => "success (exit 0)".to_string(),
+        ExitExpectation::Failure => "failure (non-zero exit)".to_string(),
+        ExitExpectation::Code(c) => format!("exit {c}"),
+    };
+    let from = directive.map_or(String::new(), |l| format!(" (exit= at line {l})"));
+    let hint = match (directive, actual) {
+        (Some(_), _) => String::new(),
+        (None, Some(c)) if c != 0 => format!(
+            "  hint: if the guide means it to fail, put `<!-- guidecheck: exit={c} -->` before the block\n"
+        ),
+        _ => String::new(),
+    };
+    let actual = actual.map_or("no exit status".to_string(), |c| format!("exit {c}"));
+    format!("  expected {expected}{from}, got {actual}\n{hint}")
+}
+
+fn log_text(derivation: &str, missing: &[crate::compare::ComparedLine]) -> String {
+    let mut text = format!(
+        "  {derivation} was already built; these shown build-log lines are not in the log Nix kept of it:\n"
+    );
+    for l in missing {
+        text.push_str(&format!("  {} - {}\n", l.line, l.text));
+    }
+    text
+}
+
+fn unverified_text(lines: &[usize]) -> String {
+    let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    format!(
+        "  unverified: the build log shown at line {} was not printed (the derivation was already built) and Nix kept no log of it\n  hint: run with `--store fresh` to build it and check these lines\n",
+        lines.join(", ")
+    )
 }
 
 fn round(d: Duration) -> Duration {

@@ -34,39 +34,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
         } else {
             format!(" [{}]", flags.join(", "))
         };
-        let detail = match &step.kind {
-            StepKind::File {
-                path,
-                named_by,
-                content,
-            } => {
-                format!("{path} ({} lines, named by {named_by})", content.lines().count())
-            }
-            StepKind::Command { command, shown } => {
-                let shown = shown.as_ref().map_or(0, |s| s.lines.len());
-                let cmd = command.replace('\n', "\n  ");
-                format!("$ {cmd}\n  {:width$}          expects {shown} shown lines", "")
-            }
-            StepKind::Repl { command, inputs } => {
-                let mut text = format!("$ {command}");
-                for input in inputs {
-                    text.push_str(&format!(
-                        "\n  {:width$}          line {}: {} (expects {} shown lines)",
-                        "",
-                        input.line,
-                        input.input.replace('\n', " "),
-                        input.shown.len()
-                    ));
-                }
-                text
-            }
-            StepKind::Eval { expression, shown } => format!(
-                "{} (expects {} shown lines)",
-                expression.lines().next().unwrap_or(""),
-                shown.lines.len()
-            ),
-            _ => step.summary(),
-        };
+        let detail = detail(step, width);
         out.push_str(&format!(
             "  {:>width$}  {:<8}{} {detail}\n",
             step.line,
@@ -75,6 +43,48 @@ pub fn render(plan: &Plan, style: Style) -> String {
         ));
     }
     out
+}
+
+/// What a step does, as `plan` shows it after its kind ("expects N shown lines" and the
+/// like are counted with `super::count`).
+fn detail(step: &crate::plan::Step, width: usize) -> String {
+    match &step.kind {
+        StepKind::File {
+            path,
+            named_by,
+            content,
+        } => {
+            format!("{path} ({} lines, named by {named_by})", content.lines().count())
+        }
+        StepKind::Command { command, shown } => {
+            let shown = shown.as_ref().map_or(0, |s| s.lines.len());
+            let cmd = command.replace('\n', "\n  ");
+            format!(
+                "$ {cmd}\n  {:width$}          expects {}",
+                "",
+                super::count(shown, "shown line")
+            )
+        }
+        StepKind::Repl { command, inputs } => {
+            let mut text = format!("$ {command}");
+            for input in inputs {
+                text.push_str(&format!(
+                    "\n  {:width$}          line {}: {} (expects {})",
+                    "",
+                    input.line,
+                    input.input.replace('\n', " "),
+                    super::count(input.shown.len(), "shown line")
+                ));
+            }
+            text
+        }
+        StepKind::Eval { expression, shown } => format!(
+            "{} (expects {} shown lines)",
+            expression.lines().next().unwrap_or(""),
+            shown.lines.len()
+        ),
+        _ => step.summary(),
+    }
 }
 
 /// The step's options, as `plan` shows them in brackets.

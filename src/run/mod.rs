@@ -3,6 +3,7 @@
 mod capture;
 mod nested;
 mod session;
+mod wait;
 mod workspace;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -101,13 +102,10 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
     let mut i = 0;
     while i < plan.steps.len() {
         let step = &plan.steps[i];
-        if let Some(need) = missing_need(step) {
-            steps[i] = Some(StepRun::missing(need));
-            i += 1;
-            continue;
-        }
         if let StepKind::File { path, content, .. } = &step.kind {
-            if step.runs() {
+            if let Some(need) = missing_need(step) {
+                steps[i] = Some(StepRun::missing(need));
+            } else if step.runs() {
                 observer.step_started(i);
                 steps[i] = Some(write_file(&session.cwd(), &workspace, path, content).map_err(spawn)?);
                 observer.step_finished(i);

@@ -10,8 +10,10 @@
 //! killed with the whole process group; the session is then restarted from the saved cwd
 //! and variables.
 
-use super::capture::Capture;
 use super::nested::{self, Role};
+use super::wait::Wait;
+#[cfg(test)]
+use super::wait::partial_suffix;
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -310,79 +312,6 @@ enum Outcome {
     Ended(Option<i32>, PathBuf),
     TimedOut,
     SessionDied,
-}
-
-/// Collects one command's output until its end token.
-struct Wait<'a> {
-    end: &'a [u8],
-    capture: Capture,
-    sink: &'a dyn Fn(&[u8]),
-    /// Bytes that may be the start of the end token, held back until we know.
-    carry: Vec<u8>,
-    /// What came after the end token's line: output of the next command.
-    rest: Vec<u8>,
-}
-
-impl<'a> Wait<'a> {
-    fn new(end: &'a str, limit: usize, sink: &'a dyn Fn(&[u8])) -> Self {
-        Wait {
-            end: end.as_bytes(),
-            capture: Capture::new(limit),
-            sink,
-            carry: Vec::new(),
-            rest: Vec::new(),
-        }
-    }
-
-    fn commit(&mut self, bytes: &[u8]) {
-        (self.sink)(bytes);
-        self.capture.push(bytes);
-    }
-
-    /// Takes a chunk; returns the exit status and working directory once the end token
-    /// (`TOKEN:SEQ:STATUS:PWD\n`) is in.
-    fn feed(&mut self, chunk: &[u8]) -> Option<(Option<i32>, PathBuf)> {
-        self.carry.extend_from_slice(chunk);
-        if let Some(at) = find(&self.carry, self.end) {
-            let rest = &self.carry[at + self.end.len()..];
-            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
-                let (status, cwd) = std::str::from_utf8(&rest[..nl]).ok()?.split_once(':')?;
-                let status = match status {
-                    "-" => None,
-                    status => Some(status.parse().ok()?),
-                };
-                let cwd = PathBuf::from(cwd);
-                self.rest = rest[nl + 1..].to_vec();
-                let done = self.carry[..at].to_vec();
-                self.commit(&done);
-                self.carry.clear();
-                return Some((status, cwd));
-            }
-            return None;
-        }
-        let keep = partial_suffix(&self.carry, self.end);
-        let commit: Vec<u8> = self.carry.drain(..self.carry.len() - keep).collect();
-        self.commit(&commit);
-        None
-    }
-
-    fn finish(mut self) -> String {
-        let carry = std::mem::take(&mut self.carry);
-        self.commit(&carry);
-        self.capture.into_string()
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Length of the longest suffix of `data` that is a proper prefix of `token`.
-fn partial_suffix(data: &[u8], token: &[u8]) -> usize {
-    (1..token.len().min(data.len() + 1))
-        .rev()
-        .find(|&n| data.ends_with(&token[..n]))
-        .unwrap_or(0)
 }
 
 fn forward(mut reader: std::io::PipeReader, tx: &std::sync::mpsc::Sender<Vec<u8>>) {

@@ -149,3 +149,42 @@ fn nix_imports_no_stage() {
         }
     }
 }
+
+#[test]
+fn no_file_over_500_lines_and_no_function_over_60() {
+    let start = Regex::new(r"^(\s*)(?:pub(?:\([\w:]+\))? )?fn (\w+)").expect("valid");
+    let mut wrong = Vec::new();
+    for entry in walkdir::WalkDir::new(root().join("src")) {
+        let path = entry.expect("readable").into_path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.len() > 500 {
+            wrong.push(format!("{}: {} lines", shown(&path), lines.len()));
+        }
+        let mut i = 0;
+        while i < lines.len() {
+            let Some(caps) = start
+                .captures(lines[i])
+                .filter(|_| lines[i].trim_end().ends_with('{'))
+            else {
+                i += 1;
+                continue;
+            };
+            let close = format!("{}}}", &caps[1]);
+            let end = (i + 1..lines.len()).find(|&j| lines[j] == close).unwrap_or(i);
+            if end + 1 - i > 60 {
+                wrong.push(format!(
+                    "{}: fn {} has {} lines",
+                    shown(&path),
+                    &caps[2],
+                    end + 1 - i
+                ));
+            }
+            i = end.max(i) + 1;
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

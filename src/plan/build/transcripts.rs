@@ -1,0 +1,217 @@
+//! Transcripts: prompt lines become command steps, with their shown output, nested
+//! shells, commands shown twice, REPL sessions and files named by their use.
+
+use super::*;
+
+impl Builder<'_> {
+    /// Adds the commands of a transcript; false when the block has no prompt lines.
+    pub(super) fn commands(&mut self, code: &CodeBlock, fence: &Fence) -> bool {
+        let lines = block_lines(self.text, code);
+        let parsed = console::parse(&lines, self.prompts, fence.is_console());
+        if parsed.is_empty() {
+            return false;
+        }
+        let mut options = std::mem::take(&mut self.pending.options);
+        if let Some((line, _)) = options.exit_from {
+            options.exit_from = Some((line, parsed.len()));
+        }
+        let first_shown = self.take_shown_twice(&parsed);
+        let last = parsed.len() - 1;
+        for (i, cmd) in parsed.into_iter().enumerate() {
+            let span = Span::new(code.lines[cmd.command_lines.start].start, code.span.end);
+            if crate::nix::repl::is_repl(&cmd.command) {
+                let inputs = self.repl_inputs(code, cmd.output_lines.clone());
+                if !inputs.is_empty() {
+                    self.pending.options = options.clone();
+                    let command = cmd.command;
+                    self.push(span, StepKind::Repl { command, inputs });
+                    continue;
+                }
+            }
+            let shown = self.shown_of(code, &lines, &cmd);
+            let empty = shown.lines.is_empty();
+            self.pending.options = options.clone();
+            let leaves = self.track_shell(&cmd);
+            self.name_from_use(&cmd.command);
+            let command = StepKind::Command {
+                command: cmd.command,
+                shown: Some(shown),
+            };
+            self.push(span, command);
+            if leaves && let Some(entered_at) = self.shell.take() {
+                self.steps.last_mut().expect("just pushed").options.nest = Nest::Leave { entered_at };
+            }
+            if let Some(&line) = first_shown.get(i) {
+                let step = self.steps.last_mut().expect("just pushed");
+                step.options.shown_again_at = Some(step.line);
+                step.line = line;
+            }
+            if i == last && empty {
+                self.awaiting_output = Some(self.steps.len() - 1);
+            }
+        }
+        true
+    }
+
+    /// The output a transcript shows under a command.
+    fn shown_of(&self, code: &CodeBlock, lines: &[&str], cmd: &console::ParsedCommand) -> Shown {
+        Shown {
+            lines: cmd
+                .output_lines
+                .clone()
+                .map(|l| ShownLine {
+                    text: lines[l].to_string(),
+                    line: self.line(code.lines[l].start),
+                })
+                .collect(),
+            span: output_span(self.text, code, cmd.command_lines.end, cmd.output_lines.end),
+            block: code.span,
+            placeholder: false,
+        }
+    }
+
+    /// Follows the reader in and out of entered shells; true when `cmd` leaves one.
+    fn track_shell(&mut self, cmd: &console::ParsedCommand) -> bool {
+        if !cmd.nested {
+            // An outer prompt: the reader has left any shell they were in.
+            self.shell = None;
+        } else if self.shell.is_none() {
+            self.enter_before();
+        }
+        cmd.nested && self.shell.is_some() && is_exit(&cmd.command)
+    }
+
+    /// "Save this in `hello.nix` and build it": an unnamed Nix block, since the last command,
+    /// is the file the next command reads when no step wrote that file.
+    fn name_from_use(&mut self, command: &str) {
+        for path in crate::nix::lint::files_read(command) {
+            if self
+                .texts
+                .iter()
+                .any(|t| t.path.as_deref() == Some(path.as_str()))
+            {
+                continue;
+            }
+            let since = self
+                .steps
+                .iter()
+                .rposition(|s| matches!(s.kind, StepKind::Command { .. }))
+                .map_or(0, |i| i + 1);
+            let Some(index) = (since..self.steps.len()).rev().find(|&i| {
+                matches!(
+                    self.steps[i].kind,
+                    StepKind::Snippet {
+                        why: SnippetWhy::Unnamed,
+                        ..
+                    }
+                )
+            }) else {
+                continue;
+            };
+            let line = self.steps[index].line;
+            let Some(text) = self.texts.iter_mut().find(|t| t.path.is_none() && t.line == line) else {
+                continue;
+            };
+            text.path = Some(path.clone());
+            let content = text.content.clone();
+            self.steps[index].kind = StepKind::File {
+                path: path.clone(),
+                content,
+                named_by: format!("inferred: {path} (the next command reads it)"),
+            };
+        }
+    }
+
+    /// A command at a nested prompt with no shell open: the latest command step, when it
+    /// enters a shell, is where the reader entered it.
+    fn enter_before(&mut self) {
+        let Some(entry) = self
+            .steps
+            .iter_mut()
+            .rev()
+            .find(|s| matches!(s.kind, StepKind::Command { .. }))
+        else {
+            return;
+        };
+        let StepKind::Command { command, .. } = &entry.kind else {
+            return;
+        };
+        let configured = command
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| self.shells.iter().any(|s| s == w));
+        if entry.options.nest.is_outer() && (crate::nix::shell::enters(command) || configured) {
+            entry.options.nest = Nest::Enter;
+            self.shell = Some(entry.line);
+        }
+    }
+
+    /// When the script block just before a transcript ends with the commands the transcript
+    /// starts with, those leave the script (they run once, as the transcript's steps).
+    /// Returns the Markdown line of each such command in the script.
+    fn take_shown_twice(&mut self, parsed: &[console::ParsedCommand]) -> Vec<usize> {
+        let Some(step) = self.steps.last() else {
+            return Vec::new();
+        };
+        let StepKind::Script {
+            script,
+            hidden: false,
+        } = &step.kind
+        else {
+            return Vec::new();
+        };
+        let commands = twice::script_commands(script);
+        let k = twice::repeated(&commands, parsed.iter().map(|c| c.command.as_str()));
+        if k == 0 || step.options.skipped {
+            return Vec::new();
+        }
+        let first_content_line = self.line(step.span.start) + usize::from(is_fenced(self.text, step.span));
+        let merged = &commands[commands.len() - k..];
+        let lines = merged.iter().map(|(i, _)| first_content_line + i).collect();
+        let cut = merged[0].0;
+        let rest: String = script.lines().take(cut).map(|l| format!("{l}\n")).collect();
+        if twice::script_commands(&rest).is_empty() {
+            self.steps.pop();
+        } else if let Some(Step {
+            kind: StepKind::Script { script, .. },
+            ..
+        }) = self.steps.last_mut()
+        {
+            *script = rest;
+        }
+        lines
+    }
+
+    /// An output block right after a command with no shown output is that output.
+    pub(super) fn attach_output(&mut self, step: usize, code: &CodeBlock) {
+        let lines = block_lines(self.text, code);
+        let shown = Shown {
+            lines: lines
+                .iter()
+                .zip(&code.lines)
+                .map(|(text, span)| ShownLine {
+                    text: (*text).to_string(),
+                    line: self.line(span.start),
+                })
+                .collect(),
+            span: output_span(self.text, code, 0, code.lines.len()),
+            block: code.span,
+            placeholder: code.content.trim().is_empty(),
+        };
+        if let StepKind::Command { shown: slot, .. } = &mut self.steps[step].kind {
+            *slot = Some(shown);
+        }
+    }
+}
+
+/// `exit`, `exit 0`, `logout`: leaves the shell it is typed in.
+fn is_exit(command: &str) -> bool {
+    let mut words = command.split_whitespace();
+    matches!(words.next(), Some("exit" | "logout")) && words.clone().count() <= 1
+}
+
+/// A fenced block's content starts on the line after its opening fence.
+fn is_fenced(text: &str, span: Span) -> bool {
+    let start = text[span.start..].trim_start();
+    start.starts_with("```") || start.starts_with("~~~")
+}

@@ -1,0 +1,78 @@
+//! One command's output, collected until its end token (`TOKEN:SEQ:STATUS:PWD`), which
+//! may arrive split across chunks; what follows it belongs to the next command.
+
+use super::capture::Capture;
+use std::path::PathBuf;
+
+/// Collects one command's output until its end token.
+pub(super) struct Wait<'a> {
+    end: &'a [u8],
+    pub(super) capture: Capture,
+    sink: &'a dyn Fn(&[u8]),
+    /// Bytes that may be the start of the end token, held back until we know.
+    carry: Vec<u8>,
+    /// What came after the end token's line: output of the next command.
+    pub(super) rest: Vec<u8>,
+}
+
+impl<'a> Wait<'a> {
+    pub(super) fn new(end: &'a str, limit: usize, sink: &'a dyn Fn(&[u8])) -> Self {
+        Wait {
+            end: end.as_bytes(),
+            capture: Capture::new(limit),
+            sink,
+            carry: Vec::new(),
+            rest: Vec::new(),
+        }
+    }
+
+    fn commit(&mut self, bytes: &[u8]) {
+        (self.sink)(bytes);
+        self.capture.push(bytes);
+    }
+
+    /// Takes a chunk; returns the exit status and working directory once the end token
+    /// (`TOKEN:SEQ:STATUS:PWD\n`) is in.
+    pub(super) fn feed(&mut self, chunk: &[u8]) -> Option<(Option<i32>, PathBuf)> {
+        self.carry.extend_from_slice(chunk);
+        if let Some(at) = find(&self.carry, self.end) {
+            let rest = &self.carry[at + self.end.len()..];
+            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+                let (status, cwd) = std::str::from_utf8(&rest[..nl]).ok()?.split_once(':')?;
+                let status = match status {
+                    "-" => None,
+                    status => Some(status.parse().ok()?),
+                };
+                let cwd = PathBuf::from(cwd);
+                self.rest = rest[nl + 1..].to_vec();
+                let done = self.carry[..at].to_vec();
+                self.commit(&done);
+                self.carry.clear();
+                return Some((status, cwd));
+            }
+            return None;
+        }
+        let keep = partial_suffix(&self.carry, self.end);
+        let commit: Vec<u8> = self.carry.drain(..self.carry.len() - keep).collect();
+        self.commit(&commit);
+        None
+    }
+
+    pub(super) fn finish(mut self) -> String {
+        let carry = std::mem::take(&mut self.carry);
+        self.commit(&carry);
+        self.capture.into_string()
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Length of the longest suffix of `data` that is a proper prefix of `token`.
+pub(super) fn partial_suffix(data: &[u8], token: &[u8]) -> usize {
+    (1..token.len().min(data.len() + 1))
+        .rev()
+        .find(|&n| data.ends_with(&token[..n]))
+        .unwrap_or(0)
+}
