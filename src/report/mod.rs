@@ -127,6 +127,7 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
             todo.text
         ));
     }
+    out.push_str(&bless_hint(result));
     if let Some((snap, outcome)) = &result.snapshot {
         out.push_str(&snapshot_text(path.to_string(), snap, outcome, style));
     }
@@ -309,6 +310,26 @@ fn unverified_text(lines: &[usize]) -> String {
         "  unverified: the build log shown at line {} was not printed (the derivation was already built) and Nix kept no log of it\n  hint: run with `--store fresh` to build it and check these lines\n",
         lines.join(", ")
     )
+}
+
+/// A failure that `--bless` can accept ends with the command that does it.
+fn bless_hint(result: &GuideResult) -> String {
+    let blessable = result.verdicts.iter().any(|v| {
+        v.status == Status::Failed
+            && v.problems.iter().any(|p| {
+                matches!(
+                    p,
+                    Problem::Output(_) | Problem::Hash { .. } | Problem::Paste { .. }
+                )
+            })
+    });
+    match blessable && result.rewritten.is_none() {
+        true => format!(
+            "to write reality back into the guide: guidecheck --bless {}\n",
+            result.plan.guide.display()
+        ),
+        false => String::new(),
+    }
 }
 
 fn round(d: Duration) -> Duration {
