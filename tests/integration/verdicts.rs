@@ -53,17 +53,9 @@ fn an_error_shown_or_covered_or_allowed_passes() {
 
 #[test]
 fn a_mistyped_paste_is_the_first_problem_at_its_line_and_bless_fixes_it() {
-    let original = crate::read(&crate::root().join("guides/hello.md"));
     // The first paste (step 2's hello.nix), one character off in the middle.
     let paste = "    hash = \"sha256-sXRYFNp+SZjS0GZbnI8k/h65sBhhKgfLrSRTmmCViHU=\";\n  };\n}\n```\n\n```console\n$ nix-build -A hello\nthis derivation";
-    assert_eq!(original.matches(paste).count(), 1);
-    let text = original.replacen(paste, &paste.replacen("sXRYFNp", "sXRYFNq", 1), 1);
-    let (dir, path) = write_guide("hello.md", &text);
-    std::fs::write(
-        dir.path().join("guidecheck.toml"),
-        "[nix]\noffline = true\n[snapshots]\nupdate = \"off\"\n",
-    )
-    .unwrap();
+    let (original, text, _dir, path) = offline_hello(paste, &paste.replacen("sXRYFNp", "sXRYFNq", 1));
     let line = crate::line_of(
         &text,
         "    hash = \"sha256-sXRYFNq+SZjS0GZbnI8k/h65sBhhKgfLrSRTmmCViHU=\";",
@@ -98,17 +90,9 @@ fn a_mistyped_paste_is_the_first_problem_at_its_line_and_bless_fixes_it() {
 
 #[test]
 fn a_cached_build_log_is_checked_against_the_kept_log() {
-    let original = crate::read(&crate::root().join("guides/hello.md"));
     // The last build (already in the store when the guide is run again) shows `-O2`.
     let last = "cc -O2 -o hello hello.c\nmkdir -p /nix/store/skpwxhh4vqi11bx9pcl6rdnj88x77l8m-hello-1.0/bin";
-    assert_eq!(original.matches(last).count(), 1);
-    let text = original.replacen(last, &last.replacen("-O2", "-O3", 1), 1);
-    let (dir, path) = write_guide("hello.md", &text);
-    std::fs::write(
-        dir.path().join("guidecheck.toml"),
-        "[nix]\noffline = true\n[snapshots]\nupdate = \"off\"\n",
-    )
-    .unwrap();
+    let (_, text, _dir, path) = offline_hello(last, &last.replacen("-O2", "-O3", 1));
     // Once to have it in the store, once more to find it cached.
     Run::new([&path]).outcome();
     let line = crate::line_of(&text, "cc -O3 -o hello hello.c", 0);
@@ -147,4 +131,16 @@ fn exit_before_a_block_covers_all_its_commands_and_says_so() {
         .expect(1)
         .contains(":6: true\n  expected exit 1 (exit= at line 3), got exit 0\n")
         .contains(":10: sh -c 'exit 4'\n  expected success (exit 0), got exit 4\n  hint: if the guide means it to fail, put `<!-- guidecheck: exit=4 -->` before the block\n");
+}
+
+/// guides/hello.md with `from` (once) replaced by `to`, in a folder whose config keeps Nix
+/// offline and snapshots off: (original, mutated text, folder, guide path).
+fn offline_hello(from: &str, to: &str) -> (String, String, tempfile::TempDir, std::path::PathBuf) {
+    let original = crate::read(&crate::root().join("guides/hello.md"));
+    assert_eq!(original.matches(from).count(), 1, "{from:?}");
+    let text = original.replacen(from, to, 1);
+    let (dir, path) = write_guide("hello.md", &text);
+    let config = "[nix]\noffline = true\n[snapshots]\nupdate = \"off\"\n";
+    std::fs::write(dir.path().join("guidecheck.toml"), config).unwrap();
+    (original, text, dir, path)
 }
