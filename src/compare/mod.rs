@@ -282,10 +282,15 @@ fn unshown_errors(shown: &[ShownLine], output: &str, normalizer: &Normalizer) ->
         .into_iter()
         .filter(|real| normalizer.errors().is_error(real))
         .filter(|real| !shown.iter().any(|s| matcher::line_matches(&s.text, real)))
-        .filter(|real| blocked::blocked(real).is_none() && crate::failure::blocked(real).is_none())
+        .filter(|real| need(real).is_none())
         .take(1)
         .map(|line| Problem::UnshownError { line })
         .collect()
+}
+
+/// What this machine lacks, by the output: Nix's needs first, then the generic ones.
+fn need(output: &str) -> Option<crate::failure::Blocked> {
+    blocked::blocked(output).or_else(|| crate::failure::blocked(output))
 }
 
 /// A shown output that contains an error line expects failure; otherwise success.
@@ -308,7 +313,7 @@ fn environment(
         return None;
     }
     let output = normalizer.display(&run.output);
-    blocked::blocked(&output).or_else(|| crate::failure::blocked(&output))
+    need(&output)
 }
 
 fn exit_agrees(expected: ExitExpectation, actual: Option<i32>) -> bool {

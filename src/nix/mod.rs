@@ -36,6 +36,18 @@ pub const VERSION_COMMAND: [&str; 2] = ["nix-build", "--version"];
 /// The command that prints the kept build log of a store path (all Nix versions).
 pub const LOG_COMMAND: [&str; 2] = ["nix-store", "--read-log"];
 
+static NIX3: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^nix\s+(?:--\S+(?:\s+[^-\s]\S*)?\s+)*([a-z][\w-]*)(?:\s|$)").expect("valid")
+});
+
+/// The subcommand of a `nix …` command line, past its global options
+/// (`nix --extra-experimental-features nix-command repl` → `repl`).
+pub fn subcommand(command: &str) -> Option<&str> {
+    NIX3.captures(command.trim())
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
+}
+
 /// Fence languages whose blocks are Nix expressions.
 pub fn is_nix_lang(lang: &str) -> bool {
     lang == "nix"

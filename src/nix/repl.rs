@@ -2,21 +2,15 @@
 //! block's inputs go to one real REPL, each followed by a marker string, so the real output
 //! splits into one answer per input.
 
-use regex::Regex;
-use std::sync::LazyLock;
-
 /// The REPL's prompt.
 pub const PROMPT: &str = "nix-repl> ";
 
 /// How a transcript that starts at the prompt was started.
 pub const COMMAND: &str = "nix repl";
 
-static REPL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^nix\s+(?:--\S+(?:\s+[^-\s]\S*)?\s+)*repl(?:\s|$)").expect("valid"));
-
 /// Does this command start a REPL?
 pub fn is_repl(command: &str) -> bool {
-    REPL.is_match(command.trim())
+    super::subcommand(command) == Some("repl")
 }
 
 /// The input after the prompt, when `line` is a REPL prompt line.

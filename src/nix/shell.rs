@@ -5,9 +5,6 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static NIX_SHELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^nix-shell(?:\s|$)").expect("valid"));
-static NIX3_SHELL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^nix\s+(?:--\S+(?:\s+[^-\s]\S*)?\s+)*(develop|shell)(?:\s|$)").expect("valid")
-});
 
 /// Does this command open an interactive shell (no command of its own to run)?
 pub fn enters(command: &str) -> bool {
@@ -16,7 +13,8 @@ pub fn enters(command: &str) -> bool {
     if NIX_SHELL.is_match(command) {
         return !words.iter().any(|w| matches!(*w, "--run" | "--command"));
     }
-    NIX3_SHELL.is_match(command) && !words.iter().any(|w| matches!(*w, "-c" | "--command"))
+    matches!(super::subcommand(command), Some("develop" | "shell"))
+        && !words.iter().any(|w| matches!(*w, "-c" | "--command"))
 }
 
 /// The entering command rewritten to run `shell_loop` (a bash script reading commands from
