@@ -2,6 +2,7 @@
 //! and hidden setup removed, empty output blocks filled from the snapshot, and a badge.
 
 use crate::extract::{Block, extract};
+use crate::plan::console;
 use crate::plan::{Plan, StepKind};
 use crate::rewrite::{Edit, apply};
 use crate::snapshot::Recorded;
@@ -94,6 +95,7 @@ pub fn chapter(text: &str, plan: &Plan, recorded: Option<&Recorded>, badge: Opti
             _ => None,
         })
         .collect();
+    edits.extend(command_directive_lines(text, plan));
     let mut ordinal = 0;
     for step in &plan.steps {
         let StepKind::Command { shown, .. } = &step.kind else {
@@ -125,6 +127,43 @@ pub fn chapter(text: &str, plan: &Plan, recorded: Option<&Recorded>, badge: Opti
         });
     }
     apply(text, edits)
+}
+
+/// `# guidecheck: …` lines inside transcripts, and the same ending a prompt line: removed.
+fn command_directive_lines(text: &str, plan: &Plan) -> Vec<Edit> {
+    let has_command = |code: &crate::extract::CodeBlock| {
+        plan.steps.iter().any(|s| {
+            matches!(s.kind, StepKind::Command { .. })
+                && code.span.start <= s.span.start
+                && s.span.start < code.span.end
+        })
+    };
+    let mut edits = Vec::new();
+    for block in extract(text) {
+        let Block::Code(code) = block else { continue };
+        if !has_command(&code) {
+            continue;
+        }
+        for line in &code.lines {
+            let body = &text[line.start..line.end];
+            if console::directive_line(body).is_some() {
+                edits.push(Edit {
+                    span: whole_lines(text, *line),
+                    text: String::new(),
+                });
+            } else if let Some(at) = body
+                .find("# guidecheck:")
+                .filter(|_| console::trailing_directive(body))
+            {
+                let cut = body[..at].trim_end().len();
+                edits.push(Edit {
+                    span: Span::new(line.start + cut, line.end),
+                    text: String::new(),
+                });
+            }
+        }
+    }
+    edits
 }
 
 /// A directive alone on its lines takes its lines with it.
@@ -179,6 +218,16 @@ mod tests {
         assert_eq!(
             chapter(GUIDE, &p, Some(&r), Some(&b)),
             "# Guide\n\n<p class=\"guidecheck-badge\"><em>✅ verified: 2 steps, Nix 2.8.0, 2026-11-25</em></p>\n\n\n```console\n$ echo hi\n```\n\n```output\nhi\n```\n"
+        );
+    }
+
+    #[test]
+    fn readers_do_not_see_directives_for_one_command() {
+        let text = "# G\n\n```console\n# guidecheck: exit=1\n$ false\n$ ls x  # guidecheck: exit=2\n```\n\n```text\n# guidecheck: exit=1\n```\n";
+        let p = plan(text);
+        assert_eq!(
+            chapter(text, &p, None, None),
+            "# G\n\n```console\n$ false\n$ ls x\n```\n\n```text\n# guidecheck: exit=1\n```\n"
         );
     }
 

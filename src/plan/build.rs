@@ -39,6 +39,7 @@ pub fn build_with(
         skip_rest: false,
         awaiting_output: None,
         texts: Vec::new(),
+        error: None,
     };
     for block in blocks {
         match block {
@@ -48,6 +49,9 @@ pub fn build_with(
         }
     }
     builder.flush_expression();
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
     Ok(Plan {
         guide: path.to_path_buf(),
         steps: builder.steps,
@@ -86,6 +90,8 @@ struct Builder<'a> {
     /// The latest content of every file written so far, and of every unnamed Nix block (a
     /// diff may edit either), in the order last written.
     texts: Vec<Text>,
+    /// The first bad directive inside a code block (reported once the blocks are read).
+    error: Option<Error>,
 }
 
 /// A text a later ```diff may revise.
@@ -102,20 +108,62 @@ impl Builder<'_> {
         self.index.line(offset)
     }
 
+    /// Parses a directive's body; an unknown word is an error at its place in `span`.
+    fn parse_directive(&self, body: &str, span: Span) -> Result<Vec<Directive>> {
+        directive::parse(body).map_err(|e| self.directive_error(span, &e.word, e.hint))
+    }
+
+    fn directive_error(&self, span: Span, word: &str, hint: String) -> Error {
+        // Point at the word itself (the comment may span lines).
+        let at = self.text[span.start..span.end]
+            .find(word)
+            .map_or(span.start, |i| span.start + i);
+        let (line, col) = self.index.line_col(self.text, at);
+        Error::at(
+            Location::new(self.path, line, col),
+            ErrorKind::Guide(format!("unknown directive `{word}`")),
+        )
+        .with_hint(hint)
+        .with_source(self.text)
+    }
+
+    /// Applies `# guidecheck: …` lines inside a transcript to one command's options.
+    pub(super) fn command_directives(&mut self, options: &mut StepOptions, found: &[(Span, String)]) {
+        for (span, body) in found {
+            let parsed = match self.parse_directive(body, *span) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    self.error.get_or_insert(e);
+                    continue;
+                }
+            };
+            for d in parsed {
+                match d {
+                    Directive::Skip => options.skipped = true,
+                    Directive::Exit(e) => {
+                        options.exit = Some(e);
+                        options.exit_from = Some((self.line(span.start), 1));
+                    }
+                    Directive::Timeout(t) => options.timeout = Some(t),
+                    Directive::Interrupt(t) => options.interrupt = Some(t),
+                    Directive::Exact => options.exact = true,
+                    Directive::NeedsNetwork => options.needs_network = true,
+                    Directive::Needs(need) => options.needs.push(need),
+                    other => {
+                        let word = body.split_whitespace().next().unwrap_or(body);
+                        let hint = format!(
+                            "`{other:?}` is for a whole block: write `<!-- guidecheck: {body} -->` on the line before the block"
+                        );
+                        let e = self.directive_error(*span, word, hint);
+                        self.error.get_or_insert(e);
+                    }
+                }
+            }
+        }
+    }
+
     fn directive(&mut self, body: &str, span: Span) -> Result<()> {
-        let parsed = directive::parse(body).map_err(|e| {
-            // Point at the word itself (the comment may span lines).
-            let at = self.text[span.start..span.end]
-                .find(&e.word)
-                .map_or(span.start, |i| span.start + i);
-            let (line, col) = self.index.line_col(self.text, at);
-            Error::at(
-                Location::new(self.path, line, col),
-                ErrorKind::Guide(format!("unknown directive `{}`", e.word)),
-            )
-            .with_hint(e.hint)
-            .with_source(self.text)
-        })?;
+        let parsed = self.parse_directive(body, span)?;
         for d in parsed {
             match d {
                 Directive::Skip => self.pending.options.skipped = true,
@@ -126,6 +174,7 @@ impl Builder<'_> {
                     self.pending.options.exit_from = Some((self.line(span.start), 1));
                 }
                 Directive::Timeout(t) => self.pending.options.timeout = Some(t),
+                Directive::Interrupt(t) => self.pending.options.interrupt = Some(t),
                 Directive::Exact => self.pending.options.exact = true,
                 Directive::NeedsNetwork => self.pending.options.needs_network = true,
                 Directive::Needs(need) if self.steps.is_empty() => self.guide_needs.push(need),

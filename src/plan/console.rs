@@ -16,6 +16,28 @@ pub struct ParsedCommand {
     pub command_lines: Range<usize>,
     /// Lines holding its shown output.
     pub output_lines: Range<usize>,
+    /// `# guidecheck: …` directives for this command only: (line index, body). Written on
+    /// the line before the command, or after it on its prompt line.
+    pub directives: Vec<(usize, String)>,
+}
+
+/// A directive inside a transcript: `# guidecheck: exit=1` on a line of its own.
+static DIRECTIVE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:#|//)\s*guidecheck:\s*(.*?)\s*$").expect("valid regex"));
+/// The same, ending a prompt line: `$ nix-build  # guidecheck: exit=1`.
+static TRAILING_DIRECTIVE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+#\s*guidecheck:\s*(.*?)\s*$").expect("valid regex"));
+
+/// True when `line` ends with `  # guidecheck: …`.
+pub fn trailing_directive(line: &str) -> bool {
+    TRAILING_DIRECTIVE.is_match(line)
+}
+
+/// The body of an in-transcript directive line, if `line` is one.
+pub fn directive_line(line: &str) -> Option<&str> {
+    DIRECTIVE_LINE
+        .captures(line)
+        .map(|c| c.get(1).map_or("", |m| m.as_str()))
 }
 
 /// The prompts a transcript may use, as one regex (one pass per line).
@@ -93,12 +115,23 @@ impl Prompts {
 /// Splits a transcript into commands. Empty when no line starts with a prompt.
 pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<ParsedCommand> {
     let mut commands = Vec::new();
+    let mut directives = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let Some(first) = prompts.strip(lines[i], hash_prompt) else {
+        if let Some(body) = directive_line(lines[i]) {
+            directives.push((i, body.to_string()));
+            i += 1;
+            continue;
+        }
+        let Some(mut first) = prompts.strip(lines[i], hash_prompt) else {
             i += 1;
             continue;
         };
+        let mut directives = std::mem::take(&mut directives);
+        if let Some(found) = TRAILING_DIRECTIVE.captures(first) {
+            directives.push((i, found[1].to_string()));
+            first = &first[..found.get(0).expect("whole match").start()];
+        }
         let start = i;
         let nested = prompts.is_nested(lines[i]);
         let mut command = first.to_string();
@@ -109,28 +142,12 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
             command.push_str(strip_secondary(next));
             i += 1;
         }
-        if let Some((delimiter, strip_tabs)) = heredoc(&command) {
-            // A transcript shows a heredoc's body with the `> ` of the secondary prompt when
-            // its first line has one; the delimiter line then reads `> EOF`.
-            let secondary = lines.get(i).is_some_and(|l| is_secondary(l));
-            while i < lines.len() {
-                let raw = lines[i];
-                let body = if secondary { strip_secondary(raw) } else { raw };
-                command.push('\n');
-                command.push_str(body);
-                i += 1;
-                let word = if strip_tabs {
-                    body.trim_start_matches('\t')
-                } else {
-                    body
-                };
-                if word == delimiter {
-                    break;
-                }
-            }
-        }
+        i = read_heredoc_body(lines, i, &mut command);
         let output_start = i;
-        while i < lines.len() && prompts.strip(lines[i], hash_prompt).is_none() {
+        while i < lines.len()
+            && prompts.strip(lines[i], hash_prompt).is_none()
+            && directive_line(lines[i]).is_none()
+        {
             i += 1;
         }
         if !command.trim().is_empty() {
@@ -139,10 +156,41 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
                 nested,
                 command_lines: start..output_start,
                 output_lines: output_start..i,
+                directives,
             });
         }
     }
+    // Directive lines that end the block are for its last command.
+    if let Some(last) = commands.last_mut() {
+        last.directives.append(&mut directives);
+    }
     commands
+}
+
+/// Appends the body of the heredoc the command opens, if any; returns the next line.
+fn read_heredoc_body(lines: &[&str], mut i: usize, command: &mut String) -> usize {
+    let Some((delimiter, strip_tabs)) = heredoc(command) else {
+        return i;
+    };
+    // A transcript shows a heredoc's body with the `> ` of the secondary prompt when its
+    // first line has one; the delimiter line then reads `> EOF`.
+    let secondary = lines.get(i).is_some_and(|l| is_secondary(l));
+    while i < lines.len() {
+        let raw = lines[i];
+        let body = if secondary { strip_secondary(raw) } else { raw };
+        command.push('\n');
+        command.push_str(body);
+        i += 1;
+        let word = if strip_tabs {
+            body.trim_start_matches('\t')
+        } else {
+            body
+        };
+        if word == delimiter {
+            break;
+        }
+    }
+    i
 }
 
 /// True when the command so far cannot end here: a trailing `\`, an operator, or an
@@ -203,6 +251,29 @@ mod tests {
                 (c.command, output)
             })
             .collect()
+    }
+
+    #[test]
+    fn directive_lines_belong_to_one_command_and_are_not_output() {
+        let text = "$ true\nok\n# guidecheck: exit=1\n$ false\n$ nix-build  # guidecheck: exit=2\nerr\n# guidecheck: timeout=5s";
+        let lines: Vec<&str> = text.lines().collect();
+        let parsed = parse(&lines, &Prompts::default(), true);
+        let shape: Vec<_> = parsed
+            .iter()
+            .map(|c| (c.command.as_str(), c.output_lines.clone(), c.directives.clone()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("true", 1..2, vec![]),
+                ("false", 4..4, vec![(2, "exit=1".to_string())]),
+                (
+                    "nix-build",
+                    5..6,
+                    vec![(4, "exit=2".into()), (6, "timeout=5s".into())]
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -14,6 +14,9 @@ pub enum Directive {
     /// The next block's commands end with this status.
     Exit(ExitExpectation),
     Timeout(Duration),
+    /// The command runs until interrupted: send it SIGINT once its shown output has
+    /// appeared, or after this long.
+    Interrupt(Duration),
     Exact,
     /// Set an environment variable for the rest of the guide.
     Env(String, String),
@@ -48,6 +51,7 @@ const KNOWN: &[&str] = &[
     "file=",
     "exit=",
     "timeout=",
+    "interrupt=",
     "match=exact",
     "match=subsequence",
     "env",
@@ -97,6 +101,10 @@ pub fn parse(body: &str) -> Result<Vec<Directive>, DirectiveError> {
                 humantime::parse_duration(value)
                     .map_err(|_| DirectiveError::new(word, "timeout=10m (a duration: 30s, 10m, 1h)"))?,
             ),
+            Some(("interrupt", value)) => Directive::Interrupt(
+                humantime::parse_duration(value)
+                    .map_err(|_| DirectiveError::new(word, "interrupt=5s (a duration: 5s, 1m)"))?,
+            ),
             Some(("match", "exact")) => Directive::Exact,
             Some(("match", "subsequence")) => continue,
             Some(("needs", "network")) => Directive::NeedsNetwork,
@@ -107,6 +115,17 @@ pub fn parse(body: &str) -> Result<Vec<Directive>, DirectiveError> {
         });
     }
     Ok(out)
+}
+
+impl std::fmt::Display for ExitExpectation {
+    /// As written in a directive: `exit=1`, `exit=nonzero`, `exit=0`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExitExpectation::Success => write!(f, "exit=0"),
+            ExitExpectation::Failure => write!(f, "exit=nonzero"),
+            ExitExpectation::Code(c) => write!(f, "exit={c}"),
+        }
+    }
 }
 
 pub fn parse_exit(value: &str) -> Option<ExitExpectation> {

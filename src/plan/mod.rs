@@ -216,6 +216,10 @@ pub struct StepOptions {
     pub exit_from: Option<(usize, usize)>,
     #[serde(skip_serializing_if = "Option::is_none", with = "humantime_serde_opt")]
     pub timeout: Option<Duration>,
+    /// The command runs until interrupted (`tail -f`, a server): stopped with SIGINT once
+    /// its shown output has appeared, or after this long.
+    #[serde(skip_serializing_if = "Option::is_none", with = "humantime_serde_opt")]
+    pub interrupt: Option<Duration>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exact: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]

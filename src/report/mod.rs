@@ -286,7 +286,8 @@ fn exit_text(expected: ExitExpectation, actual: Option<i32>, directive: Option<u
     let hint = match (directive, actual) {
         (Some(_), _) => String::new(),
         (None, Some(c)) if c != 0 => format!(
-            "  hint: if the guide means it to fail, put `<!-- guidecheck: exit={c} -->` before the block\n"
+            "  hint: if the guide means it to fail, put `<!-- guidecheck: exit={c} -->` before the block \
+             (or, for this command only, `# guidecheck: exit={c}` on the line before it)\n"
         ),
         _ => String::new(),
     };

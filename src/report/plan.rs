@@ -94,7 +94,7 @@ fn flags(step: &crate::plan::Step) -> Vec<String> {
         flags.push("skipped".to_string());
     }
     if let Some(exit) = step.options.exit {
-        let exit = format!("exit={exit:?}").to_lowercase();
+        let exit = exit.to_string();
         flags.push(match step.options.exit_from {
             Some((line, n)) if n > 1 => format!("{exit} from line {line}, for all {n} commands of the block"),
             Some((line, _)) => format!("{exit} from line {line}"),

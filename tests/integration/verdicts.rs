@@ -126,11 +126,43 @@ fn exit_before_a_block_covers_all_its_commands_and_says_so() {
     let (_dir, path) = write_guide("g.md", text);
     Run::new(["plan".as_ref(), path.as_os_str()])
         .expect(0)
-        .contains("[exit=code(1) from line 3, for all 2 commands of the block]");
+        .contains("[exit=1 from line 3, for all 2 commands of the block]");
     Run::new([&path])
         .expect(1)
         .contains(":6: true\n  expected exit 1 (exit= at line 3), got exit 0\n")
-        .contains(":10: sh -c 'exit 4'\n  expected success (exit 0), got exit 4\n  hint: if the guide means it to fail, put `<!-- guidecheck: exit=4 -->` before the block\n");
+        .contains(":10: sh -c 'exit 4'\n  expected success (exit 0), got exit 4\n  hint: if the guide means it to fail, put `<!-- guidecheck: exit=4 -->` before the block");
+}
+
+#[test]
+fn exit_inside_a_transcript_covers_one_command_and_bless_keeps_it() {
+    let text = "# x\n\n```console\n$ echo hi\nhi\n# guidecheck: exit=3\n$ sh -c 'exit 3'\n$ sh -c 'echo out; exit 2'  # guidecheck: exit=2\nold\n$ sh -c 'exit 4'\n# guidecheck: exit=5\n```\n";
+    let (_dir, path) = write_guide("g.md", text);
+    let plan = Run::new(["plan".as_ref(), path.as_os_str()]).expect(0);
+    plan.contains("[exit=3 from line 6] $ sh -c 'exit 3'")
+        .contains("[exit=2 from line 8] $ sh -c 'echo out; exit 2'\n")
+        .contains("[exit=5 from line 11] $ sh -c 'exit 4'");
+    assert!(!plan.stdout.contains(":4: echo hi ["), "{}", plan.stdout);
+    Run::new([&path])
+        .expect(1)
+        .contains(":10: sh -c 'exit 4'\n  expected exit 5 (exit= at line 11), got exit 4\n")
+        .contains(":8: sh -c 'echo out; exit 2'\n");
+    // The directive lines are not output: blessing rewrites around them.
+    Run::new(["--bless".as_ref(), path.as_os_str()]).outcome();
+    let blessed = crate::read(&path);
+    assert!(
+        blessed.contains("# guidecheck: exit=3\n$ sh -c 'exit 3'\n"),
+        "{blessed}"
+    );
+    assert!(
+        blessed.contains("# guidecheck: exit=2\nout\n$ sh -c 'exit 4'\n# guidecheck: exit=5\n"),
+        "{blessed}"
+    );
+    let bad = "# x\n\n```console\n# guidecheck: file=x\n$ true\n```\n";
+    let (_dir, path) = write_guide("g.md", bad);
+    Run::new(["plan".as_ref(), path.as_os_str()])
+        .expect(2)
+        .contains("g.md:4:")
+        .contains("is for a whole block");
 }
 
 /// guides/hello.md with `from` (once) replaced by `to`, in a folder whose config keeps Nix

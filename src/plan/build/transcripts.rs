@@ -30,7 +30,14 @@ impl Builder<'_> {
             }
             let shown = self.shown_of(code, &lines, &cmd);
             let empty = shown.lines.is_empty();
-            self.pending.options = options.clone();
+            let mut own = options.clone();
+            let found: Vec<(Span, String)> = cmd
+                .directives
+                .iter()
+                .map(|(at, body)| (code.lines[*at], body.clone()))
+                .collect();
+            self.command_directives(&mut own, &found);
+            self.pending.options = own;
             let leaves = self.track_shell(&cmd);
             self.name_from_use(&cmd.command);
             let command = StepKind::Command {
