@@ -59,6 +59,9 @@ pub enum Problem {
         /// The output line that shows why.
         #[serde(skip_serializing_if = "String::is_empty")]
         evidence: String,
+        /// Blocked only because it follows the blocked step at this line.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        after: Option<usize>,
     },
     Error {
         message: String,
@@ -130,14 +133,17 @@ fn compare_steps(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Ve
             };
             match (verdict.status, blocked_at) {
                 (Status::Blocked, None) => blocked_at = Some(step.line),
-                (Status::Failed, Some(line)) => {
+                (Status::Failed, Some(line)) if !step.options.independent => {
                     verdict.status = Status::Blocked;
                     verdict.problems.insert(
                         0,
                         Problem::Blocked {
                             reason: format!("follows the blocked step at line {line}"),
-                            hint: "fix what blocks that step first".into(),
+                            hint: "fix what blocks that step first; if this step does not depend on it, \
+                                   mark it `<!-- guidecheck: independent -->`"
+                                .into(),
                             evidence: String::new(),
+                            after: Some(line),
                         },
                     );
                 }
@@ -157,6 +163,7 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
                 reason: format!("needs {need} (needs={need}), which this machine does not have"),
                 hint: format!("run where {need} is available; nothing was run"),
                 evidence: String::new(),
+                after: None,
             }],
         };
     }
@@ -176,7 +183,7 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     if run.timed_out {
         problems.push(Problem::TimedOut { after: run.duration });
     }
-    let shown = shown_lines(step);
+    let shown = shown_for(step, run);
     let (default_exit, output) = output_verdict(step, &shown, run, normalizer);
     if matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. }) {
         problems.extend(unshown_errors(&shown, &run.output, normalizer));
@@ -184,7 +191,9 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     let (log_problems, unverified) = logs::check(&shown, run, normalizer);
     problems.extend(log_problems);
     let expected = step.options.exit.unwrap_or(default_exit);
-    if !run.timed_out && !exit_agrees(expected, run.status) {
+    // A command stopped with Ctrl-C ends with its own status for that (130 in bash).
+    let interrupted = run.interrupted && step.options.exit.is_none();
+    if !run.timed_out && !interrupted && !exit_agrees(expected, run.status) {
         let directive = step
             .options
             .exit
@@ -216,6 +225,19 @@ fn shown_lines(step: &Step) -> Vec<ShownLine> {
 }
 
 /// The exit status a step's shown output implies, and the problems with that output.
+/// The lines the step shows; for a command stopped with Ctrl-C, the start of its output.
+fn shown_for(step: &Step, run: &StepRun) -> Vec<ShownLine> {
+    let mut shown = shown_lines(step);
+    if run.interrupted && step.options.exact && !shown.is_empty() {
+        let line = shown.last().map_or(step.line, |l| l.line);
+        shown.push(ShownLine {
+            text: "...".into(),
+            line,
+        });
+    }
+    shown
+}
+
 fn output_verdict(
     step: &Step,
     shown: &[ShownLine],
@@ -255,6 +277,7 @@ fn conclude(
             reason: b.reason,
             hint,
             evidence: b.evidence,
+            after: None,
         };
         problems.insert(0, blocked);
         Status::Blocked

@@ -32,6 +32,7 @@ fn ran(output: &str, status: i32) -> StepRun {
         output: output.into(),
         status: Some(status),
         timed_out: false,
+        interrupted: false,
         truncated: false,
         duration: Duration::ZERO,
         error: None,

@@ -147,6 +147,7 @@ impl Builder<'_> {
                     Directive::Timeout(t) => options.timeout = Some(t),
                     Directive::Interrupt(t) => options.interrupt = Some(t),
                     Directive::Exact => options.exact = true,
+                    Directive::Independent => options.independent = true,
                     Directive::NeedsNetwork => options.needs_network = true,
                     Directive::Needs(need) => options.needs.push(need),
                     other => {
@@ -176,6 +177,7 @@ impl Builder<'_> {
                 Directive::Timeout(t) => self.pending.options.timeout = Some(t),
                 Directive::Interrupt(t) => self.pending.options.interrupt = Some(t),
                 Directive::Exact => self.pending.options.exact = true,
+                Directive::Independent => self.pending.options.independent = true,
                 Directive::NeedsNetwork => self.pending.options.needs_network = true,
                 Directive::Needs(need) if self.steps.is_empty() => self.guide_needs.push(need),
                 Directive::Needs(need) => self.pending.options.needs.push(need),
@@ -195,6 +197,12 @@ impl Builder<'_> {
     fn push(&mut self, span: Span, kind: StepKind) {
         let mut options = std::mem::take(&mut self.pending.options);
         options.skipped |= self.skip_rest;
+        if let StepKind::Command { command: text, .. } | StepKind::Script { script: text, .. } = &kind
+            && options.interrupt.is_none()
+            && super::follow::runs_until_interrupted(text)
+        {
+            options.interrupt = Some(super::follow::DEFAULT_INTERRUPT);
+        }
         options.needs.extend(self.guide_needs.iter().cloned());
         if let Some(entered_at) = self.shell
             && !matches!(kind, StepKind::Snippet { .. } | StepKind::File { .. })

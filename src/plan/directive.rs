@@ -18,6 +18,8 @@ pub enum Directive {
     /// appeared, or after this long.
     Interrupt(Duration),
     Exact,
+    /// The next block does not depend on the steps before it.
+    Independent,
     /// Set an environment variable for the rest of the guide.
     Env(String, String),
     /// The next block needs the network: without it, it is blocked, not drift.
@@ -53,6 +55,7 @@ const KNOWN: &[&str] = &[
     "timeout=",
     "interrupt=",
     "match=exact",
+    "independent",
     "match=subsequence",
     "env",
     "needs=network",
@@ -83,6 +86,7 @@ pub fn parse(body: &str) -> Result<Vec<Directive>, DirectiveError> {
             None if word == "output" => Directive::Output,
             None if word == "eval" => Directive::Eval,
             None if word == "leave" => Directive::Leave,
+            None if word == "independent" => Directive::Independent,
             None if word == "env" => {
                 let pair = words
                     .next()

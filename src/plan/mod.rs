@@ -6,6 +6,7 @@ mod build;
 pub mod console;
 pub mod directive;
 pub mod fence;
+pub mod follow;
 mod patch;
 mod todo;
 mod twice;
@@ -222,6 +223,9 @@ pub struct StepOptions {
     pub interrupt: Option<Duration>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exact: bool,
+    /// Does not depend on earlier steps: a failure after a blocked step is still drift.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub independent: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub needs_network: bool,
     /// Environments the step needs (`needs=nixos`, …): without them it is blocked, not run.

@@ -36,7 +36,7 @@ pub fn render(results: &[GuideResult], totals: &Totals) -> String {
         "guides": guides,
         "totals": {
             "guides": totals.guides, "steps": totals.steps, "passed": totals.passed,
-            "failed": totals.failed, "blocked": totals.blocked, "skipped": totals.skipped,
+            "failed": totals.failed, "blocked": totals.blocked, "blocked_after": totals.blocked_after, "skipped": totals.skipped,
         },
     });
     serde_json::to_string_pretty(&doc).expect("json") + "\n"

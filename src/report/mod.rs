@@ -53,6 +53,8 @@ pub struct Totals {
     pub passed: usize,
     pub failed: usize,
     pub blocked: usize,
+    /// Of the blocked, those that only follow a blocked step.
+    pub blocked_after: usize,
     pub skipped: usize,
     /// Steps whose shown build-log lines could not be checked.
     pub unverified: usize,
@@ -80,7 +82,11 @@ impl Totals {
             match verdict.status {
                 Status::Passed => t.passed += 1,
                 Status::Failed => t.failed += 1,
-                Status::Blocked => t.blocked += 1,
+                Status::Blocked => {
+                    t.blocked += 1;
+                    let after = |p: &Problem| matches!(p, Problem::Blocked { after: Some(_), .. });
+                    t.blocked_after += usize::from(verdict.problems.first().is_some_and(after));
+                }
                 Status::Skipped => t.skipped += 1,
                 Status::Unverified => t.unverified += 1,
             }
@@ -94,6 +100,7 @@ impl Totals {
         self.passed += other.passed;
         self.failed += other.failed;
         self.blocked += other.blocked;
+        self.blocked_after += other.blocked_after;
         self.skipped += other.skipped;
         self.snapshots += other.snapshots;
         self.unverified += other.unverified;
@@ -141,11 +148,11 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         style.paint("1;32", "ok")
     };
     out.push_str(&format!(
-        "{state} {path}: {}: {} passed, {} failed, {} blocked, {} skipped{} ({}, {:.1}s)\n",
+        "{state} {path}: {}: {} passed, {} failed, {}, {} skipped{} ({}, {:.1}s)\n",
         count(totals.steps, "step"),
         totals.passed,
         totals.failed,
-        totals.blocked,
+        blocked_text(&totals),
         totals.skipped,
         if totals.unverified > 0 {
             format!(", {} unverified", totals.unverified)
@@ -243,6 +250,7 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             reason,
             hint,
             evidence,
+            ..
         } => {
             let seen = if evidence.is_empty() {
                 String::new()
@@ -347,6 +355,14 @@ pub fn rewrite_diff(path: &std::path::Path, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// `3 blocked`, or `3 blocked (2 after a blocked step)`.
+fn blocked_text(t: &Totals) -> String {
+    match t.blocked_after {
+        0 => format!("{} blocked", t.blocked),
+        n => format!("{} blocked ({n} after a blocked step)", t.blocked),
+    }
+}
+
 /// `1 guide`, `2 guides`.
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -360,12 +376,12 @@ pub fn count(n: usize, noun: &str) -> String {
 /// The last line names every reason the exit code is not 0.
 pub fn summary(t: &Totals) -> String {
     let mut line = format!(
-        "guidecheck: {}, {}: {} passed, {} failed, {} blocked, {} skipped",
+        "guidecheck: {}, {}: {} passed, {} failed, {}, {} skipped",
         count(t.guides, "guide"),
         count(t.steps, "step"),
         t.passed,
         t.failed,
-        t.blocked,
+        blocked_text(t),
         t.skipped
     );
     if t.unverified > 0 {

@@ -101,6 +101,12 @@ fn flags(step: &crate::plan::Step) -> Vec<String> {
             None => exit,
         });
     }
+    if let Some(t) = step.options.interrupt {
+        flags.push(format!("interrupt={}", humantime::format_duration(t)));
+    }
+    if step.options.independent {
+        flags.push("independent".into());
+    }
     if step.options.exact {
         flags.push("match=exact".into());
     }

@@ -23,6 +23,7 @@ fn blessed(text: &str, outputs: &[&str]) -> String {
                 output,
                 status: Some(status),
                 timed_out: false,
+                interrupted: false,
                 truncated: false,
                 duration: Duration::ZERO,
                 error: None,

@@ -2,6 +2,7 @@
 
 mod capture;
 mod nested;
+mod quote;
 mod session;
 mod wait;
 mod workspace;
@@ -11,7 +12,7 @@ use crate::plan::{Nest, Plan, StepKind};
 use nested::Role;
 use serde::Serialize;
 pub use session::Finished;
-use session::{Cmd, Launch, Session, shell_quote};
+use session::{Cmd, Interrupt, Launch, Session, shell_quote};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 pub use workspace::Workspace;
@@ -55,6 +56,10 @@ pub struct StepRun {
     pub output: String,
     pub status: Option<i32>,
     pub timed_out: bool,
+    /// Stopped with SIGINT (Ctrl-C) once its shown lines appeared, or after its interval:
+    /// it runs until interrupted.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     pub truncated: bool,
     #[serde(serialize_with = "seconds")]
     pub duration: Duration,
@@ -156,6 +161,7 @@ impl From<Finished> for StepRun {
             output: f.output,
             status: f.status,
             timed_out: f.timed_out,
+            interrupted: f.interrupted,
             truncated: f.truncated,
             duration: f.duration,
             error: f
@@ -191,6 +197,7 @@ fn session_commands(
                 text: "exit".into(),
                 timeout,
                 role: Role::Leave,
+                interrupt: None,
             };
             commands.push((None, exit));
         }
@@ -199,7 +206,17 @@ fn session_commands(
         if role == Role::Enter {
             text = crate::nix::shell::entry(&text, nested::SHELL_LOOP).unwrap_or(text);
         }
-        commands.push((Some(k), Cmd { text, timeout, role }));
+        let interrupt = step.options.interrupt.map(|after| Interrupt {
+            after,
+            shown: shown_lines(&step.kind),
+        });
+        let cmd = Cmd {
+            text,
+            timeout,
+            role,
+            interrupt,
+        };
+        commands.push((Some(k), cmd));
     }
     commands
 }
@@ -231,6 +248,7 @@ impl StepRun {
             output: String::new(),
             status: None,
             timed_out: false,
+            interrupted: false,
             truncated: false,
             duration: Duration::ZERO,
             error: None,
@@ -241,6 +259,22 @@ impl StepRun {
 }
 
 /// What a session step gives the shell.
+/// The lines a command's output must show before a reader would press Ctrl-C.
+fn shown_lines(kind: &StepKind) -> Vec<String> {
+    let StepKind::Command {
+        shown: Some(shown), ..
+    } = kind
+    else {
+        return Vec::new();
+    };
+    shown
+        .lines
+        .iter()
+        .map(|l| l.text.trim().to_string())
+        .filter(|l| !l.is_empty() && l != "...")
+        .collect()
+}
+
 fn shell_text(kind: &StepKind) -> String {
     match kind {
         StepKind::Command { command, .. } => command.clone(),
@@ -274,6 +308,7 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> s
         output: String::new(),
         status: Some(i32::from(error.is_some())),
         timed_out: false,
+        interrupted: false,
         truncated: false,
         duration: started.elapsed(),
         error,

@@ -11,7 +11,7 @@
 //! drains the lines meant for the shell up to the leaving one, ending each as not run
 //! (status `-`): nothing meant for the shell runs outside it, and nothing waits.
 
-use super::session::{ansi_c_quote, shell_quote};
+use super::quote::{ansi_c_quote, shell_quote};
 use std::path::Path;
 
 /// What a shell runs in place of its interactive loop: eval each line of stdin.

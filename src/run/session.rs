@@ -11,12 +11,14 @@
 //! and variables.
 
 use super::nested::{self, Role};
-use super::wait::Wait;
+pub use super::quote::shell_quote;
+use super::quote::{ansi_c_quote, nonce};
 #[cfg(test)]
 use super::wait::partial_suffix;
+use super::wait::{Follower, Wait};
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -37,7 +39,19 @@ pub struct Cmd {
     pub text: String,
     pub timeout: Duration,
     pub role: Role,
+    /// The command runs until interrupted: stop it like a reader would.
+    pub interrupt: Option<Interrupt>,
 }
+
+/// When to press Ctrl-C: once these lines (trimmed) have appeared in order, or `after`.
+#[derive(Debug, Clone)]
+pub struct Interrupt {
+    pub after: Duration,
+    pub shown: Vec<String>,
+}
+
+/// How long an interrupted command may take to end before it is killed.
+const AFTER_INTERRUPT: Duration = Duration::from_secs(5);
 
 /// What one command did.
 #[derive(Debug, Clone)]
@@ -48,6 +62,8 @@ pub struct Finished {
     /// None when the command did not end by itself (timed out, or the session died).
     pub status: Option<i32>,
     pub timed_out: bool,
+    /// Stopped with SIGINT, as a reader presses Ctrl-C (`Cmd::interrupt`).
+    pub interrupted: bool,
     pub truncated: bool,
     pub duration: Duration,
 }
@@ -117,7 +133,7 @@ impl Session {
         let token = &self.token;
         let cwd = shell_quote(&self.cwd);
         let script = format!(
-            "__gc_ret() {{ return \"$1\"; }}\n__gc_end() {{ __gc_st=$?; export -p > {ctl}/env; \
+            "trap : INT\n__gc_ret() {{ return \"$1\"; }}\n__gc_end() {{ __gc_st=$?; export -p > {ctl}/env; \
              printf '{token}:%s:%s:%s\\n' \"$1\" \"$__gc_st\" \"$PWD\"; }}\n\
              if [ -f {ctl}/env ]; then . {ctl}/env; fi 2>/dev/null; cd {cwd} 2>/dev/null\n{}",
             nested::drain_function(token)
@@ -167,7 +183,7 @@ impl Session {
                 let (index, seq, _) = inflight.pop_front().expect("sent");
                 started(index);
                 let before = self.cwd.clone();
-                let (done, restart) = self.collect(seq, commands[index].timeout, sink)?;
+                let (done, restart) = self.collect(seq, &commands[index], sink)?;
                 self.track_shell(commands[index].role, &done, before);
                 finished(index, done);
                 next = index + 1;
@@ -195,6 +211,12 @@ impl Session {
             Role::Enter => nested::enter_lines(ctl, &self.token, seq, &command.text),
             Role::Leave => nested::leave_line(ctl, seq, &command.text),
             // The command travels inline, ANSI-C quoted: no file to read, no subshell.
+            // A command that runs until interrupted runs in a subshell, whose SIGINT is not
+            // trapped: Ctrl-C ends it (and any loop it is in) and the session goes on.
+            Role::Plain | Role::Inside if command.interrupt.is_some() => format!(
+                "__gc_ret \"${{__gc_st:-0}}\"; (eval {}) </dev/null; __gc_end {seq}\n",
+                ansi_c_quote(&command.text)
+            ),
             Role::Plain | Role::Inside => format!(
                 "__gc_ret \"${{__gc_st:-0}}\"; eval {} </dev/null; __gc_end {seq}\n",
                 ansi_c_quote(&command.text)
@@ -206,26 +228,43 @@ impl Session {
         Ok((seq, line.len()))
     }
 
-    /// Waits for command `seq` to end, at most `timeout`. True when the session had to be
-    /// restarted (a timeout, or the session died).
+    /// Waits for command `seq` to end, at most its timeout; one that runs until interrupted
+    /// gets SIGINT once its shown lines have appeared (or its interval is over). True when
+    /// the session had to be restarted (a timeout, or the session died).
     fn collect(
         &mut self,
         seq: u64,
-        timeout: Duration,
+        command: &Cmd,
         sink: &dyn Fn(&[u8]),
     ) -> std::io::Result<(Finished, bool)> {
         let started = Instant::now();
         let end = format!("{}:{}:", self.token, seq);
         let mut wait = Wait::new(&end, self.launch.output_limit, sink);
-        let deadline = started + timeout;
+        let mut deadline = later(started, command.timeout);
+        let shown = command.interrupt.as_ref().map_or(&[][..], |i| &i.shown[..]);
+        let mut follower = Follower::new(shown);
+        let mut interrupt_at = command.interrupt.as_ref().map(|i| later(started, i.after));
+        let mut interrupted = false;
         let pending = std::mem::take(&mut self.pending);
+        follower.feed(&pending);
         let mut outcome = wait
             .feed(&pending)
             .map(|(status, cwd)| Outcome::Ended(status, cwd));
         while outcome.is_none() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            outcome = match self.chunks.recv_timeout(left) {
-                Ok(chunk) => wait.feed(&chunk).map(|(status, cwd)| Outcome::Ended(status, cwd)),
+            let now = Instant::now();
+            if interrupt_at.is_some_and(|at| at <= now) || (interrupt_at.is_some() && follower.saw_all()) {
+                interrupt_at = None;
+                interrupted = true;
+                self.signal(rustix::process::Signal::INT);
+                deadline = deadline.min(later(now, AFTER_INTERRUPT));
+            }
+            let wake = interrupt_at.map_or(deadline, |at| at.min(deadline));
+            outcome = match self.chunks.recv_timeout(wake.saturating_duration_since(now)) {
+                Ok(chunk) => {
+                    follower.feed(&chunk);
+                    wait.feed(&chunk).map(|(status, cwd)| Outcome::Ended(status, cwd))
+                }
+                Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => None,
                 Err(RecvTimeoutError::Timeout) => Some(Outcome::TimedOut),
                 Err(RecvTimeoutError::Disconnected) => Some(Outcome::SessionDied),
             };
@@ -255,6 +294,7 @@ impl Session {
             output: wait.finish(),
             status,
             timed_out,
+            interrupted,
             truncated,
             duration,
         };
@@ -274,15 +314,20 @@ impl Session {
         Ok(())
     }
 
-    fn kill(&mut self) {
-        // The session leads its own process group (`process_group(0)`): this also ends what
-        // the guide's commands left running in the background.
+    /// Signals the session's whole process group.
+    fn signal(&self, signal: rustix::process::Signal) {
         let group = i32::try_from(self.child.id())
             .ok()
             .and_then(rustix::process::Pid::from_raw);
         if let Some(group) = group {
-            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+            let _ = rustix::process::kill_process_group(group, signal);
         }
+    }
+
+    fn kill(&mut self) {
+        // The session leads its own process group (`process_group(0)`): this also ends what
+        // the guide's commands left running in the background.
+        self.signal(rustix::process::Signal::KILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -301,6 +346,7 @@ impl Finished {
             output: String::new(),
             status: None,
             timed_out: false,
+            interrupted: false,
             truncated: false,
             duration: Duration::ZERO,
         }
@@ -314,6 +360,13 @@ enum Outcome {
     SessionDied,
 }
 
+/// `start + d`, or a time too far away to matter when that does not fit.
+fn later(start: Instant, d: Duration) -> Instant {
+    start
+        .checked_add(d)
+        .unwrap_or_else(|| start + Duration::from_secs(u64::from(u32::MAX)))
+}
+
 fn forward(mut reader: std::io::PipeReader, tx: &std::sync::mpsc::Sender<Vec<u8>>) {
     let mut buf = vec![0; 64 * 1024];
     while let Ok(n) = reader.read(&mut buf) {
@@ -323,44 +376,10 @@ fn forward(mut reader: std::io::PipeReader, tx: &std::sync::mpsc::Sender<Vec<u8>
     }
 }
 
-fn nonce() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    h.finish()
-}
-
-/// `$'…'`: any text as one bash word.
-pub(super) fn ansi_c_quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 3);
-    out.push_str("$'");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// Quotes a path for the shell.
-pub fn shell_quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn end_token_split_across_chunks_is_found() {
@@ -381,17 +400,6 @@ mod tests {
         assert_eq!(w.finish(), "no newline");
     }
 
-    #[test]
-    fn ansi_c_quoting_round_trips_through_bash() {
-        let text = "echo 'a' \"b\" \\ $x\ncat <<EOF\n\tx\x01\nEOF";
-        let out = Command::new("bash")
-            .arg("-c")
-            .arg(format!("printf %s {}", ansi_c_quote(text)))
-            .output()
-            .unwrap();
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
-    }
-
     fn launch(dir: &Path) -> Launch {
         std::fs::create_dir_all(dir.join("ctl")).unwrap();
         Launch {
@@ -410,6 +418,7 @@ mod tests {
                 text: (*c).to_string(),
                 timeout: Duration::from_millis(*ms),
                 role: Role::Plain,
+                interrupt: None,
             })
             .collect();
         let mut results = Vec::new();

@@ -65,6 +65,45 @@ impl<'a> Wait<'a> {
     }
 }
 
+/// Watches output for the lines a reader waits to see before pressing Ctrl-C.
+pub(super) struct Follower<'a> {
+    shown: &'a [String],
+    next: usize,
+    line: Vec<u8>,
+}
+
+/// A line longer than this is not one the guide shows: only its start is kept.
+const LONGEST_LINE: usize = 64 * 1024;
+
+impl<'a> Follower<'a> {
+    pub(super) fn new(shown: &'a [String]) -> Self {
+        Follower {
+            shown,
+            next: 0,
+            line: Vec::new(),
+        }
+    }
+
+    pub(super) fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if b == b'\n' {
+                let line = String::from_utf8_lossy(&self.line);
+                if self.shown.get(self.next).is_some_and(|s| s == line.trim()) {
+                    self.next += 1;
+                }
+                self.line.clear();
+            } else if self.line.len() < LONGEST_LINE {
+                self.line.push(b);
+            }
+        }
+    }
+
+    /// True once every shown line has appeared, in order (never for no shown lines).
+    pub(super) fn saw_all(&self) -> bool {
+        !self.shown.is_empty() && self.next == self.shown.len()
+    }
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }

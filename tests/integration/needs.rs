@@ -102,3 +102,41 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn commands_that_run_until_interrupted_are_stopped_like_a_reader_would() {
+    let guide = crate::fixture("needs/interrupt/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("[interrupt=5s] $ tail -f service.log")
+        .contains("[interrupt=1s] $ while true; do sleep 0.1; done");
+    // A timeout far below the 10-minute default: passing means Ctrl-C, not the timeout,
+    // ended them, and the session went on.
+    let run = Run::new(["--timeout".as_ref(), "20s".as_ref(), guide.as_os_str()]).expect(0);
+    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    // A wrong shown line is still drift: the same follow, stopped after its interval.
+    let text = crate::read(&guide).replace("listening\n```", "ready\n```");
+    let (_dir, path) = write_guide("g.md", &text);
+    Run::new(["--timeout".as_ref(), "20s".as_ref(), path.as_os_str()])
+        .expect(1)
+        .contains("g.md:7: tail -f service.log")
+        .contains("- ready");
+}
+
+#[test]
+fn failures_after_a_blocked_step_are_counted_apart_unless_independent() {
+    let text = "# x\n\n```console\n$ docker run --rm hello-world\nHello from Docker!\n```\n\n```console\n$ cat built-by-docker\nok\n```\n\n<!-- guidecheck: independent -->\n```console\n$ echo mine\nnot mine\n```\n";
+    let (_dir, path) = write_guide("g.md", text);
+    if Run::new([&path]).outcome().code == Some(0) {
+        return crate::skip("docker works here");
+    }
+    let plan = Run::new(["plan".as_ref(), path.as_os_str()]).expect(0);
+    plan.contains("[independent] $ echo mine");
+    let run = Run::new([&path]).expect(1);
+    run.contains(":9: cat built-by-docker\n  blocked: follows the blocked step at line 4")
+        .contains(":15: echo mine\n")
+        .contains("- not mine")
+        .contains("1 failed, 2 blocked (1 after a blocked step)");
+    let json = Run::new(["--format".as_ref(), "json".as_ref(), path.as_os_str()]).expect(1);
+    json.contains("\"blocked_after\": 1").contains("\"after\": 4");
+}
