@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md for the module map and its invariants.
 
 pub mod app;
+pub mod cleanup;
 pub mod cli;
 pub mod compare;
 pub mod config;

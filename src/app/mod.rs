@@ -33,6 +33,7 @@ impl From<Exit> for ExitCode {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::cleanup::on_signals();
     let code = match cli.command {
         Some(Command::Test(args)) => test::test(&args),
         Some(Command::Plan(args)) => read_only::plan_command(&args),

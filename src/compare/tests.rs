@@ -33,6 +33,7 @@ fn ran(output: &str, status: i32) -> StepRun {
         status: Some(status),
         timed_out: false,
         interrupted: false,
+        shell_replaced: false,
         truncated: false,
         duration: Duration::ZERO,
         error: None,

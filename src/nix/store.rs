@@ -55,7 +55,8 @@ pub fn isolation(mode: StoreMode, private: &Path, nix_build: Option<&Path>, root
         },
         StoreMode::Fresh => {
             let userns = if root { "-m" } else { "-Urm" };
-            let script = "mount --bind \"$0\" /nix && exec bash --noprofile --norc";
+            // The session's own arguments (`-c PRELUDE`) come after the private store's path.
+            let script = "mount --bind \"$0\" /nix && exec bash --noprofile --norc \"$@\"";
             let mut program: Vec<String> = ["unshare", userns, "--", "sh", "-c", script]
                 .map(String::from)
                 .to_vec();

@@ -242,10 +242,10 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             actual,
             directive,
         } => exit_text(*expected, *actual, *directive),
-        Problem::TimedOut { after } => format!(
-            "  timed out after {}\n",
-            humantime::format_duration(round(*after))
-        ),
+        Problem::TimedOut {
+            after,
+            shell_replaced,
+        } => timed_out_text(*after, *shell_replaced),
         Problem::Blocked {
             reason,
             hint,
@@ -281,6 +281,19 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             "  an error the guide does not show: {line}\n  hint: show it in the output, or cover it with `...`\n"
         ),
     }
+}
+
+fn timed_out_text(after: Duration, shell_replaced: bool) -> String {
+    let replaced = if shell_replaced {
+        "  the shell itself did not end (a loop in the shell?): later commands run in a new shell \
+         in the same directory, without the variables and functions set before\n"
+    } else {
+        ""
+    };
+    format!(
+        "  timed out after {}\n{replaced}",
+        humantime::format_duration(round(after))
+    )
 }
 
 /// "expected failure (exit= at line 3), got exit 0", with the directive to write.

@@ -24,6 +24,7 @@ fn blessed(text: &str, outputs: &[&str]) -> String {
                 status: Some(status),
                 timed_out: false,
                 interrupted: false,
+                shell_replaced: false,
                 truncated: false,
                 duration: Duration::ZERO,
                 error: None,

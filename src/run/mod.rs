@@ -1,7 +1,9 @@
 //! Plan → runs. The only module that spawns processes.
 
 mod capture;
-mod nested;
+mod collect;
+mod procs;
+mod protocol;
 mod quote;
 mod session;
 mod wait;
@@ -9,7 +11,7 @@ mod workspace;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{Nest, Plan, StepKind};
-use nested::Role;
+use protocol::Role;
 use serde::Serialize;
 pub use session::Finished;
 use session::{Cmd, Interrupt, Launch, Session, shell_quote};
@@ -56,6 +58,10 @@ pub struct StepRun {
     pub output: String,
     pub status: Option<i32>,
     pub timed_out: bool,
+    /// The shell did not survive this step (it was stuck, or it exited): later steps run in
+    /// a new shell in the same directory, without the variables and functions set before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shell_replaced: bool,
     /// Stopped with SIGINT (Ctrl-C) once its shown lines appeared, or after its interval:
     /// it runs until interrupted.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -96,8 +102,9 @@ impl Observer for Quiet {}
 
 /// Runs every step of a plan in one workspace and one shell session.
 pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result<GuideRun> {
+    procs::become_subreaper();
     let workspace = Workspace::create()?;
-    let (launch, store) = launch(&workspace, options);
+    let (launch, store) = launch(&workspace, options, &plan.guide);
     let launch_env = launch.env.clone();
     let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
     let mut steps: Vec<Option<StepRun>> = vec![None; plan.steps.len()];
@@ -161,6 +168,7 @@ impl From<Finished> for StepRun {
             output: f.output,
             status: f.status,
             timed_out: f.timed_out,
+            shell_replaced: f.shell_replaced,
             interrupted: f.interrupted,
             truncated: f.truncated,
             duration: f.duration,
@@ -204,7 +212,7 @@ fn session_commands(
         *inside = matches!(role, Role::Enter | Role::Inside);
         let mut text = shell_text(&step.kind);
         if role == Role::Enter {
-            text = crate::nix::shell::entry(&text, nested::SHELL_LOOP).unwrap_or(text);
+            text = crate::nix::shell::entry(&text, protocol::SHELL_LOOP).unwrap_or(text);
         }
         let interrupt = step.options.interrupt.map(|after| Interrupt {
             after,
@@ -248,6 +256,7 @@ impl StepRun {
             output: String::new(),
             status: None,
             timed_out: false,
+            shell_replaced: false,
             interrupted: false,
             truncated: false,
             duration: Duration::ZERO,
@@ -308,6 +317,7 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> s
         output: String::new(),
         status: Some(i32::from(error.is_some())),
         timed_out: false,
+        shell_replaced: false,
         interrupted: false,
         truncated: false,
         duration: started.elapsed(),
@@ -377,7 +387,7 @@ fn read_logs(plan: &Plan, steps: &mut [Option<StepRun>], env: &[(String, String)
 }
 
 /// How the session starts (program, environment, folders), and how the store was isolated.
-fn launch(workspace: &Workspace, options: &RunOptions) -> (Launch, String) {
+fn launch(workspace: &Workspace, options: &RunOptions, guide: &Path) -> (Launch, String) {
     let path_var = options
         .env
         .iter()
@@ -392,6 +402,7 @@ fn launch(workspace: &Workspace, options: &RunOptions) -> (Launch, String) {
         cwd: workspace.work(),
         ctl: workspace.ctl(),
         output_limit: options.output_limit,
+        label: guide.display().to_string(),
     };
     (launch, isolation.description)
 }

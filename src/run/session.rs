@@ -1,26 +1,24 @@
-//! One shell session per guide: a bash process that reads commands from a pipe, so cwd,
-//! variables and functions persist from block to block as in a reader's terminal.
+//! One shell session per guide: a bash process whose loop sources batches of commands, so
+//! cwd, variables, functions and options persist from block to block as in a reader's
+//! terminal. The lines it runs are in `protocol`.
 //!
-//! Each command travels inline, ANSI-C quoted, as `eval $'…' </dev/null` (so it can never
-//! read the guide's next lines, and a syntax error cannot desynchronise the session); the
-//! line first restores `$?` to the previous command's status. stdout and stderr share one
-//! pipe, so output keeps its arrival order. After each command the session saves its
-//! exported variables (`export -p` to a control file) and prints an end token with the
-//! exit status and `$PWD`. Commands are sent ahead in batches. A timed-out command is
-//! killed with the whole process group; the session is then restarted from the saved cwd
-//! and variables.
+//! stdout and stderr share one pipe, so output keeps its arrival order; the end tokens
+//! come on the same pipe through a descriptor of their own, after the command's output.
+//! The session is a Unix session of its own (`setsid`: no controlling terminal), and every
+//! process it starts carries its marker, so `procs` can account for them: a timed-out
+//! command's processes are killed and the shell goes on; only a shell that is itself stuck
+//! (a loop in the shell) is replaced, in the same directory, its variables lost.
 
-use super::nested::{self, Role};
+use super::procs;
+use super::protocol::{self, Role};
+use super::quote::nonce;
 pub use super::quote::shell_quote;
-use super::quote::{ansi_c_quote, nonce};
-#[cfg(test)]
-use super::wait::partial_suffix;
-use super::wait::{Follower, Wait};
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
 /// How to start the shell (directly, or inside a mount namespace for a private store).
@@ -29,8 +27,11 @@ pub struct Launch {
     pub program: Vec<String>,
     pub env: Vec<(String, String)>,
     pub cwd: PathBuf,
+    /// The control folder: batch files.
     pub ctl: PathBuf,
     pub output_limit: usize,
+    /// What it runs (the guide), for the message when guidecheck is stopped.
+    pub label: String,
 }
 
 /// One command for the session.
@@ -50,43 +51,58 @@ pub struct Interrupt {
     pub shown: Vec<String>,
 }
 
-/// How long an interrupted command may take to end before it is killed.
-const AFTER_INTERRUPT: Duration = Duration::from_secs(5);
-
 /// What one command did.
 #[derive(Debug, Clone)]
 pub struct Finished {
     /// Not run: meant for an entered shell that did not start, or was killed.
     pub not_run: bool,
     pub output: String,
-    /// None when the command did not end by itself (timed out, or the session died).
+    /// None when the command did not end by itself (the session died, or was replaced).
     pub status: Option<i32>,
     pub timed_out: bool,
+    /// The shell itself did not end the command after its processes were killed: it was
+    /// replaced by a new one (same directory, variables and functions gone).
+    pub shell_replaced: bool,
     /// Stopped with SIGINT, as a reader presses Ctrl-C (`Cmd::interrupt`).
     pub interrupted: bool,
     pub truncated: bool,
     pub duration: Duration,
 }
 
+/// Commands per batch file, and commands in flight: bounds on memory and on what a
+/// replaced shell has to be sent again.
+const BATCH: usize = 64;
+const IN_FLIGHT: usize = 256;
+/// Chunks of output buffered between the pipe reader and the session (64 KiB each).
+const CHUNKS: usize = 16;
+
 pub struct Session {
-    launch: Launch,
-    child: Child,
-    stdin: ChildStdin,
-    chunks: Receiver<Vec<u8>>,
-    token: String,
+    pub(super) launch: Launch,
+    pub(super) child: Child,
+    /// The FIFO the shell reads batch names from.
+    go: std::fs::File,
+    pub(super) chunks: Receiver<(Instant, Vec<u8>)>,
+    pub(super) token: String,
+    /// `GUIDECHECK_SESSION=…`: in the environment of everything the session starts.
+    pub(super) marker: String,
+    /// The Unix session id (the shell's pid) when the shell was started with `setsid`.
+    pub(super) sid: Option<i32>,
     seq: u64,
+    batches: u64,
     /// The working directory after the last command (reported with its end token).
-    cwd: PathBuf,
+    pub(super) cwd: PathBuf,
     /// Output that arrived after the last end token: the next command's.
-    pending: Vec<u8>,
+    pub(super) pending: Vec<u8>,
+    /// Since when the running command may have started processes.
+    pub(super) mark: Instant,
+    /// The shell that ran the last command (`$$`): an entered shell, or the session's.
+    pub(super) shell: i32,
     /// While inside an entered shell: the outer shell's working directory.
     outer_cwd: Option<PathBuf>,
-    /// The entered shell was killed (a timeout): what was meant for it is not run.
+    /// The entered shell was lost (its shell replaced): what was meant for it is not run.
     lost_shell: bool,
+    _registered: crate::cleanup::Registered,
 }
-
-/// Bytes of commands sent ahead of the one running: well under a pipe's buffer.
-const WINDOW: usize = 32 * 1024;
 
 impl Session {
     pub fn start(launch: Launch) -> std::io::Result<Session> {
@@ -94,51 +110,61 @@ impl Session {
         Session::start_in(launch, cwd)
     }
 
-    /// Starts a session that continues in `cwd` (and restores the saved exports).
+    /// Starts a session in `cwd`.
     fn start_in(launch: Launch, cwd: PathBuf) -> std::io::Result<Session> {
         let (reader, writer) = std::io::pipe()?;
         let token = format!("\x1eGCEND{:016x}", nonce());
-        let mut child = Command::new(&launch.program[0])
-            .args(&launch.program[1..])
+        let marker = format!("GUIDECHECK_SESSION={:016x}", nonce());
+        let (name, value) = marker.split_once('=').expect("NAME=value");
+        // `setsid`: a session of its own, without a controlling terminal (`read </dev/tty`
+        // fails at once instead of waiting), whose processes `procs` can find.
+        // The FIFO the batches are named on; we hold it open for reading and writing, so
+        // the shell's opening it never waits and what we wrote stays until it is read.
+        let go_path = launch.ctl.join("go");
+        let _ = std::fs::remove_file(&go_path);
+        rustix::fs::mkfifoat(rustix::fs::CWD, &go_path, rustix::fs::Mode::from(0o600))?;
+        let go = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&go_path)?;
+        let prelude = protocol::prelude(&token, &cwd, &go_path);
+        let setsid = which_setsid();
+        let child = shell_command(&launch.program, setsid.as_deref())
+            .args(["-c", &prelude])
             .env_clear()
             .envs(launch.env.iter().map(|(k, v)| (k, v)))
+            .env(name, value)
             .current_dir(&launch.cwd)
-            .stdin(Stdio::piped())
+            .stdin(Stdio::null())
             .stdout(writer.try_clone()?)
             .stderr(writer)
-            .process_group(0)
             .spawn()?;
-        let stdin = child.stdin.take().expect("piped stdin");
-        let (tx, chunks) = channel();
+        let (tx, chunks) = sync_channel(CHUNKS);
         std::thread::spawn(move || forward(reader, &tx));
-        let mut session = Session {
+        let pid = i32::try_from(child.id()).unwrap_or(0);
+        let sid = setsid.is_some().then_some(pid);
+        let registered = crate::cleanup::register(format!("running {}", launch.label), {
+            let marker = marker.clone();
+            move || end_processes(pid, sid, &marker)
+        });
+        Ok(Session {
             launch,
             child,
-            stdin,
+            go,
             chunks,
             token,
+            marker,
+            sid,
             seq: 0,
+            batches: 0,
             cwd,
             pending: Vec::new(),
+            mark: Instant::now(),
+            shell: pid,
             outer_cwd: None,
             lost_shell: false,
-        };
-        session.prelude()?;
-        Ok(session)
-    }
-
-    /// Defines the end-of-command function and restores any saved state.
-    fn prelude(&mut self) -> std::io::Result<()> {
-        let ctl = shell_quote(&self.launch.ctl);
-        let token = &self.token;
-        let cwd = shell_quote(&self.cwd);
-        let script = format!(
-            "trap : INT\n__gc_ret() {{ return \"$1\"; }}\n__gc_end() {{ __gc_st=$?; export -p > {ctl}/env; \
-             printf '{token}:%s:%s:%s\\n' \"$1\" \"$__gc_st\" \"$PWD\"; }}\n\
-             if [ -f {ctl}/env ]; then . {ctl}/env; fi 2>/dev/null; cd {cwd} 2>/dev/null\n{}",
-            nested::drain_function(token)
-        );
-        self.stdin.write_all(script.as_bytes())
+            _registered: registered,
+        })
     }
 
     /// The session's current working directory (as of the last finished command).
@@ -146,10 +172,10 @@ impl Session {
         self.cwd.clone()
     }
 
-    /// Runs commands in order, sending them ahead (up to `WINDOW` bytes in flight, so a
-    /// write never blocks and every timeout holds) instead of waiting between them.
-    /// `started(i)` and `finished(i, …)` are called as each command starts and ends. A
-    /// timeout or a dead session restarts it, and the commands not yet run are sent again.
+    /// Runs commands in order, sending them ahead in batch files instead of waiting between
+    /// them. `started(i)` and `finished(i, …)` are called as each command starts and ends.
+    /// When the shell is replaced (stuck, or it exited), the commands not yet run are sent
+    /// again to the new one.
     pub fn run_batch(
         &mut self,
         commands: &[Cmd],
@@ -165,35 +191,33 @@ impl Session {
                 next += 1;
                 continue;
             }
-            // (index, seq, bytes) of the commands sent to this session and not yet collected.
-            let mut inflight: std::collections::VecDeque<(usize, u64, usize)> =
-                std::collections::VecDeque::new();
+            // (index, seq) of the commands sent to this shell and not yet collected.
+            let mut inflight: VecDeque<(usize, u64)> = VecDeque::new();
             let mut to_send = next;
-            let mut restarted = false;
-            while next < commands.len() && !restarted {
-                let mut bytes: usize = inflight.iter().map(|f| f.2).sum();
-                while to_send < commands.len()
-                    && (inflight.is_empty() || bytes + commands[to_send].text.len() < WINDOW)
-                {
-                    let (seq, len) = self.send(&commands[to_send])?;
-                    inflight.push_back((to_send, seq, len));
-                    bytes += len;
-                    to_send += 1;
+            let mut replaced = false;
+            while next < commands.len() && !replaced {
+                while to_send < commands.len() && inflight.len() < IN_FLIGHT {
+                    if inflight.is_empty() {
+                        self.mark = Instant::now();
+                    }
+                    let seqs = self.send(&commands[to_send..])?;
+                    inflight.extend(seqs.into_iter().enumerate().map(|(k, seq)| (to_send + k, seq)));
+                    to_send = inflight.back().map_or(to_send, |f| f.0 + 1);
                 }
-                let (index, seq, _) = inflight.pop_front().expect("sent");
+                let (index, seq) = inflight.pop_front().expect("sent");
                 started(index);
                 let before = self.cwd.clone();
-                let (done, restart) = self.collect(seq, &commands[index], sink)?;
+                let (done, replace) = self.collect(seq, &commands[index], sink)?;
                 self.track_shell(commands[index].role, &done, before);
                 finished(index, done);
                 next = index + 1;
-                restarted = restart;
+                replaced = replace;
             }
         }
         Ok(())
     }
 
-    /// Keeps count of the entered shell: entered, left, or lost with a restart.
+    /// Keeps count of the entered shell: entered, left, or lost with a replaced shell.
     fn track_shell(&mut self, role: Role, done: &Finished, before: PathBuf) {
         match role {
             Role::Enter if done.status == Some(0) => self.outer_cwd = Some(before),
@@ -202,108 +226,59 @@ impl Session {
         }
     }
 
-    /// Writes one command to the session; returns its sequence number and size.
-    fn send(&mut self, command: &Cmd) -> std::io::Result<(u64, usize)> {
-        self.seq += 1;
-        let seq = self.seq;
-        let ctl = &self.launch.ctl;
-        let line = match command.role {
-            Role::Enter => nested::enter_lines(ctl, &self.token, seq, &command.text),
-            Role::Leave => nested::leave_line(ctl, seq, &command.text),
-            // The command travels inline, ANSI-C quoted: no file to read, no subshell.
-            // A command that runs until interrupted runs in a subshell, whose SIGINT is not
-            // trapped: Ctrl-C ends it (and any loop it is in) and the session goes on.
-            Role::Plain | Role::Inside if command.interrupt.is_some() => format!(
-                "__gc_ret \"${{__gc_st:-0}}\"; (eval {}) </dev/null; __gc_end {seq}\n",
-                ansi_c_quote(&command.text)
-            ),
-            Role::Plain | Role::Inside => format!(
-                "__gc_ret \"${{__gc_st:-0}}\"; eval {} </dev/null; __gc_end {seq}\n",
-                ansi_c_quote(&command.text)
-            ),
+    /// Writes the next batch (from `commands[0]`) and sends its go-lines; returns the
+    /// sequence numbers of the commands it holds.
+    fn send(&mut self, commands: &[Cmd]) -> std::io::Result<Vec<u64>> {
+        let role = commands[0].role;
+        let take = match role {
+            Role::Enter | Role::Leave => 1,
+            Role::Plain | Role::Inside => commands.iter().take(BATCH).take_while(|c| c.role == role).count(),
         };
-        // A session that died has closed its stdin: what it did not run is collected as
-        // its death, and the caller sends it again to a new session.
-        let _ = self.stdin.write_all(line.as_bytes());
-        Ok((seq, line.len()))
-    }
-
-    /// Waits for command `seq` to end, at most its timeout; one that runs until interrupted
-    /// gets SIGINT once its shown lines have appeared (or its interval is over). True when
-    /// the session had to be restarted (a timeout, or the session died).
-    fn collect(
-        &mut self,
-        seq: u64,
-        command: &Cmd,
-        sink: &dyn Fn(&[u8]),
-    ) -> std::io::Result<(Finished, bool)> {
-        let started = Instant::now();
-        let end = format!("{}:{}:", self.token, seq);
-        let mut wait = Wait::new(&end, self.launch.output_limit, sink);
-        let mut deadline = later(started, command.timeout);
-        let shown = command.interrupt.as_ref().map_or(&[][..], |i| &i.shown[..]);
-        let mut follower = Follower::new(shown);
-        let mut interrupt_at = command.interrupt.as_ref().map(|i| later(started, i.after));
-        let mut interrupted = false;
-        let pending = std::mem::take(&mut self.pending);
-        follower.feed(&pending);
-        let mut outcome = wait
-            .feed(&pending)
-            .map(|(status, cwd)| Outcome::Ended(status, cwd));
-        while outcome.is_none() {
-            let now = Instant::now();
-            if interrupt_at.is_some_and(|at| at <= now) || (interrupt_at.is_some() && follower.saw_all()) {
-                interrupt_at = None;
-                interrupted = true;
-                self.signal(rustix::process::Signal::INT);
-                deadline = deadline.min(later(now, AFTER_INTERRUPT));
+        let seqs: Vec<u64> = (0..take as u64).map(|k| self.seq + 1 + k).collect();
+        self.seq += take as u64;
+        let ctl = self.launch.ctl.clone();
+        let mut go = String::new();
+        match role {
+            Role::Enter => {
+                let (outer, inner) = protocol::enter(&ctl, &self.token, seqs[0], &commands[0].text);
+                go.push_str(&self.batch_file(&outer, None)?);
+                go.push_str(&self.batch_file(&inner, Some(String::new()))?);
             }
-            let wake = interrupt_at.map_or(deadline, |at| at.min(deadline));
-            outcome = match self.chunks.recv_timeout(wake.saturating_duration_since(now)) {
-                Ok(chunk) => {
-                    follower.feed(&chunk);
-                    wait.feed(&chunk).map(|(status, cwd)| Outcome::Ended(status, cwd))
-                }
-                Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => None,
-                Err(RecvTimeoutError::Timeout) => Some(Outcome::TimedOut),
-                Err(RecvTimeoutError::Disconnected) => Some(Outcome::SessionDied),
-            };
+            Role::Leave => {
+                let text = protocol::leave(&ctl, seqs[0], &commands[0].text);
+                let drained = protocol::drained(&self.token, &seqs, true);
+                go.push_str(&self.batch_file(&text, Some(drained))?);
+            }
+            Role::Plain | Role::Inside => {
+                let text: String = commands[..take]
+                    .iter()
+                    .zip(&seqs)
+                    .map(|(c, seq)| protocol::command_line(*seq, &c.text, c.interrupt.is_some()))
+                    .collect();
+                let drained = (role == Role::Inside).then(|| protocol::drained(&self.token, &seqs, false));
+                go.push_str(&self.batch_file(&text, drained)?);
+            }
         }
-        let duration = started.elapsed();
-        let mut not_run = false;
-        let (status, timed_out, restarted) = match outcome.expect("loop ends with an outcome") {
-            Outcome::Ended(status, cwd) => {
-                self.cwd = cwd;
-                self.pending = std::mem::take(&mut wait.rest);
-                not_run = status.is_none();
-                (status, false, false)
-            }
-            Outcome::TimedOut => {
-                self.restart()?;
-                (None, true, true)
-            }
-            Outcome::SessionDied => {
-                let status = self.child.wait().ok().and_then(|s| s.code());
-                self.restart()?;
-                (status, false, true)
-            }
-        };
-        let truncated = wait.capture.truncated();
-        let finished = Finished {
-            not_run,
-            output: wait.finish(),
-            status,
-            timed_out,
-            interrupted,
-            truncated,
-            duration,
-        };
-        Ok((finished, restarted))
+        // A shell that died has closed its stdin: what it did not run is collected as its
+        // death, and the caller sends it again to a new shell.
+        let _ = self.go.write_all(go.as_bytes());
+        Ok(seqs)
     }
 
-    /// Kills the session with its whole process group and starts a new one from the
-    /// saved cwd and exported variables (of the outer shell, when inside an entered one).
-    fn restart(&mut self) -> std::io::Result<()> {
+    /// Writes a batch (and what a draining shell runs instead); returns its go-line.
+    fn batch_file(&mut self, text: &str, drained: Option<String>) -> std::io::Result<String> {
+        self.batches += 1;
+        let path = self.launch.ctl.join(format!("b{}", self.batches));
+        std::fs::write(&path, text)?;
+        if let Some(drained) = drained {
+            std::fs::write(self.launch.ctl.join(format!("b{}.d", self.batches)), drained)?;
+        }
+        Ok(protocol::go_line(&path))
+    }
+
+    /// Kills the shell and everything it started, and starts a new one in the last known
+    /// directory (of the outer shell, when inside an entered one).
+    pub(super) fn replace(&mut self) -> std::io::Result<()> {
         self.kill();
         let lost_shell = self.outer_cwd.is_some();
         let cwd = self.outer_cwd.take().unwrap_or_else(|| self.cwd.clone());
@@ -314,8 +289,8 @@ impl Session {
         Ok(())
     }
 
-    /// Signals the session's whole process group.
-    fn signal(&self, signal: rustix::process::Signal) {
+    /// Signals the shell's process group (the shell and its foreground commands).
+    pub(super) fn signal(&self, signal: rustix::process::Signal) {
         let group = i32::try_from(self.child.id())
             .ok()
             .and_then(rustix::process::Pid::from_raw);
@@ -324,12 +299,23 @@ impl Session {
         }
     }
 
+    /// Kills what the running command started since it began; the shell goes on.
+    pub(super) fn kill_command(&self) -> bool {
+        let Some(sid) = self.sid else {
+            return false;
+        };
+        // The shells the command runs in (an entered one and what started it) stay.
+        let shells = procs::ancestry(self.shell, sid);
+        procs::kill_started_since(sid, procs::ticks_at(self.mark), &shells);
+        true
+    }
+
     fn kill(&mut self) {
-        // The session leads its own process group (`process_group(0)`): this also ends what
-        // the guide's commands left running in the background.
         self.signal(rustix::process::Signal::KILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let pid = i32::try_from(self.child.id()).unwrap_or(0);
+        end_processes(pid, self.sid, &self.marker);
     }
 }
 
@@ -339,6 +325,45 @@ impl Drop for Session {
     }
 }
 
+/// Ends every process of a session: its group, its Unix session, and whatever carries its
+/// marker (a `setsid cmd &` that left both).
+fn end_processes(pid: i32, sid: Option<i32>, marker: &str) {
+    if let Some(group) = rustix::process::Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
+    procs::sweep(sid.unwrap_or(-1), marker);
+}
+
+/// `program`, in a Unix session of its own through `setsid` when there is one (else in a
+/// process group of its own).
+fn shell_command(program: &[String], setsid: Option<&std::path::Path>) -> Command {
+    match setsid {
+        Some(path) => {
+            let mut c = Command::new(path);
+            c.args(program);
+            c
+        }
+        None => {
+            let mut c = Command::new(&program[0]);
+            c.args(&program[1..]).process_group(0);
+            c
+        }
+    }
+}
+
+/// The `setsid` program, when this machine has one.
+fn which_setsid() -> Option<PathBuf> {
+    static FOUND: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            ["/usr/bin/setsid", "/bin/setsid"]
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.exists())
+        })
+        .clone()
+}
+
 impl Finished {
     fn not_run() -> Finished {
         Finished {
@@ -346,6 +371,7 @@ impl Finished {
             output: String::new(),
             status: None,
             timed_out: false,
+            shell_replaced: false,
             interrupted: false,
             truncated: false,
             duration: Duration::ZERO,
@@ -353,52 +379,20 @@ impl Finished {
     }
 }
 
-enum Outcome {
-    /// The end token came: the exit status (None: not run), and the working directory.
-    Ended(Option<i32>, PathBuf),
-    TimedOut,
-    SessionDied,
-}
-
-/// `start + d`, or a time too far away to matter when that does not fit.
-fn later(start: Instant, d: Duration) -> Instant {
-    start
-        .checked_add(d)
-        .unwrap_or_else(|| start + Duration::from_secs(u64::from(u32::MAX)))
-}
-
-fn forward(mut reader: std::io::PipeReader, tx: &std::sync::mpsc::Sender<Vec<u8>>) {
+/// Reads the output pipe in chunks, each with the time it arrived. The channel is bounded:
+/// when the session is behind, the command writing waits (memory stays flat).
+fn forward(mut reader: std::io::PipeReader, tx: &SyncSender<(Instant, Vec<u8>)>) {
     let mut buf = vec![0; 64 * 1024];
     while let Ok(n) = reader.read(&mut buf) {
-        if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+        if n == 0 || tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
             break;
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
-
-    #[test]
-    fn end_token_split_across_chunks_is_found() {
-        let mut w = Wait::new("\x1eEND:1:", 1024, &|_| {});
-        assert_eq!(w.feed(b"hello\n\x1eEN"), None);
-        assert_eq!(w.feed(b"D:1"), None);
-        assert_eq!(w.feed(b":7:/w\n"), Some((Some(7), PathBuf::from("/w"))));
-        assert_eq!(w.finish(), "hello\n");
-    }
-
-    #[test]
-    fn output_without_newline_before_the_token_is_kept_exactly() {
-        let mut w = Wait::new("\x1eEND:2:", 1024, &|_| {});
-        assert_eq!(
-            w.feed(b"no newline\x1eEND:2:0:/a:b\n"),
-            Some((Some(0), PathBuf::from("/a:b")))
-        );
-        assert_eq!(w.finish(), "no newline");
-    }
 
     fn launch(dir: &Path) -> Launch {
         std::fs::create_dir_all(dir.join("ctl")).unwrap();
@@ -408,6 +402,7 @@ mod tests {
             cwd: dir.to_path_buf(),
             ctl: dir.join("ctl"),
             output_limit: 1 << 20,
+            label: "a test".into(),
         }
     }
 
@@ -445,28 +440,45 @@ mod tests {
     }
 
     #[test]
-    fn a_timeout_in_a_batch_restarts_the_session_and_runs_the_rest() {
+    fn a_timeout_kills_the_command_and_keeps_the_shell_with_all_its_state() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         let mut session = Session::start(launch(dir.path())).unwrap();
         let results = batch(
             &mut session,
             &[
-                ("cd sub; export KEPT=yes", 5000),
+                (
+                    "cd sub; export KEPT=yes; local_only=1; f() { echo fn; }; set -o noglob",
+                    5000,
+                ),
                 ("sleep 20", 300),
-                ("echo \"$KEPT $(basename \"$PWD\")\"", 5000),
+                (
+                    "echo \"$KEPT $local_only $(f) $(basename \"$PWD\") $([[ $- = *f* ]] && echo noglob)\"",
+                    5000,
+                ),
             ],
         );
-        assert!(results[1].timed_out);
+        assert!(results[1].timed_out && !results[1].shell_replaced);
         assert_eq!(
             (results[2].output.as_str(), results[2].status),
-            ("yes sub\n", Some(0))
+            ("yes 1 fn sub noglob\n", Some(0))
         );
     }
 
     #[test]
-    fn partial_suffix_finds_token_prefixes() {
-        assert_eq!(partial_suffix(b"abc\x1eE", b"\x1eEND"), 2);
-        assert_eq!(partial_suffix(b"abc", b"\x1eEND"), 0);
+    fn a_shell_stuck_in_a_loop_is_replaced_in_the_same_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let mut session = Session::start(launch(dir.path())).unwrap();
+        let results = batch(
+            &mut session,
+            &[
+                ("cd sub; v=1", 5000),
+                ("while :; do :; done", 200),
+                ("echo \"${v:-gone} $(basename \"$PWD\")\"", 5000),
+            ],
+        );
+        assert!(results[1].timed_out && results[1].shell_replaced);
+        assert_eq!(results[2].output, "gone sub\n");
     }
 }

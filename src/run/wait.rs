@@ -1,5 +1,6 @@
-//! One command's output, collected until its end token (`TOKEN:SEQ:STATUS:PWD`), which
-//! may arrive split across chunks; what follows it belongs to the next command.
+//! One command's output, collected until its end token (`TOKEN:SEQ:STATUS:SHELL:PWD\0`), which
+//! may arrive split across chunks; what follows it belongs to the next command. The token
+//! ends with NUL, the one byte a directory name cannot hold.
 
 use super::capture::Capture;
 use std::path::PathBuf;
@@ -32,23 +33,18 @@ impl<'a> Wait<'a> {
     }
 
     /// Takes a chunk; returns the exit status and working directory once the end token
-    /// (`TOKEN:SEQ:STATUS:PWD\n`) is in.
-    pub(super) fn feed(&mut self, chunk: &[u8]) -> Option<(Option<i32>, PathBuf)> {
+    /// (`TOKEN:SEQ:STATUS:SHELL:PWD\0`) is in.
+    pub(super) fn feed(&mut self, chunk: &[u8]) -> Option<Ended> {
         self.carry.extend_from_slice(chunk);
         if let Some(at) = find(&self.carry, self.end) {
             let rest = &self.carry[at + self.end.len()..];
-            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
-                let (status, cwd) = std::str::from_utf8(&rest[..nl]).ok()?.split_once(':')?;
-                let status = match status {
-                    "-" => None,
-                    status => Some(status.parse().ok()?),
-                };
-                let cwd = PathBuf::from(cwd);
+            if let Some(nl) = rest.iter().position(|&b| b == 0) {
+                let ended = parse_end(&rest[..nl])?;
                 self.rest = rest[nl + 1..].to_vec();
                 let done = self.carry[..at].to_vec();
                 self.commit(&done);
                 self.carry.clear();
-                return Some((status, cwd));
+                return Some(ended);
             }
             return None;
         }
@@ -104,6 +100,29 @@ impl<'a> Follower<'a> {
     }
 }
 
+/// What an end token tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Ended {
+    /// None: not run (meant for a shell that did not start).
+    pub status: Option<i32>,
+    /// The pid of the shell that ran the command (`$$`).
+    pub shell: i32,
+    pub cwd: PathBuf,
+}
+
+/// `STATUS:SHELL:PWD` (the directory as bytes: it need not be UTF-8).
+fn parse_end(bytes: &[u8]) -> Option<Ended> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut parts = bytes.splitn(3, |&b| b == b':');
+    let status = match std::str::from_utf8(parts.next()?).ok()? {
+        "-" => None,
+        status => Some(status.parse().ok()?),
+    };
+    let shell = std::str::from_utf8(parts.next()?).ok()?.parse().ok()?;
+    let cwd = PathBuf::from(std::ffi::OsStr::from_bytes(parts.next()?));
+    Some(Ended { status, shell, cwd })
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
@@ -114,4 +133,41 @@ pub(super) fn partial_suffix(data: &[u8], token: &[u8]) -> usize {
         .rev()
         .find(|&n| data.ends_with(&token[..n]))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn end_token_split_across_chunks_is_found() {
+        let mut w = Wait::new("\x1eEND:1:", 1024, &|_| {});
+        assert_eq!(w.feed(b"hello\n\x1eEN"), None);
+        assert_eq!(w.feed(b"D:1"), None);
+        let ended = Ended {
+            status: Some(7),
+            shell: 42,
+            cwd: PathBuf::from("/w"),
+        };
+        assert_eq!(w.feed(b":7:42:/w\0"), Some(ended));
+        assert_eq!(w.finish(), "hello\n");
+    }
+
+    #[test]
+    fn output_without_newline_before_the_token_is_kept_exactly() {
+        let mut w = Wait::new("\x1eEND:2:", 1024, &|_| {});
+        let ended = Ended {
+            status: Some(0),
+            shell: 42,
+            cwd: PathBuf::from("/a:b\nc"),
+        };
+        assert_eq!(w.feed(b"no newline\x1eEND:2:0:42:/a:b\nc\0"), Some(ended));
+        assert_eq!(w.finish(), "no newline");
+    }
+
+    #[test]
+    fn partial_suffix_finds_token_prefixes() {
+        assert_eq!(partial_suffix(b"abc\x1eE", b"\x1eEND"), 2);
+        assert_eq!(partial_suffix(b"abc", b"\x1eEND"), 0);
+    }
 }

@@ -64,9 +64,18 @@ fn a_shell_left_at_an_outer_prompt_and_a_timeout_inside_one_keep_the_outer_sessi
         started.elapsed().as_secs() < 20,
         "the sleep inside the shell was not killed"
     );
-    assert_eq!(run.steps(), (7, 3, 0, 0));
-    run.contains(":12: sleep 30\n  timed out after 2s")
-        .contains(":13: echo never\n  not run: the shell it was typed in did not start, or was killed");
+    // The timed-out `sleep` is killed; the shell it was typed in goes on.
+    assert_eq!(run.steps(), (9, 1, 0, 0), "{}", run.all());
+    run.contains(":12: sleep 30\n  timed out after 2s");
+}
+
+#[test]
+fn a_shell_stuck_in_a_loop_is_replaced_and_what_was_meant_for_it_is_not_run() {
+    let run = Run::new([guide("stuck")]).expect(1);
+    assert_eq!(run.steps(), (3, 3, 0, 0), "{}", run.all());
+    run.contains(":6: while :; do :; done\n  timed out after")
+        .contains("the shell itself did not end")
+        .contains(":7: echo never\n  not run: the shell it was typed in did not start, or was killed");
 }
 
 #[test]

@@ -1,0 +1,150 @@
+//! What guidecheck undoes when it is stopped (SIGINT, SIGTERM, SIGHUP): every live
+//! session's processes are ended and every workspace, control folder and temp file is
+//! removed. The parts that own those things register an undo here for as long as they live;
+//! the normal paths clean up by themselves (drop), this is for the signal.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+type Undo = Box<dyn Fn() + Send>;
+
+/// Undos by id, with what they are about.
+pub struct Registry {
+    undo: Mutex<Vec<(u64, String, Undo)>>,
+    next: AtomicU64,
+}
+
+static REGISTRY: Registry = Registry::new();
+
+/// An undo that is registered while this lives.
+pub struct Registered {
+    id: u64,
+    registry: &'static Registry,
+}
+
+impl std::fmt::Debug for Registered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Registered({})", self.id)
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Ok(mut undo) = self.registry.undo.lock() {
+            undo.retain(|(id, _, _)| *id != self.id);
+        }
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::new()
+    }
+}
+
+impl Registry {
+    pub const fn new() -> Registry {
+        Registry {
+            undo: Mutex::new(Vec::new()),
+            next: AtomicU64::new(0),
+        }
+    }
+
+    pub fn register(&'static self, what: impl Into<String>, undo: impl Fn() + Send + 'static) -> Registered {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut list) = self.undo.lock() {
+            list.push((id, what.into(), Box::new(undo)));
+        }
+        Registered { id, registry: self }
+    }
+
+    /// Runs every registered undo, newest first (processes end before their folders go);
+    /// returns what they were about.
+    pub fn undo_all(&self) -> Vec<String> {
+        let taken = match self.undo.lock() {
+            Ok(mut list) => std::mem::take(&mut *list),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        let mut what = Vec::new();
+        for (_, description, undo) in taken.into_iter().rev() {
+            undo();
+            if !description.is_empty() && !what.contains(&description) {
+                what.push(description);
+            }
+        }
+        what
+    }
+}
+
+/// Registers `undo` (about `what`: "running guides/x.md") to run if guidecheck is stopped
+/// by a signal.
+pub fn register(what: impl Into<String>, undo: impl Fn() + Send + 'static) -> Registered {
+    REGISTRY.register(what, undo)
+}
+
+/// The exit status for a signal, as shells report it: 128 + its number.
+pub fn exit_status(signal: i32) -> i32 {
+    128 + signal
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: says what was running, undoes everything registered, and
+/// exits with 130, 143 or 129. A second signal while cleaning up is ignored.
+pub fn on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let name = match signal {
+                SIGINT => "SIGINT",
+                SIGTERM => "SIGTERM",
+                _ => "SIGHUP",
+            };
+            let what = REGISTRY.undo_all();
+            let doing = if what.is_empty() {
+                String::new()
+            } else {
+                format!(" while {}", what.join(", "))
+            };
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!(
+                    "\nguidecheck: stopped by {name}{doing}; its processes were ended and its files removed"
+                );
+            }
+            std::process::exit(exit_status(signal));
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn undos_run_once_newest_first_and_dropped_ones_not_at_all() {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let ran = Arc::new(AtomicUsize::new(0));
+        let make = |n: u32| {
+            let (order, ran) = (order.clone(), ran.clone());
+            move || {
+                order.lock().unwrap().push(n);
+                ran.fetch_add(1, Ordering::SeqCst);
+            }
+        };
+        static LOCAL: Registry = Registry::new();
+        let _a = LOCAL.register("running a.md", make(1));
+        let b = LOCAL.register("running b.md", make(2));
+        let _c = LOCAL.register("", make(3));
+        drop(b);
+        assert_eq!(LOCAL.undo_all(), ["running a.md"]);
+        assert_eq!(*order.lock().unwrap(), [3, 1]);
+        assert_eq!(LOCAL.undo_all(), Vec::<String>::new());
+        assert_eq!(ran.load(Ordering::SeqCst), 2);
+        assert_eq!(exit_status(2), 130);
+        assert_eq!(exit_status(15), 143);
+    }
+}

@@ -1,0 +1,124 @@
+//! Shown output against real output: the matcher's verdict, the `got:` hash, and the diff
+//! view of a mismatch.
+
+use super::*;
+
+pub(super) fn output_problems(
+    shown: &[ShownLine],
+    output: &str,
+    exact: bool,
+    normalizer: &Normalizer,
+) -> Vec<Problem> {
+    let shown = normalize_shown(shown, normalizer, exact);
+    let mut real = normalizer.lines(output);
+    if !exact {
+        real.retain(|l| !l.is_empty());
+    }
+    let texts: Vec<String> = shown.iter().map(|l| l.text.clone()).collect();
+    let optional = optional::optional_lines(&texts, &real);
+    let required: Vec<String> = texts
+        .iter()
+        .zip(&optional)
+        .map(|(t, &opt)| if opt { "...".to_string() } else { t.clone() })
+        .collect();
+    let ok = if exact {
+        matcher::exact(&texts, &optional, &real)
+    } else {
+        let aligned = matcher::align(&required, &real);
+        required
+            .iter()
+            .zip(&aligned)
+            .all(|(t, a)| a.is_some() || matcher::is_ellipsis(t))
+    };
+    let mut problems = Vec::new();
+    if let Some(hash) = hash_problem(&shown, &real) {
+        problems.push(hash);
+    }
+    if ok {
+        return problems;
+    }
+    // Diff view: drop elisions and optional lines that did not appear, and show real lines
+    // in the shown spelling where they matched.
+    let aligned = matcher::align(&texts, &real);
+    let mut toward = real.clone();
+    let mut kept = Vec::new();
+    for ((line, opt), found) in shown.into_iter().zip(optional).zip(aligned) {
+        match found {
+            Some(j) => {
+                toward[j].clone_from(&line.text);
+                kept.push(line);
+            }
+            None if opt || matcher::is_ellipsis(&line.text) => {}
+            None => kept.push(line),
+        }
+    }
+    problems.push(Problem::Output(OutputMismatch {
+        exact,
+        shown: kept,
+        real: toward,
+    }));
+    problems
+}
+
+/// A changed `got:` hash deserves its own message: it is the fact the reader pastes.
+fn hash_problem(shown: &[ComparedLine], real: &[String]) -> Option<Problem> {
+    let shown_text: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+    let shown_pairs = facts::hash_pairs(&shown_text);
+    let real_pairs = facts::hash_pairs(&real.join("\n"));
+    let (s, r) = shown_pairs
+        .iter()
+        .zip(&real_pairs)
+        .find(|(s, r)| s.got != r.got)?;
+    let line = shown
+        .iter()
+        .find(|l| l.text.contains(&s.got))
+        .map_or(0, |l| l.line);
+    Some(Problem::Hash {
+        line,
+        shown: s.got.clone(),
+        real: r.got.clone(),
+    })
+}
+
+/// Normalises the shown lines as one text (multi-line rules need it), keeping for each
+/// resulting line the Markdown line it came from.
+pub(super) fn normalize_shown(
+    shown: &[ShownLine],
+    normalizer: &Normalizer,
+    exact: bool,
+) -> Vec<ComparedLine> {
+    let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+    let whole = normalizer.shown_lines(&joined);
+    let single: Vec<String> = shown
+        .iter()
+        .map(|l| normalizer.shown_lines(&l.text).join("\n"))
+        .collect();
+    let mut origin = vec![None; whole.len()];
+    for op in capture_diff_slices(Algorithm::Myers, &single, &whole) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                origin[new_index + k] = Some(old_index + k);
+            }
+        }
+    }
+    let mut last = 0;
+    let mut lines = Vec::with_capacity(whole.len());
+    for (text, from) in whole.into_iter().zip(origin) {
+        last = from.unwrap_or(last);
+        if exact || !text.is_empty() {
+            lines.push(ComparedLine {
+                text,
+                line: shown[last.min(shown.len() - 1)].line,
+            });
+        }
+    }
+    while exact && lines.last().is_some_and(|l| l.text.is_empty()) {
+        lines.pop();
+    }
+    lines
+}

@@ -1,0 +1,145 @@
+//! Waiting for one command of a session: its output up to its end token, its timeout, and
+//! the Ctrl-C a reader gives a command that runs until interrupted.
+
+use super::session::{Cmd, Finished, Session};
+use super::wait::{Ended, Follower, Wait};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+/// How long an interrupted command may take to end before it counts as timed out.
+const AFTER_INTERRUPT: Duration = Duration::from_secs(5);
+/// How long the shell may take to end a command whose processes were killed; past it, the
+/// shell itself is stuck (a loop in the shell) and is replaced.
+const AFTER_KILL: Duration = Duration::from_secs(2);
+/// Processes started this long before the previous end token arrived may be the running
+/// command's (the token travels through the pipe after the command began).
+const TOKEN_LAG: Duration = Duration::from_millis(50);
+
+enum Outcome {
+    /// The end token came.
+    Ended(Ended),
+    /// The command's processes were killed and still the shell did not end it.
+    Stuck,
+    SessionDied,
+}
+
+impl Session {
+    /// Waits for command `seq` to end. At its timeout, what it started is killed and the
+    /// shell goes on; one that runs until interrupted gets SIGINT once its shown lines
+    /// have appeared (or its interval is over). True when the shell had to be replaced.
+    pub(super) fn collect(
+        &mut self,
+        seq: u64,
+        command: &Cmd,
+        sink: &dyn Fn(&[u8]),
+    ) -> std::io::Result<(Finished, bool)> {
+        let started = Instant::now();
+        let end = format!("{}:{}:", self.token, seq);
+        let mut wait = Wait::new(&end, self.launch.output_limit, sink);
+        let waited = self.wait_for(&mut wait, command, started);
+        let duration = started.elapsed();
+        let mut not_run = false;
+        let Waited {
+            outcome,
+            killed,
+            interrupted,
+            arrived,
+        } = waited;
+        let (status, timed_out, replaced) = match outcome {
+            Outcome::Ended(Ended { status, shell, cwd }) => {
+                self.cwd = cwd;
+                self.shell = shell;
+                self.pending = std::mem::take(&mut wait.rest);
+                self.mark = arrived.checked_sub(TOKEN_LAG).unwrap_or(arrived);
+                not_run = status.is_none();
+                (status, killed, false)
+            }
+            Outcome::Stuck => {
+                self.replace()?;
+                (None, true, true)
+            }
+            Outcome::SessionDied => {
+                let status = self.child.wait().ok().and_then(|s| s.code());
+                self.replace()?;
+                (status, killed, true)
+            }
+        };
+        let truncated = wait.capture.truncated();
+        let finished = Finished {
+            not_run,
+            output: wait.finish(),
+            status,
+            timed_out,
+            shell_replaced: replaced,
+            interrupted,
+            truncated,
+            duration,
+        };
+        Ok((finished, replaced))
+    }
+}
+
+/// How waiting for a command ended.
+struct Waited {
+    outcome: Outcome,
+    /// Its processes were killed at its timeout.
+    killed: bool,
+    /// It was sent SIGINT (it runs until interrupted).
+    interrupted: bool,
+    /// When its end token (or the last output) arrived.
+    arrived: Instant,
+}
+
+impl Session {
+    /// Reads output until the command's end token, killing what it started at its
+    /// timeout, and pressing Ctrl-C for a command that runs until interrupted.
+    fn wait_for(&mut self, wait: &mut Wait, command: &Cmd, started: Instant) -> Waited {
+        let mut deadline = later(started, command.timeout);
+        let shown = command.interrupt.as_ref().map_or(&[][..], |i| &i.shown[..]);
+        let mut follower = Follower::new(shown);
+        let mut interrupt_at = command.interrupt.as_ref().map(|i| later(started, i.after));
+        let (mut interrupted, mut killed) = (false, false);
+        let mut arrived = Instant::now();
+        let pending = std::mem::take(&mut self.pending);
+        follower.feed(&pending);
+        let mut outcome = wait.feed(&pending).map(Outcome::Ended);
+        while outcome.is_none() {
+            let now = Instant::now();
+            if interrupt_at.is_some_and(|at| at <= now || follower.saw_all()) {
+                interrupt_at = None;
+                interrupted = true;
+                self.signal(rustix::process::Signal::INT);
+                deadline = deadline.min(later(now, AFTER_INTERRUPT));
+            }
+            let wake = interrupt_at.map_or(deadline, |at| at.min(deadline));
+            outcome = match self.chunks.recv_timeout(wake.saturating_duration_since(now)) {
+                Ok((at, chunk)) => {
+                    arrived = at;
+                    follower.feed(&chunk);
+                    wait.feed(&chunk).map(Outcome::Ended)
+                }
+                Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => None,
+                Err(RecvTimeoutError::Timeout) if !killed && self.kill_command() => {
+                    killed = true;
+                    deadline = later(Instant::now(), AFTER_KILL);
+                    None
+                }
+                Err(RecvTimeoutError::Timeout) => Some(Outcome::Stuck),
+                Err(RecvTimeoutError::Disconnected) => Some(Outcome::SessionDied),
+            };
+        }
+        Waited {
+            outcome: outcome.expect("loop ends with an outcome"),
+            killed,
+            interrupted,
+            arrived,
+        }
+    }
+}
+
+/// `start + d`, or a time too far away to matter when that does not fit.
+pub(super) fn later(start: Instant, d: Duration) -> Instant {
+    start
+        .checked_add(d)
+        .unwrap_or_else(|| start + Duration::from_secs(u64::from(u32::MAX)))
+}

@@ -1,0 +1,137 @@
+//! The lines a session's shell runs: guidecheck's side of the conversation.
+//!
+//! Commands are written to batch files in the control folder; the shell's loop reads one
+//! short line per batch (`. /ctl/b7`) from a FIFO it opens for each line, and runs the file,
+//! so bash never reads commands a byte at a time, and while a command runs the shell holds
+//! no descriptor to the command stream (the session's stdin is /dev/null). Each command is one line of a batch:
+//!
+//! ```text
+//! { __gc_pre; } >/dev/null 2>&1; eval "$__gc_x"$'CMD' </dev/null 19>&-; { __gc_end 7; } >/dev/null 2>&1
+//! ```
+//!
+//! `__gc_end` ends it: it saves `$?` and the shell options, turns tracing (`-x`, `-v`) and
+//! `-e` off, and prints the end token `TOKEN:SEQ:STATUS:SHELL:PWD\0` to fd 19, a copy of the
+//! output pipe that guide commands do not get. So `exec >/dev/null` cannot swallow the
+//! token, `set -x` never traces guidecheck's lines (they run with tracing off, inside
+//! groups whose stderr is /dev/null), and a command cannot read the command stream (its
+//! stdin is /dev/null, and the batch is a file it never sees). `__gc_pre` restores the
+//! options and `$?` for the next command.
+//!
+//! Shells entered from a guide (`nix-shell`, then commands at `[nix-shell:~]$`) read the
+//! same go-lines: the entering command keeps the pipe as stdin, Nix's shells run
+//! `SHELL_LOOP` (see `nix::shell::entry`) and a configured shell reads them itself. The
+//! first batch it reads defines the functions inside it, marks that it started, and ends
+//! the entering step. The leaving batch runs `exit` there; the outer shell then ends the
+//! leaving step with the shell's status. When the shell did not start, the outer shell
+//! ends the entering step with the failure and drains the go-lines meant for the shell up
+//! to the leaving one, ending each command as not run (status `-`, from the batch's `.d`
+//! file): nothing meant for the shell runs outside it, and nothing waits.
+
+use super::quote::{ansi_c_quote, shell_quote};
+use std::path::Path;
+
+/// What a shell runs in place of its interactive loop: run each batch it is sent. The
+/// batch is read into a variable and evaluated (not sourced), so the shell's messages read
+/// `bash: line 3: …` as in a terminal, not the batch file's name.
+pub const SHELL_LOOP: &str =
+    "while IFS= read -r __gc_l; do IFS= read -r -d '' __gc_b < \"${__gc_l#. }\"; eval \"$__gc_b\"; done";
+
+/// The descriptor the end tokens travel on (guide commands run without it).
+const TOKEN_FD: u8 = 19;
+
+/// How a command line relates to entered shells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// In whichever shell the session is in.
+    Plain,
+    /// Enters a shell (the text is the command to run, reading the pipe).
+    Enter,
+    /// Inside an entered shell: not run when that shell did not start or was killed.
+    Inside,
+    /// Leaves the entered shell (`exit`).
+    Leave,
+}
+
+/// The functions every shell of the session defines (the outer one and entered ones).
+fn functions(token: &str) -> String {
+    format!(
+        "trap : INT\n__gc_st=0; __gc_fl=$-; __gc_x=\n\
+         __gc_ret() {{ return \"$1\"; }}\n\
+         __gc_pre() {{ __gc_x=; case $__gc_fl in *x*) __gc_x='set -x;'; \
+         [ \"$__gc_st\" = 0 ] || __gc_x=\"$__gc_x{{ __gc_ret $__gc_st;}} 2>/dev/null;\";; esac; \
+         case $__gc_fl in *v*) set -v;; esac; \
+         case $__gc_fl in *e*) set -e; return 0;; esac; return \"$__gc_st\"; }}\n\
+         __gc_end() {{ __gc_st=$?; __gc_fl=$-; set +xve; \
+         builtin printf '{token}:%s:%s:%s:%s\\0' \"$1\" \"$__gc_st\" \"$$\" \"$PWD\" >&{TOKEN_FD}; }}\n"
+    )
+}
+
+/// The session shell's script (`bash -c`): the functions, the starting directory, and the
+/// loop that runs each batch named on the FIFO `go`.
+pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
+    let go = shell_quote(go);
+    format!(
+        "exec {TOKEN_FD}>&1\n{}\
+         __gc_drain() {{ while IFS= read -r __gc_l < {go}; do . \"${{__gc_l#. }}.d\"; \
+         [ -z \"$__gc_left\" ] || {{ __gc_left=; return; }}; done; }}\n\
+         cd {} 2>/dev/null\n\
+         while IFS= read -r __gc_l < {go}; do IFS= read -r -d '' __gc_b < \"${{__gc_l#. }}\"; eval \"$__gc_b\"; done\n",
+        functions(token),
+        shell_quote(cwd)
+    )
+}
+
+/// One command, as a line of a batch. `subshell`: a command that runs until interrupted
+/// runs in a subshell, whose SIGINT is not trapped (Ctrl-C ends it, and any loop it is in).
+pub fn command_line(seq: u64, text: &str, subshell: bool) -> String {
+    let eval = format!("eval \"$__gc_x\"{}", ansi_c_quote(text));
+    let eval = if subshell { format!("({eval})") } else { eval };
+    format!(
+        "{{ __gc_pre; }} >/dev/null 2>&1; {eval} </dev/null {TOKEN_FD}>&-; {{ __gc_end {seq}; }} >/dev/null 2>&1\n"
+    )
+}
+
+/// The line (for the outer shell) that runs a command entering a shell, with the FIFO as
+/// its stdin, and the first batch the entered shell runs.
+pub fn enter(ctl: &Path, token: &str, seq: u64, command: &str) -> (String, String) {
+    let go = shell_quote(&ctl.join("go"));
+    let ctl = shell_quote(ctl);
+    let command = ansi_c_quote(command);
+    let outer = format!(
+        "{{ __gc_pre; }} >/dev/null 2>&1; rm -f {ctl}/in; eval \"$__gc_x\"{command} < {go}; __gc_y=$?; \
+         if [ -e {ctl}/in ]; then rm -f {ctl}/in; __gc_ret $__gc_y; {{ __gc_end \"$(cat {ctl}/leave)\"; }} >/dev/null 2>&1; \
+         else __gc_ret $__gc_y; {{ __gc_end {seq}; }} >/dev/null 2>&1; __gc_drain; fi\n"
+    );
+    let inner = format!(
+        "exec {TOKEN_FD}>&1\n{}: > {ctl}/in; {{ __gc_end {seq}; }} >/dev/null 2>&1\n",
+        functions(token)
+    );
+    (outer, inner)
+}
+
+/// The batch that leaves the entered shell (the outer shell ends the step).
+pub fn leave(ctl: &Path, seq: u64, command: &str) -> String {
+    format!(
+        "echo {seq} > {}/leave; {{ __gc_pre; }} >/dev/null 2>&1; eval {} </dev/null\n",
+        shell_quote(ctl),
+        ansi_c_quote(command)
+    )
+}
+
+/// What the outer shell runs in place of a batch meant for a shell that did not start:
+/// each command ends as not run; the leaving batch also ends the draining.
+pub fn drained(token: &str, seqs: &[u64], leaves: bool) -> String {
+    let mut out: String = seqs
+        .iter()
+        .map(|seq| format!("builtin printf '{token}:{seq}:-:%s:%s\\0' \"$$\" \"$PWD\" >&{TOKEN_FD}\n"))
+        .collect();
+    if leaves {
+        out.push_str("__gc_left=1\n");
+    }
+    out
+}
+
+/// The line the loops read for a batch file.
+pub fn go_line(batch: &Path) -> String {
+    format!(". {}\n", batch.display())
+}
