@@ -82,6 +82,60 @@ pub fn register(what: impl Into<String>, undo: impl Fn() + Send + 'static) -> Re
     REGISTRY.register(what, undo)
 }
 
+/// Who owns a temp file or folder: `PID.START` (START: the process's start time, so a
+/// reused pid is not taken for us). Part of every temp name guidecheck makes.
+pub fn owner_tag() -> String {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let pid = std::process::id();
+        format!("{pid}.{}", start_of(pid).unwrap_or(0))
+    })
+    .clone()
+}
+
+fn start_of(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.get(stat.rfind(')')? + 2..)?.split(' ').nth(19)?.parse().ok()
+}
+
+/// True when `name` (`PREFIX` `PID.START` `-…`) belongs to a process that is gone.
+fn stale(name: &str, prefix: &str) -> bool {
+    let Some((pid, start)) = name
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|tag| tag.split_once('.'))
+        .and_then(|(pid, start)| Some((pid.parse::<u32>().ok()?, start.parse::<u64>().ok()?)))
+    else {
+        return false;
+    };
+    start_of(pid) != Some(start)
+}
+
+/// Removes what a crashed earlier run left in `dir` (entries named `prefix` + a dead
+/// owner's tag); returns their names.
+pub fn remove_leftovers(dir: &std::path::Path, prefix: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !stale(&name, prefix) {
+            continue;
+        }
+        let path = entry.path();
+        let gone = if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        if gone.is_ok() {
+            removed.push(name);
+        }
+    }
+    removed
+}
+
 /// The exit status for a signal, as shells report it: 128 + its number.
 pub fn exit_status(signal: i32) -> i32 {
     128 + signal
@@ -123,6 +177,25 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn leftovers_of_dead_owners_are_removed_and_ours_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let ours = format!(".guidecheck-{}-abc", owner_tag());
+        let dead = ".guidecheck-999999999.1-abc";
+        let reused = format!(".guidecheck-{}.1-abc", std::process::id());
+        for name in [ours.as_str(), dead, &reused, ".guidecheck-old", "notes.md"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("guidecheck-999999999.7-ws")).unwrap();
+        let mut removed = remove_leftovers(dir.path(), ".guidecheck-");
+        removed.extend(remove_leftovers(dir.path(), "guidecheck-"));
+        removed.sort();
+        let mut expected = [dead.to_string(), reused, "guidecheck-999999999.7-ws".into()];
+        expected.sort();
+        assert_eq!(removed, expected);
+        assert!(dir.path().join(&ours).exists() && dir.path().join(".guidecheck-old").exists());
+    }
 
     #[test]
     fn undos_run_once_newest_first_and_dropped_ones_not_at_all() {

@@ -78,7 +78,7 @@ pub struct TestArgs {
     #[arg(long = "match", value_enum)]
     pub match_mode: Option<crate::config::MatchMode>,
     /// Per-command timeout, e.g. 30s, 10m [default: 10m]
-    #[arg(long, value_parser = humantime::parse_duration)]
+    #[arg(long, value_parser = crate::error::parse_duration)]
     pub timeout: Option<std::time::Duration>,
     /// Keep every guide's workspace and print its path.
     #[arg(long)]

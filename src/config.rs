@@ -12,7 +12,7 @@ use std::time::Duration;
 
 pub const CONFIG_FILE: &str = "guidecheck.toml";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
-const DEFAULT_OUTPUT_LIMIT: usize = 16 * 1024 * 1024;
+const DEFAULT_OUTPUT_LIMIT: usize = 1024 * 1024;
 
 /// Variables a guide's commands see from the caller's environment.
 const ENV_ALLOW: &[&str] = &[
@@ -178,9 +178,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
     };
     let timeout = match (&overrides.timeout, &file.run.timeout) {
         (Some(t), _) => *t,
-        (None, Some(t)) => {
-            humantime::parse_duration(t).map_err(|e| bad_value(at("run.timeout"), &e.to_string()))?
-        }
+        (None, Some(t)) => crate::error::parse_duration(t).map_err(|e| bad_value(at("run.timeout"), &e))?,
         (None, None) => DEFAULT_TIMEOUT,
     };
     let (prompts, redactions) = patterns(&file, &at)?;
@@ -304,10 +302,15 @@ fn find_upward(guide: &Path) -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<FileConfig> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Error::at(Location::file(path), ErrorKind::Read(e)))?;
-    toml::from_str(&text).map_err(|e| {
+    parse(path, &text)
+}
+
+/// Parses a config file's text (read from `path`).
+pub fn parse(path: &Path, text: &str) -> Result<FileConfig> {
+    toml::from_str(text).map_err(|e| {
         let (line, col) = e
             .span()
-            .map_or((0, 0), |s| LineIndex::new(&text).line_col(&text, s.start));
+            .map_or((0, 0), |s| LineIndex::new(text).line_col(text, s.start));
         let hint = nearest_key(e.message()).map_or_else(
             || "see the configuration reference (book/config.md)".to_string(),
             |k| format!("did you mean `{k}`?"),
@@ -317,7 +320,7 @@ pub fn load(path: &Path) -> Result<FileConfig> {
             ErrorKind::Config(e.message().to_string()),
         )
         .with_hint(hint)
-        .with_source(&text)
+        .with_source(text)
     })
 }
 

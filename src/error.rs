@@ -115,3 +115,40 @@ mod tests {
         );
     }
 }
+
+/// The longest duration guidecheck accepts (a timeout, an interval): a year.
+pub const LONGEST: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 3600);
+
+/// Parses a duration (`30s`, `10m`, `1h`, `2d`), at most `LONGEST`.
+pub fn parse_duration(text: &str) -> std::result::Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration ({e}): write 30s, 10m or 1h"))?;
+    if d > LONGEST {
+        return Err(format!(
+            "`{text}` is too long: the largest duration accepted is 365d"
+        ));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod duration_tests {
+    #[test]
+    fn durations_are_bounded_and_never_panic() {
+        assert_eq!(
+            super::parse_duration("90s"),
+            Ok(std::time::Duration::from_secs(90))
+        );
+        assert_eq!(super::parse_duration("365d"), Ok(super::LONGEST));
+        for bad in [
+            "366d",
+            "300000000000y",
+            "9223372036854775807s",
+            "18446744073709551616s",
+            "soon",
+            "",
+        ] {
+            assert!(super::parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -14,7 +14,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             return Err(Error::at(Location::file(path), ErrorKind::NotFound)
                 .with_hint("pass a Markdown file or a folder of them"));
         }
-        if path.is_file() {
+        // Anything but a folder is a guide: a file, a FIFO, `/dev/stdin`.
+        if !path.is_dir() {
             guides.push(path.clone());
             continue;
         }
@@ -34,6 +35,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(guides)
 }
 
+/// True for a guide in a regular file (not a FIFO or `/dev/stdin`): one that can be
+/// written back, and have a snapshot beside it.
+pub fn is_regular(path: &Path) -> bool {
+    let stream = path.starts_with("/dev") || path.starts_with("/proc");
+    !stream && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
 /// Reads a guide; a file that is not UTF-8 is an error at its first bad byte.
 pub fn read(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::at(Location::file(path), ErrorKind::Read(e)))?;
@@ -48,6 +56,13 @@ pub fn read(path: &Path) -> Result<String> {
 /// Writes a guide's new text atomically (a temp file in the same folder, then a rename),
 /// holding a lock on the folder, and only if the guide still holds `expected`.
 pub fn write(path: &Path, expected: &str, new: &str) -> Result<()> {
+    if !is_regular(path) {
+        return Err(Error::at(
+            Location::file(path),
+            ErrorKind::Guide("not a regular file: nothing to write back into".into()),
+        )
+        .with_hint("save the guide to a file and bless that"));
+    }
     let at = |e: std::io::Error| Error::at(Location::file(path), ErrorKind::Write(e));
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -63,10 +78,16 @@ pub fn write(path: &Path, expected: &str, new: &str) -> Result<()> {
         .with_hint("run guidecheck --bless again"));
     }
     let permissions = std::fs::metadata(path).map_err(at)?.permissions();
+    // Temp files a killed run left here go first; ours is removed if we are stopped.
+    crate::cleanup::remove_leftovers(dir, ".guidecheck-");
     let mut temp = tempfile::Builder::new()
-        .prefix(".guidecheck-")
+        .prefix(&format!(".guidecheck-{}-", crate::cleanup::owner_tag()))
         .tempfile_in(dir)
         .map_err(at)?;
+    let temp_path = temp.path().to_path_buf();
+    let _registered = crate::cleanup::register("", move || {
+        let _ = std::fs::remove_file(&temp_path);
+    });
     std::io::Write::write_all(&mut temp, new.as_bytes()).map_err(at)?;
     temp.as_file().sync_all().map_err(at)?;
     std::fs::set_permissions(temp.path(), permissions).map_err(at)?;

@@ -200,7 +200,11 @@ fn check_snapshot(
     let Some(run) = &evaluation.run else {
         return Ok(None);
     };
-    if !request.snapshots || settings.snapshot_policy == snapshot::Policy::Off {
+    // A guide read from a FIFO or stdin has no place for a snapshot beside it.
+    if !request.snapshots
+        || settings.snapshot_policy == snapshot::Policy::Off
+        || !crate::guide::is_regular(path)
+    {
         return Ok(None);
     }
     let name = guide_name(path);

@@ -44,7 +44,7 @@ impl Progress {
         } else {
             let interval = std::env::var("GUIDECHECK_PROGRESS_INTERVAL")
                 .ok()
-                .and_then(|v| humantime::parse_duration(&v).ok())
+                .and_then(|v| crate::error::parse_duration(&v).ok())
                 .unwrap_or(DEFAULT_INTERVAL);
             Mode::Lines(interval)
         };

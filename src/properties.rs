@@ -72,4 +72,16 @@ proptest! {
         let once = n.text(&text);
         prop_assert_eq!(n.text(&once), once);
     }
+
+    #[test]
+    fn directives_durations_and_config_never_panic(
+        word in "(timeout|interrupt|exit|file|needs|env)?=?[0-9a-z.=: ]{0,30}",
+        config in "(\\[run\\]\n)?(timeout|output-limit) = (\"[0-9a-z]{0,25}\"|[0-9]{0,25})\n",
+    ) {
+        let _ = crate::plan::directive::parse(&word);
+        if let Ok(d) = crate::error::parse_duration(&word) {
+            prop_assert!(d <= crate::error::LONGEST);
+        }
+        let _ = crate::config::parse(std::path::Path::new("guidecheck.toml"), &config);
+    }
 }

@@ -121,7 +121,11 @@ impl Builder<'_> {
         let (line, col) = self.index.line_col(self.text, at);
         Error::at(
             Location::new(self.path, line, col),
-            ErrorKind::Guide(format!("unknown directive `{word}`")),
+            ErrorKind::Guide(if word.contains('=') && !hint.starts_with("did you mean") {
+                format!("bad directive `{word}`")
+            } else {
+                format!("unknown directive `{word}`")
+            }),
         )
         .with_hint(hint)
         .with_source(self.text)

@@ -102,12 +102,10 @@ pub fn parse(body: &str) -> Result<Vec<Directive>, DirectiveError> {
                 parse_exit(value).ok_or_else(|| DirectiveError::new(word, "exit=N or exit=nonzero"))?,
             ),
             Some(("timeout", value)) => Directive::Timeout(
-                humantime::parse_duration(value)
-                    .map_err(|_| DirectiveError::new(word, "timeout=10m (a duration: 30s, 10m, 1h)"))?,
+                crate::error::parse_duration(value).map_err(|e| DirectiveError::bad(word, e))?,
             ),
             Some(("interrupt", value)) => Directive::Interrupt(
-                humantime::parse_duration(value)
-                    .map_err(|_| DirectiveError::new(word, "interrupt=5s (a duration: 5s, 1m)"))?,
+                crate::error::parse_duration(value).map_err(|e| DirectiveError::bad(word, e))?,
             ),
             Some(("match", "exact")) => Directive::Exact,
             Some(("match", "subsequence")) => continue,
@@ -162,6 +160,14 @@ impl DirectiveError {
         DirectiveError {
             word: word.to_string(),
             hint: format!("write it as `{expected}`"),
+        }
+    }
+
+    /// A bad value: `why` is the whole hint.
+    fn bad(word: &str, why: String) -> Self {
+        DirectiveError {
+            word: word.to_string(),
+            hint: why,
         }
     }
 

@@ -227,8 +227,39 @@ pub(crate) fn problems_text(verdict: &Verdict, style: Style) -> String {
         .problems
         .iter()
         .filter(|p| !blocked || matches!(p, Problem::Blocked { .. }))
-        .map(|p| problem_text(p, style))
+        .map(|p| cut_long_lines(&problem_text(p, style)))
         .collect()
+}
+
+/// Lines longer than this are cut in reports (a 200 MB line stays readable).
+const LONGEST_LINE: usize = 1000;
+
+/// Cuts every line over `LONGEST_LINE` bytes to its start, saying how long it was.
+fn cut_long_lines(text: &str) -> String {
+    if text.len() <= LONGEST_LINE {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len().min(64 * 1024));
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.len() <= LONGEST_LINE {
+            out.push_str(line);
+            continue;
+        }
+        let mut end = LONGEST_LINE / 2;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push_str(&format!(
+            "{} … [line cut: {} bytes in all]",
+            &body[..end],
+            body.len()
+        ));
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn problem_text(problem: &Problem, style: Style) -> String {
@@ -366,6 +397,19 @@ pub fn rewrite_diff(path: &std::path::Path, old: &str, new: &str) -> String {
         .context_radius(2)
         .header(&name, &name)
         .to_string()
+}
+
+#[cfg(test)]
+#[test]
+fn long_lines_are_cut_with_their_length() {
+    let long = format!("  + {}\n  - short\n", "x".repeat(5000));
+    let cut = cut_long_lines(&long);
+    assert!(cut.len() < 700, "{}", cut.len());
+    assert!(
+        cut.contains(" … [line cut: 5004 bytes in all]\n  - short\n"),
+        "{cut}"
+    );
+    assert_eq!(cut_long_lines("short\n"), "short\n");
 }
 
 /// `3 blocked`, or `3 blocked (2 after a blocked step)`.

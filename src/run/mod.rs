@@ -2,6 +2,7 @@
 
 mod capture;
 mod collect;
+mod files;
 mod procs;
 mod protocol;
 mod quote;
@@ -15,7 +16,7 @@ use protocol::Role;
 use serde::Serialize;
 pub use session::Finished;
 use session::{Cmd, Interrupt, Launch, Session, shell_quote};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 pub use workspace::Workspace;
 
@@ -119,7 +120,7 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
                 steps[i] = Some(StepRun::missing(need));
             } else if step.runs() {
                 observer.step_started(i);
-                steps[i] = Some(write_file(&session.cwd(), &workspace, path, content).map_err(spawn)?);
+                steps[i] = Some(write_file(&session.cwd(), &workspace, path, content));
                 observer.step_finished(i);
             }
             i += 1;
@@ -299,23 +300,13 @@ fn shell_text(kind: &StepKind) -> String {
 }
 
 /// Writes a file step relative to the session's cwd; never outside the workspace.
-fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> std::io::Result<StepRun> {
+fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> StepRun {
     let started = std::time::Instant::now();
-    let relative = Path::new(path);
-    let escapes = relative.is_absolute() || relative.components().any(|c| matches!(c, Component::ParentDir));
-    let target = cwd.join(relative);
-    let error = if escapes || !target.starts_with(workspace.root()) {
-        Some(format!("refusing to write `{path}` outside the workspace"))
-    } else {
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, content)?;
-        None
-    };
-    Ok(StepRun {
+    let error = files::write_beneath(workspace.root(), cwd, path, content).err();
+    StepRun {
         output: String::new(),
-        status: Some(i32::from(error.is_some())),
+        // A refused write ran nothing: no status to compare, only the reason.
+        status: error.is_none().then_some(0),
         timed_out: false,
         shell_replaced: false,
         interrupted: false,
@@ -324,7 +315,7 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> s
         error,
         logs: Vec::new(),
         missing: None,
-    })
+    }
 }
 
 /// The first line Nix's version command prints, or "not installed" (read once).

@@ -57,7 +57,19 @@ impl<'a> Wait<'a> {
     pub(super) fn finish(mut self) -> String {
         let carry = std::mem::take(&mut self.carry);
         self.commit(&carry);
-        self.capture.into_string()
+        untrace(self.capture.into_string())
+    }
+}
+
+/// `set -x` marks each level of `eval` with one more `+`; every command runs two levels
+/// deep (the batch, then the command): a reader's terminal shows one `+` where we see three.
+fn untrace(output: String) -> String {
+    static DEEP: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?m)^\+\+(\++ )").expect("valid regex"));
+    if output.contains("+++") {
+        DEEP.replace_all(&output, "$1").into_owned()
+    } else {
+        output
     }
 }
 
@@ -81,6 +93,9 @@ impl<'a> Follower<'a> {
     }
 
     pub(super) fn feed(&mut self, bytes: &[u8]) {
+        if self.next >= self.shown.len() {
+            return;
+        }
         for &b in bytes {
             if b == b'\n' {
                 let line = String::from_utf8_lossy(&self.line);
@@ -124,7 +139,7 @@ fn parse_end(bytes: &[u8]) -> Option<Ended> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// Length of the longest suffix of `data` that is a proper prefix of `token`.
@@ -138,6 +153,14 @@ pub(super) fn partial_suffix(data: &[u8], token: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn traces_lose_the_two_levels_guidecheck_adds() {
+        assert_eq!(
+            untrace("+++ echo hi\nhi\n++++ x=1\n+ ok\n".into()),
+            "+ echo hi\nhi\n++ x=1\n+ ok\n"
+        );
+    }
 
     #[test]
     fn end_token_split_across_chunks_is_found() {

@@ -10,22 +10,46 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Workspace {
     dir: tempfile::TempDir,
-    /// The session's control files, in memory (tmpfs) when the machine has one: the
-    /// session saves its exported variables after every command.
+    /// The session's control files (batches, the FIFO), in memory (tmpfs) when the machine
+    /// has one.
     ctl: Option<tempfile::TempDir>,
+    /// Removes both if guidecheck is stopped by a signal.
+    _registered: Option<crate::cleanup::Registered>,
 }
 
+const SHM: &str = "/dev/shm";
+
 impl Workspace {
+    /// A new workspace. Its names carry our pid and start time, so the first workspace of a
+    /// run removes those a crashed run left behind.
     pub fn create() -> Result<Workspace> {
+        static LEFTOVERS: std::sync::Once = std::sync::Once::new();
+        LEFTOVERS.call_once(|| {
+            crate::cleanup::remove_leftovers(&std::env::temp_dir(), "guidecheck-");
+            crate::cleanup::remove_leftovers(Path::new(SHM), "guidecheck-ctl-");
+        });
+        let tag = crate::cleanup::owner_tag();
         let dir = tempfile::Builder::new()
-            .prefix("guidecheck-")
+            .prefix(&format!("guidecheck-{tag}-"))
             .tempdir()
             .map_err(|e| Error::new(ErrorKind::Write(e)).with_hint("is TMPDIR writable?"))?;
         let ctl = tempfile::Builder::new()
-            .prefix("guidecheck-ctl-")
-            .tempdir_in("/dev/shm")
+            .prefix(&format!("guidecheck-ctl-{tag}-"))
+            .tempdir_in(SHM)
             .ok();
-        let ws = Workspace { dir, ctl };
+        let paths: Vec<PathBuf> = std::iter::once(dir.path().to_path_buf())
+            .chain(ctl.as_ref().map(|c| c.path().to_path_buf()))
+            .collect();
+        let registered = crate::cleanup::register("", move || {
+            paths.iter().for_each(|p| {
+                let _ = std::fs::remove_dir_all(p);
+            });
+        });
+        let ws = Workspace {
+            dir,
+            ctl,
+            _registered: Some(registered),
+        };
         for sub in ["work", "home", "tmp", "ctl", "nix"] {
             std::fs::create_dir_all(ws.root().join(sub)).map_err(|e| Error::new(ErrorKind::Write(e)))?;
         }
@@ -60,7 +84,8 @@ impl Workspace {
 
     /// Keeps the directory on disk and returns its path.
     /// Keeps the workspace; returns its `work/` folder, where the guide's files are.
-    pub fn keep(self) -> PathBuf {
+    pub fn keep(mut self) -> PathBuf {
+        self._registered = None;
         self.dir.keep().join("work")
     }
 }

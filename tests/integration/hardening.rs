@@ -48,12 +48,12 @@ fn the_cut_is_visible_in_the_real_output() {
 fn a_file_step_cannot_write_outside_the_workspace() {
     let (dir, guide) = write_guide(
         "escape.md",
-        "# Escape\n\n<!-- guidecheck: file=../escaped.txt -->\n```\nnot here\n```\n\n```nix title=\"/tmp/guidecheck-absolute.nix\"\n{ }\n```\n",
+        "# Escape\n\n<!-- guidecheck: file=../../escaped.txt -->\n```\nnot here\n```\n\n```nix title=\"/tmp/guidecheck-absolute.nix\"\n{ }\n```\n",
     );
     let run = Run::bare().arg(&guide).expect(1);
     let (stdout, _) = (run.stdout.clone(), run.stderr.clone());
     assert!(
-        stdout.contains("refusing to write `../escaped.txt` outside the workspace"),
+        stdout.contains("refusing to write `../../escaped.txt` outside the workspace"),
         "{stdout}"
     );
     assert!(

@@ -16,6 +16,7 @@ mod needs;
 mod plan;
 mod read;
 mod real_guides;
+mod reliability;
 mod session;
 mod shells;
 mod snapshots;
