@@ -96,30 +96,52 @@ impl Normalizer {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
         }
         // Alignment differs between versions and terminals: compare words, not columns.
-        let lines: Vec<String> = text
-            .lines()
-            .map(|l| RUNS.replace_all(l.trim(), "$1 ").into_owned())
-            .collect();
+        let mut out = String::with_capacity(text.len());
+        for line in text.lines() {
+            let line = line.trim();
+            if line.contains("  ") || line.contains('\t') {
+                out.push_str(&RUNS.replace_all(line, "$1 "));
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
         // Trailing blank lines carry nothing (and `lines()` would not keep them stable).
-        lines.join("\n").trim_end_matches('\n').to_string()
+        out.trim_end_matches('\n').to_string()
     }
 
     /// Real output as a reader would see it in a guide: terminal escapes and redraws
     /// resolved, the workspace path as `[WORKSPACE]`, Nix's network noise dropped.
     /// This is what `--bless` writes.
     pub fn display(&self, text: &str) -> String {
-        let text = OSC.replace_all(text, "");
-        let text = CSI.replace_all(&text, "");
-        // A `\r` not followed by a newline is a terminal redraw: keep what was drawn last.
-        let mut text = text.replace("\r\n", "\n");
-        while REDRAW.is_match(&text) {
-            text = REDRAW.replace_all(&text, "$1").into_owned();
+        // Each rule only where it can apply: most outputs are plain lines.
+        let mut text = if text.contains('\x1b') {
+            CSI.replace_all(&OSC.replace_all(text, ""), "").into_owned()
+        } else {
+            text.to_string()
+        };
+        if text.contains('\r') {
+            // A `\r` not followed by a newline is a terminal redraw: keep what was drawn last.
+            text = text.replace("\r\n", "\n");
+            while REDRAW.is_match(&text) {
+                text = REDRAW.replace_all(&text, "$1").into_owned();
+            }
+            text = text.replace('\r', "");
         }
-        let mut text = CONTROL.replace_all(&text.replace('\r', ""), "").into_owned();
+        if text
+            .bytes()
+            .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+        {
+            text = CONTROL.replace_all(&text, "").into_owned();
+        }
         for (path, placeholder) in &self.paths {
-            text = text.replace(path.as_str(), placeholder);
+            if text.contains(path.as_str()) {
+                text = text.replace(path.as_str(), placeholder);
+            }
         }
-        let text = SESSION_LINE.replace_all(&text, "bash: ");
+        if text.contains("bash: line ") {
+            text = SESSION_LINE.replace_all(&text, "bash: ").into_owned();
+        }
         crate::nix::normalize::drop_noise(&text)
     }
 }

@@ -6,93 +6,168 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// An ordered rewrite rule; each one is a comment on why it is safe.
+/// An ordered rewrite rule; each one is a comment on why it is safe. Its regex is
+/// compiled the first time a text holds one of its `needles` (words any match contains):
+/// most outputs hold none, and a guide without Nix never pays for these rules.
 pub struct Rule {
-    pub re: Regex,
+    needles: &'static [&'static str],
+    pattern: &'static str,
+    re: std::sync::OnceLock<Regex>,
     pub replacement: &'static str,
 }
 
-fn rule(pattern: &str, replacement: &'static str) -> Rule {
+const fn rule(needles: &'static [&'static str], pattern: &'static str, replacement: &'static str) -> Rule {
     Rule {
-        re: Regex::new(pattern).expect("valid Nix normalisation regex"),
+        needles,
+        pattern,
+        re: std::sync::OnceLock::new(),
         replacement,
     }
 }
 
-/// The Nix rules, in the order they must be applied.
-pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-    vec![
-        // 20: noise that depends on the network and Nix settings, not on the guide.
-        rule(
-            r"(?m)^warning: (?:error: )?unable to download 'https://cache\.nixos\.org[^\n]*\n?",
-            "",
-        ),
-        rule(r"(?m)^warning: you did not specify '--add-root'[^\n]*\n?", ""),
-        rule(r"(?m)^warning: unknown setting [^\n]*\n?", ""),
-        rule(r"(?m)^got build log for [^\n]*\n?", ""),
-        // 4: `nix build` progress bars on a TTY (`[1/0/1 built] building hello`).
-        rule(r"(?m)^\[\d+(?:/\d+)*(?: built| copied)?[^\]\n]*\][^\n]*\n?", ""),
-        // 7: store path hashes depend on the store dir, system and inputs.
-        rule(r"/nix/store/[0-9a-df-np-sv-z]{32}-", "/nix/store/[HASH]-"),
-        // 10: build directories carry a counter and differ by version and sandboxing
-        // (greedy, so the counter is the last `-N`).
-        rule(
-            r"(?:/private)?/tmp/nix-build-([^/\s']+)-\d+|/nix/var/nix/builds/nix-build-([^/\s']+)-\d+",
-            "[BUILD_TOP]/nix-build-$1$2",
-        ),
-        // 11: Nix 2.3 said `wanted:` where 2.4+ says `specified:`.
-        rule(r"(?m)^(\s*)wanted:", "${1}specified:"),
-        // 12: Lix adds lines around the hash pair.
-        rule(r"(?m)^\s*(?:likely URL|expected path|got path):[^\n]*\n?", ""),
-        // 16: 2.29+ lists the output paths of a failed build.
-        rule(r"(?m)^\s*Output paths:\n(?:\s+/nix/store/\S+\n)+", ""),
-        // 13: 2.29+ "Cannot build … Reason: builder failed" is 2.4's "builder for … failed".
-        rule(
-            r"Cannot build '([^']+)'\.\n\s*Reason: builder (failed with exit code \d+|[^\n]*?)\.",
-            "builder for '$1' $2",
-        ),
-        // 14: 2.29+ dependency failure wording.
-        rule(
-            r"Cannot build '([^']+)'\.\n\s*Reason: (\d+) dependenc(?:y|ies) failed\.",
-            "$2 dependencies of derivation '$1' failed to build",
-        ),
-        // 15: 2.3 dependency failure wording.
-        rule(
-            r"cannot build derivation '([^']+)': (\d+) dependencies couldn't be built",
-            "error: $2 dependencies of derivation '$1' failed to build",
-        ),
-        rule(r"(?m)^error: build of '[^']+' failed\n?", ""),
-        rule(r"(?m)^builder for '", "error: builder for '"),
-        // A daemon-built message ends the builder line with `;` before the log tail.
-        rule(r"(failed with exit code \d+);", "$1"),
-        // 17: the tail header's count depends on log-lines and the log's length.
-        rule(r"(?mi)^(\s*)last \d+ log lines:", "${1}last N log lines:"),
-        // 18: "For full logs" has four spellings across versions.
-        rule(
-            r"(?m)For full logs, run(?::\s*\n\s*|\s+')(nix log|nix-store -l) (\S+?)'?\.?$",
-            "For full logs, run 'nix log $2'.",
-        ),
-        // 19: 2.3 has no count; 2.4+ counts (and uses the singular).
-        rule(
-            r"(?m)^(?:this derivation|these (?:\d+ )?derivations) will be built:$",
-            "these derivations will be built:",
-        ),
-        rule(
-            r"(?m)^(?:this path|these (?:\d+ )?paths) will be fetched[^\n]*:$",
-            "these paths will be fetched:",
-        ),
-        // 23: error positions: newer Nix shows the empty source line after the expression
-        // (`   5|`), and older Nix suggests names (`Did you mean one of a or b?`).
-        rule(r"(?m)^[ \t]*\d+\|[ \t]*\n", ""),
-        rule(r"(?m)^[ \t]*Did you mean (?:one of )?[^\n]*\?[ \t]*\n", ""),
-        // 22: the version in banners and `--version` lines is the machine's, not the guide's:
-        // `Welcome to Nix 2.13.3. Type :? for help.`, `nix (Nix) 2.8.0`, `(Lix, like Nix) 2.91.1`.
-        rule(
-            r"(\bWelcome to (?:Nix|Lix)|\((?:Nix|Lix)(?:, like Nix)?\)) \d+\.\d+(?:\.\d+)?(?:(?:pre|rc|-|\+)[\w+-]*(?:\.[\w+-]+)*)?",
-            "$1 [VERSION]",
-        ),
-    ]
+impl Rule {
+    fn re(&self) -> &Regex {
+        self.re
+            .get_or_init(|| Regex::new(self.pattern).expect("valid Nix normalisation regex"))
+    }
+}
+
+/// Every rule's needles in one automaton: one pass over a text says which rules may apply.
+static NEEDLES: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (words, rules): (Vec<&str>, Vec<usize>) = RULES
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.needles.iter().map(move |n| (*n, i)))
+        .unzip();
+    let automaton = aho_corasick::AhoCorasick::new(words).expect("valid needles");
+    (automaton, rules)
 });
+
+/// The rules whose needles `text` holds, as bits.
+fn candidates(text: &str) -> u32 {
+    let (automaton, rules) = &*NEEDLES;
+    automaton
+        .find_overlapping_iter(text)
+        .fold(0, |bits, m| bits | 1 << rules[m.pattern().as_usize()])
+}
+
+/// The Nix rules, in the order they must be applied.
+pub static RULES: [Rule; 23] = [
+    // 20: noise that depends on the network and Nix settings, not on the guide.
+    rule(
+        &["unable to download"],
+        r"(?m)^warning: (?:error: )?unable to download 'https://cache\.nixos\.org[^\n]*\n?",
+        "",
+    ),
+    rule(
+        &["--add-root"],
+        r"(?m)^warning: you did not specify '--add-root'[^\n]*\n?",
+        "",
+    ),
+    rule(
+        &["unknown setting"],
+        r"(?m)^warning: unknown setting [^\n]*\n?",
+        "",
+    ),
+    rule(&["got build log"], r"(?m)^got build log for [^\n]*\n?", ""),
+    // 4: `nix build` progress bars on a TTY (`[1/0/1 built] building hello`).
+    rule(
+        &["["],
+        r"(?m)^\[\d+(?:/\d+)*(?: built| copied)?[^\]\n]*\][^\n]*\n?",
+        "",
+    ),
+    // 7: store path hashes depend on the store dir, system and inputs.
+    rule(
+        &["/nix/store/"],
+        r"/nix/store/[0-9a-df-np-sv-z]{32}-",
+        "/nix/store/[HASH]-",
+    ),
+    // 10: build directories carry a counter and differ by version and sandboxing
+    // (greedy, so the counter is the last `-N`).
+    rule(
+        &["nix-build-"],
+        r"(?:/private)?/tmp/nix-build-([^/\s']+)-\d+|/nix/var/nix/builds/nix-build-([^/\s']+)-\d+",
+        "[BUILD_TOP]/nix-build-$1$2",
+    ),
+    // 11: Nix 2.3 said `wanted:` where 2.4+ says `specified:`.
+    rule(&["wanted:"], r"(?m)^(\s*)wanted:", "${1}specified:"),
+    // 12: Lix adds lines around the hash pair.
+    rule(
+        &["likely URL:", "expected path:", "got path:"],
+        r"(?m)^\s*(?:likely URL|expected path|got path):[^\n]*\n?",
+        "",
+    ),
+    // 16: 2.29+ lists the output paths of a failed build.
+    rule(
+        &["Output paths:"],
+        r"(?m)^\s*Output paths:\n(?:\s+/nix/store/\S+\n)+",
+        "",
+    ),
+    // 13: 2.29+ "Cannot build … Reason: builder failed" is 2.4's "builder for … failed".
+    rule(
+        &["Cannot build"],
+        r"Cannot build '([^']+)'\.\n\s*Reason: builder (failed with exit code \d+|[^\n]*?)\.",
+        "builder for '$1' $2",
+    ),
+    // 14: 2.29+ dependency failure wording.
+    rule(
+        &["Cannot build"],
+        r"Cannot build '([^']+)'\.\n\s*Reason: (\d+) dependenc(?:y|ies) failed\.",
+        "$2 dependencies of derivation '$1' failed to build",
+    ),
+    // 15: 2.3 dependency failure wording.
+    rule(
+        &["cannot build derivation"],
+        r"cannot build derivation '([^']+)': (\d+) dependencies couldn't be built",
+        "error: $2 dependencies of derivation '$1' failed to build",
+    ),
+    rule(
+        &["error: build of"],
+        r"(?m)^error: build of '[^']+' failed\n?",
+        "",
+    ),
+    rule(&["builder for '"], r"(?m)^builder for '", "error: builder for '"),
+    // A daemon-built message ends the builder line with `;` before the log tail.
+    rule(&["failed with exit code"], r"(failed with exit code \d+);", "$1"),
+    // 17: the tail header's count depends on log-lines and the log's length.
+    rule(
+        &["log lines:", "LOG LINES:", "Log Lines:"],
+        r"(?mi)^(\s*)last \d+ log lines:",
+        "${1}last N log lines:",
+    ),
+    // 18: "For full logs" has four spellings across versions.
+    rule(
+        &["For full logs"],
+        r"(?m)For full logs, run(?::\s*\n\s*|\s+')(nix log|nix-store -l) (\S+?)'?\.?$",
+        "For full logs, run 'nix log $2'.",
+    ),
+    // 19: 2.3 has no count; 2.4+ counts (and uses the singular).
+    rule(
+        &[" will be built:"],
+        r"(?m)^(?:this derivation|these (?:\d+ )?derivations) will be built:$",
+        "these derivations will be built:",
+    ),
+    rule(
+        &[" will be fetched"],
+        r"(?m)^(?:this path|these (?:\d+ )?paths) will be fetched[^\n]*:$",
+        "these paths will be fetched:",
+    ),
+    // 23: error positions: newer Nix shows the empty source line after the expression
+    // (`   5|`), and older Nix suggests names (`Did you mean one of a or b?`).
+    rule(&["|"], r"(?m)^[ \t]*\d+\|[ \t]*\n", ""),
+    rule(
+        &["Did you mean"],
+        r"(?m)^[ \t]*Did you mean (?:one of )?[^\n]*\?[ \t]*\n",
+        "",
+    ),
+    // 22: the version in banners and `--version` lines is the machine's, not the guide's:
+    // `Welcome to Nix 2.13.3. Type :? for help.`, `nix (Nix) 2.8.0`, `(Lix, like Nix) 2.91.1`.
+    rule(
+        &["Nix", "Lix"],
+        r"(\bWelcome to (?:Nix|Lix)|\((?:Nix|Lix)(?:, like Nix)?\)) \d+\.\d+(?:\.\d+)?(?:(?:pre|rc|-|\+)[\w+-]*(?:\.[\w+-]+)*)?",
+        "$1 [VERSION]",
+    ),
+];
 
 static NOISE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^warning: (?:error: )?unable to download 'https://cache\.nixos\.org[^\n]*\n?")
@@ -101,15 +176,24 @@ static NOISE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Drops the lines rule 20 drops for cache.nixos.org (kept out of what `--bless` writes).
 pub fn drop_noise(text: &str) -> String {
+    if !text.contains("unable to download") {
+        return text.to_string();
+    }
     NOISE.replace_all(text, "").into_owned()
 }
 
 /// Applies the Nix rules in order.
 pub fn apply(text: &str) -> String {
     let mut text = text.to_string();
-    for rule in RULES.iter() {
-        if let std::borrow::Cow::Owned(s) = rule.re.replace_all(&text, rule.replacement) {
+    let mut bits = candidates(&text);
+    for (i, rule) in RULES.iter().enumerate() {
+        if bits & 1 << i == 0 {
+            continue;
+        }
+        if let std::borrow::Cow::Owned(s) = rule.re().replace_all(&text, rule.replacement) {
             text = s;
+            // A rewrite may bring a later rule's words (`builder for '` from `Cannot build`).
+            bits = candidates(&text);
         }
     }
     sort_planned_paths(&text)

@@ -1,9 +1,9 @@
 //! Waiting for one command of a session: its output up to its end token, its timeout, and
 //! the Ctrl-C a reader gives a command that runs until interrupted.
 
+use super::pipe::Chunk;
 use super::session::{Cmd, Finished, Session};
 use super::wait::{Ended, Follower, Wait};
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 /// How long an interrupted command may take to end before it counts as timed out.
@@ -35,7 +35,7 @@ impl Session {
     ) -> std::io::Result<(Finished, bool)> {
         let started = Instant::now();
         let end = format!("{}:{}:", self.token, seq);
-        let mut wait = Wait::new(&end, self.launch.output_limit, sink);
+        let mut wait = Wait::new(&end, seq, self.launch.output_limit, sink);
         let waited = self.wait_for(&mut wait, command, started);
         let duration = started.elapsed();
         let mut not_run = false;
@@ -112,20 +112,25 @@ impl Session {
                 deadline = deadline.min(later(now, AFTER_INTERRUPT));
             }
             let wake = interrupt_at.map_or(deadline, |at| at.min(deadline));
-            outcome = match self.chunks.recv_timeout(wake.saturating_duration_since(now)) {
-                Ok((at, chunk)) => {
-                    arrived = at;
-                    follower.feed(&chunk);
-                    wait.feed(&chunk).map(Outcome::Ended)
+            let quiet = match self.output.next(wake.saturating_duration_since(now)) {
+                Ok(Chunk::Data(chunk)) => {
+                    arrived = Instant::now();
+                    follower.feed(chunk);
+                    outcome = wait.feed(chunk).map(Outcome::Ended);
+                    continue;
                 }
-                Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => None,
-                Err(RecvTimeoutError::Timeout) if !killed && self.kill_command() => {
+                Ok(Chunk::Quiet) => true,
+                Ok(Chunk::Closed) | Err(_) => false,
+            };
+            outcome = match quiet {
+                false => Some(Outcome::SessionDied),
+                true if Instant::now() < deadline => None,
+                true if !killed && self.kill_command() => {
                     killed = true;
                     deadline = later(Instant::now(), AFTER_KILL);
                     None
                 }
-                Err(RecvTimeoutError::Timeout) => Some(Outcome::Stuck),
-                Err(RecvTimeoutError::Disconnected) => Some(Outcome::SessionDied),
+                true => Some(Outcome::Stuck),
             };
         }
         Waited {

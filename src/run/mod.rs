@@ -3,6 +3,7 @@
 mod capture;
 mod collect;
 mod files;
+mod pipe;
 mod procs;
 mod protocol;
 mod quote;

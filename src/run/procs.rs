@@ -102,7 +102,13 @@ pub fn sweep(sid: i32, marker: &str) -> usize {
     for _ in 0..10 {
         let victims: Vec<Proc> = all()
             .into_iter()
-            .filter(|p| !p.zombie && p.pid != me && (p.sid == sid || carries(p.pid, marker)))
+            // Escapees (`setsid cmd &`) are orphans by now: ours (we are their subreaper), or
+            // init's where subreapers are not supported. Only those need their marker read.
+            .filter(|p| {
+                !p.zombie
+                    && p.pid != me
+                    && (p.sid == sid || ([me, 1].contains(&p.ppid) && carries(p.pid, marker)))
+            })
             .collect();
         if victims.is_empty() {
             break;

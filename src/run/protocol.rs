@@ -6,16 +6,17 @@
 //! no descriptor to the command stream (the session's stdin is /dev/null). Each command is one line of a batch:
 //!
 //! ```text
-//! { __gc_pre; } >/dev/null 2>&1; eval "$__gc_x"$'CMD' </dev/null 19>&-; { __gc_end 7; } >/dev/null 2>&1
+//! __gc_pre; eval "$__gc_x"$'CMD'; __gc_end 7
 //! ```
 //!
 //! `__gc_end` ends it: it saves `$?` and the shell options, turns tracing (`-x`, `-v`) and
 //! `-e` off, and prints the end token `TOKEN:SEQ:STATUS:SHELL:PWD\0` to fd 19, a copy of the
-//! output pipe that guide commands do not get. So `exec >/dev/null` cannot swallow the
-//! token, `set -x` never traces guidecheck's lines (they run with tracing off, inside
-//! groups whose stderr is /dev/null), and a command cannot read the command stream (its
-//! stdin is /dev/null, and the batch is a file it never sees). `__gc_pre` restores the
-//! options and `$?` for the next command.
+//! output pipe. So `exec >/dev/null` cannot swallow the token, and a command cannot read
+//! the command stream (its stdin is /dev/null, and the batch is a file it never sees).
+//! `__gc_pre` restores the options and `$?` for the next command. Our lines run with
+//! tracing off, except the call to `__gc_end` after a command that turned `set -x` on:
+//! that trace is cut from the output (`own_trace_start`). No redirection costs a syscall
+//! per command.
 //!
 //! Shells entered from a guide (`nix-shell`, then commands at `[nix-shell:~]$`) read the
 //! same go-lines: the entering command keeps the pipe as stdin, Nix's shells run
@@ -83,11 +84,25 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
 
 /// One command, as a line of a batch. `subshell`: a command that runs until interrupted
 /// runs in a subshell, whose SIGINT is not trapped (Ctrl-C ends it, and any loop it is in).
-pub fn command_line(seq: u64, text: &str, subshell: bool) -> String {
+/// `inside`: in a shell the guide entered, whose stdin is the FIFO (the session's own is
+/// `/dev/null` already).
+pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool) -> String {
     let eval = format!("eval \"$__gc_x\"{}", ansi_c_quote(text));
     let eval = if subshell { format!("({eval})") } else { eval };
-    format!(
-        "{{ __gc_pre; }} >/dev/null 2>&1; {eval} </dev/null {TOKEN_FD}>&-; {{ __gc_end {seq}; }} >/dev/null 2>&1\n"
+    let stdin = if inside { " </dev/null" } else { "" };
+    format!("__gc_pre; {eval}{stdin}; __gc_end {seq}\n")
+}
+
+/// With `set -x` on, the call that ends command `seq` is traced (and what it runs, up to
+/// turning tracing off): where that starts, in the output before its token.
+pub fn own_trace_start(output: &[u8], seq: u64) -> Option<usize> {
+    let call = format!("__gc_end {seq}\n");
+    let at = memchr::memmem::rfind(output, call.as_bytes())?;
+    Some(
+        output[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |nl| nl + 1),
     )
 }
 

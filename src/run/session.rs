@@ -14,11 +14,10 @@ use super::protocol::{self, Role};
 use super::quote::nonce;
 pub use super::quote::shell_quote;
 use std::collections::VecDeque;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
 /// How to start the shell (directly, or inside a mount namespace for a private store).
@@ -73,15 +72,13 @@ pub struct Finished {
 /// replaced shell has to be sent again.
 const BATCH: usize = 64;
 const IN_FLIGHT: usize = 256;
-/// Chunks of output buffered between the pipe reader and the session (64 KiB each).
-const CHUNKS: usize = 16;
 
 pub struct Session {
     pub(super) launch: Launch,
     pub(super) child: Child,
     /// The FIFO the shell reads batch names from.
     go: std::fs::File,
-    pub(super) chunks: Receiver<(Instant, Vec<u8>)>,
+    pub(super) output: super::pipe::Output,
     pub(super) token: String,
     /// `GUIDECHECK_SESSION=…`: in the environment of everything the session starts.
     pub(super) marker: String,
@@ -139,8 +136,6 @@ impl Session {
             .stdout(writer.try_clone()?)
             .stderr(writer)
             .spawn()?;
-        let (tx, chunks) = sync_channel(CHUNKS);
-        std::thread::spawn(move || forward(reader, &tx));
         let pid = i32::try_from(child.id()).unwrap_or(0);
         let sid = setsid.is_some().then_some(pid);
         let registered = crate::cleanup::register(format!("running {}", launch.label), {
@@ -151,7 +146,7 @@ impl Session {
             launch,
             child,
             go,
-            chunks,
+            output: super::pipe::Output::new(reader),
             token,
             marker,
             sid,
@@ -253,7 +248,9 @@ impl Session {
                 let text: String = commands[..take]
                     .iter()
                     .zip(&seqs)
-                    .map(|(c, seq)| protocol::command_line(*seq, &c.text, c.interrupt.is_some()))
+                    .map(|(c, seq)| {
+                        protocol::command_line(*seq, &c.text, c.interrupt.is_some(), role == Role::Inside)
+                    })
                     .collect();
                 let drained = (role == Role::Inside).then(|| protocol::drained(&self.token, &seqs, false));
                 go.push_str(&self.batch_file(&text, drained)?);
@@ -379,16 +376,6 @@ impl Finished {
     }
 }
 
-/// Reads the output pipe in chunks, each with the time it arrived. The channel is bounded:
-/// when the session is behind, the command writing waits (memory stays flat).
-fn forward(mut reader: std::io::PipeReader, tx: &SyncSender<(Instant, Vec<u8>)>) {
-    let mut buf = vec![0; 64 * 1024];
-    while let Ok(n) = reader.read(&mut buf) {
-        if n == 0 || tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
-            break;
-        }
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;

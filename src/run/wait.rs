@@ -8,6 +8,8 @@ use std::path::PathBuf;
 /// Collects one command's output until its end token.
 pub(super) struct Wait<'a> {
     end: &'a [u8],
+    /// The command's number (its end token's).
+    seq: u64,
     pub(super) capture: Capture,
     sink: &'a dyn Fn(&[u8]),
     /// Bytes that may be the start of the end token, held back until we know.
@@ -17,9 +19,10 @@ pub(super) struct Wait<'a> {
 }
 
 impl<'a> Wait<'a> {
-    pub(super) fn new(end: &'a str, limit: usize, sink: &'a dyn Fn(&[u8])) -> Self {
+    pub(super) fn new(end: &'a str, seq: u64, limit: usize, sink: &'a dyn Fn(&[u8])) -> Self {
         Wait {
             end: end.as_bytes(),
+            seq,
             capture: Capture::new(limit),
             sink,
             carry: Vec::new(),
@@ -57,7 +60,11 @@ impl<'a> Wait<'a> {
     pub(super) fn finish(mut self) -> String {
         let carry = std::mem::take(&mut self.carry);
         self.commit(&carry);
-        untrace(self.capture.into_string())
+        let mut output = self.capture.into_string();
+        if let Some(at) = super::protocol::own_trace_start(output.as_bytes(), self.seq) {
+            output.truncate(at);
+        }
+        untrace(output)
     }
 }
 
@@ -164,7 +171,7 @@ mod tests {
 
     #[test]
     fn end_token_split_across_chunks_is_found() {
-        let mut w = Wait::new("\x1eEND:1:", 1024, &|_| {});
+        let mut w = Wait::new("\x1eEND:1:", 1, 1024, &|_| {});
         assert_eq!(w.feed(b"hello\n\x1eEN"), None);
         assert_eq!(w.feed(b"D:1"), None);
         let ended = Ended {
@@ -178,7 +185,7 @@ mod tests {
 
     #[test]
     fn output_without_newline_before_the_token_is_kept_exactly() {
-        let mut w = Wait::new("\x1eEND:2:", 1024, &|_| {});
+        let mut w = Wait::new("\x1eEND:2:", 2, 1024, &|_| {});
         let ended = Ended {
             status: Some(0),
             shell: 42,
