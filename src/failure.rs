@@ -34,6 +34,14 @@ impl Default for ErrorLines {
 
 impl ErrorLines {
     pub fn new(extra: &[String], allow: &[String]) -> Result<ErrorLines, regex::Error> {
+        static BUILTIN: std::sync::LazyLock<ErrorLines> = std::sync::LazyLock::new(|| ErrorLines {
+            any: regex::RegexSet::new(ERROR_LINES).expect("valid error patterns"),
+            allow: None,
+        });
+        if extra.is_empty() && allow.is_empty() {
+            // Compiled once: most projects add no patterns of their own.
+            return Ok(BUILTIN.clone());
+        }
         let patterns = ERROR_LINES
             .iter()
             .map(|p| (*p).to_string())

@@ -71,7 +71,7 @@ static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:^|[^<])<<(-?)\s*(?:'([\w.-]+)'|"([\w.-]+)"|\\?([A-Za-z_][\w-]*))"#).expect("valid")
 });
 
-static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::with_extra(&[], &[]));
+static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::build(&[], &[]));
 
 impl Default for Prompts {
     fn default() -> Self {
@@ -83,6 +83,14 @@ impl Prompts {
     /// The default prompts plus extra regexes (from config): `extra` for the outer
     /// shell, `nested` for shells entered from the guide.
     pub fn with_extra(extra: &[Regex], nested: &[Regex]) -> Self {
+        if extra.is_empty() && nested.is_empty() {
+            // Compiled once: most guides configure no prompts of their own.
+            return DEFAULT.clone();
+        }
+        Prompts::build(extra, nested)
+    }
+
+    fn build(extra: &[Regex], nested: &[Regex]) -> Self {
         let own = |r: &[Regex]| r.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>();
         let nested: Vec<String> = crate::nix::PROMPTS
             .iter()
