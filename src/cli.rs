@@ -32,6 +32,8 @@ pub enum Command {
     Todo(PlanArgs),
     /// Accept new snapshots: move each guide's `.snap.new` over its `.snap`.
     Accept(AcceptArgs),
+    /// List the project's snapshots; `--unreferenced` those whose guide is gone.
+    Snapshots(SnapshotsArgs),
     /// The mdBook preprocessor (book.toml: `[preprocessor.guidecheck]`).
     Mdbook(MdbookArgs),
     /// Print a shell completion script: `guidecheck completions bash > /etc/bash_completion.d/guidecheck`.
@@ -56,8 +58,27 @@ pub enum MdbookAction {
 pub struct AcceptArgs {
     /// Guides (or folders) whose snapshots to accept [default: guides/]
     pub paths: Vec<PathBuf>,
+    /// Use this guidecheck.toml instead of the nearest one.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Only list the pending `.snap.new` files; accept nothing.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotsArgs {
+    /// Guides (or folders) of the project [default: the configured guides, or guides/]
+    pub paths: Vec<PathBuf>,
+    /// Use this guidecheck.toml instead of the nearest one.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Only snapshots (and pending `.snap.new`) whose guide no longer exists.
+    #[arg(long)]
+    pub unreferenced: bool,
+    /// With --unreferenced: delete them.
+    #[arg(long, requires = "unreferenced")]
+    pub delete: bool,
 }
 
 #[derive(Debug, Args, Default)]

@@ -139,6 +139,8 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// Where this guide's snapshot lives, and what to do with it.
     pub snapshot_path: PathBuf,
+    /// The folder all of this project's snapshots live in.
+    pub snapshot_dir: PathBuf,
     pub snapshot_policy: crate::snapshot::Policy,
     /// `CI=true`: a missing snapshot fails (insta's convention).
     pub ci: bool,
@@ -188,7 +190,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         .iter()
         .map(|p| Regex::new(p).map_err(|e| bad_value(at("shells.prompts"), &e.to_string())))
         .collect::<Result<Vec<_>>>()?;
-    let snapshot_path = snapshot_path(guide, config_path.as_deref(), &file);
+    let (snapshot_path, snapshot_dir) = snapshot_path(guide, config_path.as_deref(), &file);
     let snapshot_policy = crate::snapshot::Policy::resolve_all(
         overrides.update_snapshots || overrides.bless,
         overrides.read_only,
@@ -213,6 +215,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         exact: overrides.match_mode.or(file.match_mode) == Some(MatchMode::Exact),
         config_path,
         snapshot_path,
+        snapshot_dir,
         snapshot_policy,
         ci: std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
     })
@@ -221,7 +224,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
 /// Where a guide's snapshot lives: under the project root, the folder of the nearest
 /// guidecheck.toml, else the guide's folder (never the working directory, so snapshots are
 /// found from anywhere).
-fn snapshot_path(guide: &Path, config_path: Option<&Path>, file: &FileConfig) -> PathBuf {
+fn snapshot_path(guide: &Path, config_path: Option<&Path>, file: &FileConfig) -> (PathBuf, PathBuf) {
     let root = match config_path {
         Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
         None => std::path::absolute(guide)
@@ -234,7 +237,8 @@ fn snapshot_path(guide: &Path, config_path: Option<&Path>, file: &FileConfig) ->
         .dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("snapshots"));
-    relative_to_cwd(crate::snapshot::path_for(guide, &root, &dir))
+    let path = relative_to_cwd(crate::snapshot::path_for(guide, &root, &dir));
+    (path, relative_to_cwd(root.join(dir)))
 }
 
 /// The caller's variables guide commands may see: the allow-list, Nix's, and `run.env`.

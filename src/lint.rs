@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth a look, never a failure: lint cannot tell.
+    Note,
 }
 
 /// Something `lint` found, at a Markdown line.
@@ -35,6 +37,15 @@ impl Finding {
         }
     }
 }
+
+/// Commands that create directories whose names lint cannot read off the command: archives
+/// unpacked, repositories cloned, projects made from templates.
+static UNPACKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)(?:^|[\s;&|(])(?:tar\s+(?:-\w*x|x)\w*|unzip|7z\s+x|bsdtar|cpio|git\s+clone|hg\s+clone|svn\s+(?:co|checkout)|nix\s+flake\s+(?:init|new)|cargo\s+(?:new|init|generate)|npm\s+init|npx\s+create-\S+|unpackPhase|nix-prefetch-\w+|fetchzip|rsync)\b",
+    )
+    .expect("valid regex")
+});
 
 /// Every finding for a guide, in line order.
 pub fn lint(plan: &Plan) -> Vec<Finding> {
@@ -137,14 +148,28 @@ fn cd_targets(plan: &Plan) -> Vec<Finding> {
                 ));
             if !mentioned {
                 let line = first_line + text[..caps.get(1).map_or(0, |m| m.start())].matches('\n').count();
-                findings.push(Finding::error(
-                    line,
-                    1,
-                    format!("`cd {dir}`: no earlier step creates `{first}`"),
-                    Some(format!(
-                        "create it first, e.g. in a hidden step: <!-- guidecheck: run\nmkdir -p {dir}\n-->"
-                    )),
-                ));
+                let before = format!("{seen}{}", &text[..caps.get(0).map_or(0, |m| m.start())]);
+                findings.push(match UNPACKS.find(&before) {
+                    // An archive, a clone or a template makes directories lint cannot see.
+                    Some(unpack) => Finding {
+                        line,
+                        col: 1,
+                        severity: Severity::Note,
+                        message: format!(
+                            "`cd {dir}`: `{first}` is not created by name; `{}` earlier may create it",
+                            unpack.as_str().trim()
+                        ),
+                        hint: None,
+                    },
+                    None => Finding::error(
+                        line,
+                        1,
+                        format!("`cd {dir}`: no earlier step creates `{first}`"),
+                        Some(format!(
+                            "create it first, e.g. in a hidden step: <!-- guidecheck: run\nmkdir -p {dir}\n-->"
+                        )),
+                    ),
+                });
             }
         }
         // What this step runs may create directories for later ones; its own `cd`s do not.
@@ -185,6 +210,28 @@ mod tests {
                 "12: this block is not run: console block without prompt lines: shown text, not run (start commands with `$ `)",
             ]
         );
+    }
+
+    #[test]
+    fn cd_after_an_unpack_is_a_note_not_an_error() {
+        let found = lint_of(
+            "```bash\ntar xf foo-1.0.tar.gz && cd foo-1.0\n```\n\n```console\n$ git clone https://example.org/r.git\n$ cd r\n```\n",
+        );
+        let severities: Vec<(usize, Severity)> = found.iter().map(|f| (f.line, f.severity)).collect();
+        assert_eq!(
+            severities,
+            [(2, Severity::Note), (7, Severity::Note)],
+            "{found:?}"
+        );
+        assert!(
+            found[0].message.contains("`tar xf` earlier may create it"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    fn lint_of(text: &str) -> Vec<Finding> {
+        lint(&build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap())
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod mdbook_command;
 mod read_only;
+mod snapshots;
 mod test;
 
 use crate::cli::{Cli, ColorArg, Command};
@@ -39,7 +40,8 @@ pub fn main() -> ExitCode {
         Some(Command::Plan(args)) => read_only::plan_command(&args),
         Some(Command::Lint(args)) => read_only::lint_command(&args),
         Some(Command::Todo(args)) => read_only::todo_command(&args),
-        Some(Command::Accept(args)) => read_only::accept_command(&args),
+        Some(Command::Accept(args)) => snapshots::accept_command(&args),
+        Some(Command::Snapshots(args)) => snapshots::snapshots_command(&args),
         Some(Command::Mdbook(args)) => mdbook_command::mdbook_command(&args),
         Some(Command::Completions { shell }) => {
             let mut buffer = Vec::new();

@@ -1,50 +1,11 @@
-//! The subcommands that run nothing: plan, lint, todo, accept.
+//! The subcommands that run nothing: plan, lint, todo.
 
 use super::{Exit, out, print_error, style};
-use crate::cli::{AcceptArgs, ColorArg, PlanArgs, PlanFormat};
+use crate::cli::{ColorArg, PlanArgs, PlanFormat};
 use crate::config::{self, Overrides};
 use crate::error::Error;
 use crate::report;
-use crate::{guide, lint, pipeline, plan, snapshot};
-
-pub(super) fn accept_command(args: &AcceptArgs) -> Exit {
-    let paths = match args.paths.is_empty() {
-        true => crate::config::default_guides(),
-        false => Ok(args.paths.clone()),
-    };
-    let guides = match paths.and_then(|p| guide::discover(&p)) {
-        Ok(g) => g,
-        Err(e) => {
-            print_error(&e);
-            return Exit::BadInput;
-        }
-    };
-    let overrides = Overrides {
-        config: args.config.clone(),
-        ..Overrides::default()
-    };
-    let mut accepted = 0;
-    for path in &guides {
-        let result = config::settings(path, &overrides)
-            .and_then(|s| snapshot::accept(&s.snapshot_path).map(|a| (s, a)));
-        match result {
-            Ok((s, true)) => {
-                accepted += 1;
-                out(&format!("accepted {}\n", s.snapshot_path.display()));
-            }
-            Ok((_, false)) => {}
-            Err(e) => {
-                print_error(&e);
-                return Exit::BadInput;
-            }
-        }
-    }
-    out(&format!(
-        "guidecheck accept: {}\n",
-        report::count(accepted, "snapshot")
-    ));
-    Exit::Passed
-}
+use crate::{guide, lint, pipeline, plan};
 
 /// Reads the plans of the guides named on the command line; errors are printed.
 fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, Exit) {

@@ -10,6 +10,7 @@ pub fn render(guide: &Path, findings: &[Finding], style: Style) -> String {
         let label = match f.severity {
             Severity::Error => style.paint("1;31", "error"),
             Severity::Warning => style.paint("1;33", "warning"),
+            Severity::Note => style.paint("1;36", "note"),
         };
         out.push_str(&format!(
             "{}:{}:{}: {label}: {}\n",

@@ -56,6 +56,16 @@ fn a_changed_fact_writes_snap_new_fails_and_names_accept() {
         "the summary says why it exits 1: {out}"
     );
     assert!(dir.path().join("snapshots/g.snap.new").exists());
+    let (code, out) = run(dir.path(), &["accept", "--list", "g.md"], &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("pending snapshots/g.snap.new (for g.md)\nguidecheck accept: 1 snapshot pending\n"),
+        "{out}"
+    );
+    assert!(
+        dir.path().join("snapshots/g.snap.new").exists(),
+        "--list accepts nothing"
+    );
     let (code, out) = run(dir.path(), &["accept", "g.md"], &[]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("accepted snapshots/g.snap"), "{out}");
@@ -169,4 +179,37 @@ fn new_snapshots_follow_the_umask() {
         0o044,
         "readable by others under umask 022: {mode:o}"
     );
+}
+
+#[test]
+fn snapshots_of_guides_that_are_gone_are_listed_and_deleted() {
+    let (dir, guide) = write_guide("old.md", "# G\n\n```console\n$ echo ok\nok\n```\n");
+    std::fs::write(dir.path().join("guidecheck.toml"), "guides = [\"guides\"]\n").unwrap();
+    let guides = dir.path().join("guides");
+    std::fs::create_dir(&guides).unwrap();
+    let old = guides.join("old.md");
+    std::fs::rename(&guide, &old).unwrap();
+    assert_eq!(run(dir.path(), &["guides/old.md"], &[]).0, Some(0));
+    assert!(dir.path().join("snapshots/guides/old.snap").exists());
+    // The guide is renamed: its old snapshot stays behind.
+    std::fs::rename(&old, guides.join("new.md")).unwrap();
+    assert_eq!(run(dir.path(), &["guides/new.md"], &[]).0, Some(0));
+    let (code, out) = run(dir.path(), &["snapshots"], &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("snapshots/guides/new.snap\n"), "{out}");
+    assert!(
+        out.contains("snapshots/guides/old.snap  (no such guide)\n"),
+        "{out}"
+    );
+    let (_, out) = run(dir.path(), &["snapshots", "--unreferenced"], &[]);
+    assert!(
+        out.ends_with("old.snap  (no such guide)\nguidecheck snapshots: 1 snapshot unreferenced\n"),
+        "{out}"
+    );
+    let (code, out) = run(dir.path(), &["snapshots", "--unreferenced", "--delete"], &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!dir.path().join("snapshots/guides/old.snap").exists());
+    assert!(dir.path().join("snapshots/guides/new.snap").exists());
+    let (code, _) = run(dir.path(), &["snapshots", "--delete"], &[]);
+    assert_eq!(code, Some(2), "--delete needs --unreferenced");
 }
