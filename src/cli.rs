@@ -107,6 +107,13 @@ pub struct TestArgs {
     /// Keep the workspace of a guide that failed and print its path.
     #[arg(long)]
     pub keep_failed: bool,
+    /// Run the guide again each time it (or a file of its folder it names) is saved.
+    #[arg(long, conflicts_with_all = ["bless", "check"])]
+    pub watch: bool,
+    /// Stop after the step at this Markdown line (later steps are skipped; no snapshot is
+    /// written): for long guides, while writing them.
+    #[arg(long, value_name = "LINE", conflicts_with_all = ["bless", "check"])]
+    pub until: Option<usize>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

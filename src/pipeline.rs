@@ -170,10 +170,12 @@ pub fn check(
         Some(run) if request.keep_workspace || request.keep_failed && failed => run.keep_workspace(),
         _ => None,
     };
-    let store = evaluation
-        .run
-        .as_ref()
-        .map_or("nothing run".to_string(), |r| r.store.clone());
+    // Which store was used is news only for a guide that uses Nix.
+    let store = match &evaluation.run {
+        None => "nothing run".to_string(),
+        Some(_) if !uses_nix(&evaluation.plan) => String::new(),
+        Some(run) => run.store.clone(),
+    };
     let timings = match &evaluation.run {
         Some(run) => run.steps.iter().map(|s| s.as_ref().map(|s| s.duration)).collect(),
         None => vec![None; evaluation.plan.steps.len()],

@@ -5,6 +5,7 @@ mod mdbook_command;
 mod read_only;
 mod snapshots;
 mod test;
+mod watch;
 
 use crate::cli::{Cli, ColorArg, Command};
 use crate::error::Error;

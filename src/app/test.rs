@@ -28,6 +28,9 @@ pub(super) fn test(args: &TestArgs) -> Exit {
     if let Some((k, n)) = args.shard {
         guides = shard(guides, k, n);
     }
+    if args.watch {
+        return super::watch::watch(args, &guides);
+    }
     let overrides = overrides(args);
     let style = style(args.color);
     let progress = Progress::new(true, args.verbose);
@@ -62,8 +65,13 @@ pub(super) fn test(args: &TestArgs) -> Exit {
     }
 }
 
+/// One guide checked (for `--watch`), with the settings of the command line.
+pub(super) fn check_one(path: &Path, args: &TestArgs, progress: &Progress) -> Checked {
+    check(0, path, &overrides(args), args, progress)
+}
+
 /// One guide's result, as soon as it is known.
-fn print_guide(result: &Checked, args: &TestArgs, style: crate::report::Style) {
+pub(super) fn print_guide(result: &Checked, args: &TestArgs, style: crate::report::Style) {
     match result {
         Ok(result) => {
             if let Some(diff) = &result.rewritten {
@@ -175,7 +183,7 @@ fn shard(mut guides: Vec<std::path::PathBuf>, k: usize, n: usize) -> Vec<std::pa
         .collect()
 }
 
-type Checked = Result<GuideResult, Error>;
+pub(super) type Checked = Result<GuideResult, Error>;
 
 /// Checks guides on `jobs` threads; `done` sees each result in guide order, as soon as it
 /// and every one before it are finished.
@@ -218,13 +226,17 @@ fn run_guides(
 fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progress: &Progress) -> Checked {
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let plan = pipeline::read(path, &text, &settings)?;
+    let mut plan = pipeline::read(path, &text, &settings)?;
+    if let Some(line) = args.until {
+        plan.stop_after(line);
+    }
     let request = pipeline::Request {
         bless: args.bless,
         check: args.check,
         keep_workspace: args.keep_workspace,
         keep_failed: args.keep_failed,
-        snapshots: true,
+        // A partial run verifies only part of the guide: its facts are not the guide's.
+        snapshots: args.until.is_none(),
     };
     let for_progress = plan.clone();
     pipeline::check(

@@ -35,6 +35,9 @@ pub enum Badge {
 impl Badge {
     pub fn text(&self) -> String {
         match self {
+            Badge::Verified { steps, nix, date } if nix.is_empty() => {
+                format!("✅ verified: {steps} steps, {date}")
+            }
             Badge::Verified { steps, nix, date } => format!("✅ verified: {steps} steps, {nix}, {date}"),
             Badge::ChangedSince { step } => {
                 format!("❌ drift in step {step}: the chapter changed since it was verified")
@@ -75,7 +78,11 @@ pub fn badge(plan: &Plan, recorded: Option<&Recorded>, unaccepted: bool) -> Badg
     if let Some(step) = differs {
         return Badge::ChangedSince { step };
     }
-    let nix = crate::nix::version_label(&recorded.nix);
+    // A guide without Nix records "not used": nothing to say about Nix.
+    let nix = match recorded.nix.as_str() {
+        "not used" => String::new(),
+        line => crate::nix::version_label(line),
+    };
     Badge::Verified {
         steps: plan.steps.iter().filter(|s| s.runs()).count(),
         nix,
@@ -115,18 +122,45 @@ pub fn chapter(text: &str, plan: &Plan, recorded: Option<&Recorded>, badge: Opti
             });
         }
     }
-    if let Some(badge) = badge {
+    let labels = file_labels(text, plan);
+    let styled = badge.is_some() || !labels.is_empty();
+    edits.extend(labels);
+    if styled {
         let at = crate::extract::first_heading_end(text);
-        let html = format!(
-            "\n<p class=\"guidecheck-badge\"><em>{}</em></p>\n\n",
-            badge.text()
-        );
+        let badge = badge.map_or(String::new(), |b| {
+            format!("<p class=\"guidecheck-badge\"><em>{}</em></p>\n\n", b.text())
+        });
         edits.push(Edit {
             span: Span::new(at, at),
-            text: html,
+            text: format!("\n{STYLE}{badge}"),
         });
     }
     apply(text, edits)
+}
+
+/// The look of what the preprocessor adds (mdBook's theme variables, where it has them).
+const STYLE: &str = "<style>.guidecheck-badge{display:inline-block;font-size:.85em;padding:.1em .7em;\
+border:1px solid var(--table-border-color,#ccc);border-radius:1em}\
+.guidecheck-file{font-size:.85em;margin:0 0 -.8em;opacity:.8}</style>\n\n";
+
+/// A file's name above the block that is its content (`title="hello.nix"`, `file=`).
+fn file_labels(text: &str, plan: &Plan) -> Vec<Edit> {
+    plan.steps
+        .iter()
+        .filter_map(|step| match &step.kind {
+            StepKind::File { path, .. } if text[step.span.start..].starts_with(['`', '~']) => {
+                let name = path
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                Some(Edit {
+                    span: Span::new(step.span.start, step.span.start),
+                    text: format!("<p class=\"guidecheck-file\"><code>{name}</code></p>\n\n"),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// `# guidecheck: …` lines inside transcripts, and the same ending a prompt line: removed.
@@ -217,8 +251,26 @@ mod tests {
         );
         assert_eq!(
             chapter(GUIDE, &p, Some(&r), Some(&b)),
-            "# Guide\n\n<p class=\"guidecheck-badge\"><em>✅ verified: 2 steps, Nix 2.8.0, 2026-11-25</em></p>\n\n\n```console\n$ echo hi\n```\n\n```output\nhi\n```\n"
+            format!(
+                "# Guide\n\n{STYLE}<p class=\"guidecheck-badge\"><em>✅ verified: 2 steps, Nix 2.8.0, 2026-11-25</em></p>\n\n\n```console\n$ echo hi\n```\n\n```output\nhi\n```\n"
+            )
         );
+    }
+
+    #[test]
+    fn file_names_show_above_their_blocks() {
+        let text =
+            "# G\n\n```nix title=\"a<b>.nix\"\n{ }\n```\n\n<!-- guidecheck: file=x.txt -->\n```\nx\n```\n";
+        let rendered = chapter(text, &plan(text), None, None);
+        assert!(
+            rendered.contains("<p class=\"guidecheck-file\"><code>a&lt;b&gt;.nix</code></p>\n\n```nix"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("<p class=\"guidecheck-file\"><code>x.txt</code></p>\n\n```\nx"),
+            "{rendered}"
+        );
+        assert_eq!(rendered.matches("<style>").count(), 1);
     }
 
     #[test]

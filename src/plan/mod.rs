@@ -27,6 +27,15 @@ pub struct Plan {
     pub todos: Vec<Todo>,
 }
 
+impl Plan {
+    /// Skips every step after the one at Markdown line `line` (`--until`).
+    pub fn stop_after(&mut self, line: usize) {
+        for step in self.steps.iter_mut().filter(|s| s.line > line) {
+            step.options.skipped = true;
+        }
+    }
+}
+
 /// A section of the guide its author marked unfinished.
 #[derive(Debug, Clone, Serialize)]
 pub struct Todo {

@@ -148,7 +148,7 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         style.paint("1;32", "ok")
     };
     out.push_str(&format!(
-        "{state} {path}: {}: {} passed, {} failed, {}, {} skipped{} ({}, {:.1}s)\n",
+        "{state} {path}: {}: {} passed, {} failed, {}, {} skipped{} ({}{:.1}s)\n",
         count(totals.steps, "step"),
         totals.passed,
         totals.failed,
@@ -159,7 +159,11 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         } else {
             String::new()
         },
-        result.store,
+        if result.store.is_empty() {
+            String::new()
+        } else {
+            format!("{}, ", result.store)
+        },
         result.duration.as_secs_f64()
     ));
     if let Some(kept) = &result.kept {

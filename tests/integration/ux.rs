@@ -221,3 +221,74 @@ fn a_mistyped_command_and_a_missing_guides_folder_say_what_to_do() {
         .expect(0)
         .contains("g.md: 1 step (1 run)");
 }
+
+#[test]
+fn until_stops_after_the_step_at_that_line_and_writes_no_snapshot() {
+    let (dir, guide) = crate::write_guide(
+        "g.md",
+        "# Long\n\n```console\n$ echo one\none\n$ echo two\nwrong\n```\n",
+    );
+    let run = crate::Run::new(["--until".as_ref(), "4".as_ref(), guide.as_os_str()]).expect(0);
+    assert_eq!(run.steps(), (1, 0, 0, 1), "{}", run.all());
+    assert!(!dir.path().join("snapshots").exists());
+    crate::Run::new([&guide]).expect(1);
+}
+
+#[test]
+fn watch_runs_again_when_the_guide_is_saved_and_shows_what_changed() {
+    use std::io::{BufRead, BufReader};
+    let (dir, guide) = crate::write_guide("g.md", "# W\n\n```console\n$ echo hello\ngoodbye\n```\n");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("guidecheck"))
+        .args(["--watch", "g.md"])
+        .current_dir(dir.path())
+        .env("GUIDECHECK_UPDATE", "off")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |needle: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = lines.recv_timeout(std::time::Duration::from_secs(30)) {
+            let done = line.contains(needle);
+            seen.push(line);
+            if done {
+                return seen;
+            }
+        }
+        panic!("never saw {needle:?} in {seen:#?}");
+    };
+    let first = wait_for("watching g.md");
+    assert!(
+        first.iter().any(|l| l.starts_with("FAIL g.md:4: echo hello")),
+        "{first:#?}"
+    );
+    // A real save: the guide now shows what the command prints.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::write(&guide, "# W\n\n```console\n$ echo hello\nhello\n```\n").unwrap();
+    let second = wait_for("watching g.md");
+    assert!(
+        second.iter().any(|l| l == "line 4: failed → passed"),
+        "{second:#?}"
+    );
+    assert!(
+        !second.iter().any(|l| l.starts_with("FAIL g.md:4")),
+        "only what changed: {second:#?}"
+    );
+    std::fs::write(dir.path().join("unrelated.txt"), "x").unwrap();
+    std::fs::write(&guide, "# W\n\n```console\n$ echo hello\nhello\n```\n").unwrap();
+    let third = wait_for("watching g.md");
+    assert!(
+        third.iter().any(|l| l == "nothing changed since the last run"),
+        "{third:#?}"
+    );
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+}
