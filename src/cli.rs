@@ -38,8 +38,12 @@ pub enum Command {
     Mdbook(MdbookArgs),
     /// Print a shell completion script: `guidecheck completions bash > /etc/bash_completion.d/guidecheck`.
     Completions { shell: clap_complete::Shell },
-    /// Print the man page (roff): `guidecheck man > guidecheck.1`.
-    Man,
+    /// Print the man page (roff): `guidecheck man > guidecheck.1`; `--dir DIR` writes it and
+    /// the page of every subcommand it refers to (`guidecheck-test.1`, …).
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -55,22 +55,33 @@ pub fn main() -> ExitCode {
             out(&String::from_utf8_lossy(&buffer));
             Exit::Passed
         }
-        Some(Command::Man) => {
-            let mut buffer = Vec::new();
-            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut buffer) {
-                Ok(()) => {
-                    out(&String::from_utf8_lossy(&buffer));
-                    Exit::Passed
-                }
-                Err(e) => {
-                    print_error(&Error::new(crate::error::ErrorKind::Write(e)));
-                    Exit::BadInput
-                }
-            }
-        }
+        Some(Command::Man { dir }) => man(dir.as_deref()),
         None => test::test(&cli.test),
     };
     code.into()
+}
+
+/// The man page on stdout, or with `dir` every page (the main one and one per subcommand,
+/// so the references of the main page exist) written there.
+fn man(dir: Option<&std::path::Path>) -> Exit {
+    // No `help` page: `guidecheck help X` is `--help`, and the page would be a dead reference.
+    let command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    let written = match dir {
+        None => {
+            let mut buffer = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut buffer)
+                .map(|()| out(&String::from_utf8_lossy(&buffer)))
+        }
+        Some(dir) => std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir)),
+    };
+    match written {
+        Ok(()) => Exit::Passed,
+        Err(e) => {
+            print_error(&Error::new(crate::error::ErrorKind::Write(e)));
+            Exit::BadInput
+        }
+    }
 }
 
 #[allow(clippy::print_stderr)]

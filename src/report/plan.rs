@@ -79,10 +79,18 @@ fn detail(step: &crate::plan::Step, width: usize) -> String {
             text
         }
         StepKind::Eval { expression, shown } => format!(
-            "{} (expects {} shown lines)",
+            "{} (expects {})",
             expression.lines().next().unwrap_or(""),
-            shown.lines.len()
+            super::count(shown.lines.len(), "shown line")
         ),
+        // The kind column already says `script`.
+        StepKind::Script {
+            script,
+            hidden: false,
+        } => match script.split_once('\n') {
+            Some((first, rest)) if !rest.trim().is_empty() => format!("{first} …"),
+            _ => script.trim_end().to_string(),
+        },
         _ => step.summary(),
     }
 }

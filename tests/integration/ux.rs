@@ -196,6 +196,17 @@ fn completions_and_man_page() {
     assert!(bash.stdout.contains("_guidecheck()"));
     let man = Run::bare().arg("man").outcome();
     assert!(man.stdout.contains(".TH guidecheck 1"));
+    // Every page the main one refers to is written beside it.
+    let dir = tempfile::tempdir().unwrap();
+    Run::bare()
+        .args(["man".as_ref(), "--dir".as_ref(), dir.path().as_os_str()])
+        .expect(0);
+    let main = crate::read(&dir.path().join("guidecheck.1"));
+    for referred in main.lines().filter_map(|l| l.strip_suffix("(1)")) {
+        let page = dir.path().join(format!("{}.1", referred.replace("\\-", "-")));
+        assert!(page.exists(), "{} is referred to and missing", page.display());
+    }
+    assert!(main.contains("guidecheck\\-test(1)"), "{main}");
 }
 
 #[test]
