@@ -258,6 +258,17 @@ mod tests {
     }
 
     #[test]
+    fn a_guide_without_nix_has_no_nix_in_its_badge() {
+        let p = plan(GUIDE);
+        let mut r = recorded("echo hi");
+        r.nix = "not used".into();
+        assert_eq!(
+            badge(&p, Some(&r), false).text(),
+            "✅ verified: 2 steps, 2026-11-25"
+        );
+    }
+
+    #[test]
     fn file_names_show_above_their_blocks() {
         let text =
             "# G\n\n```nix title=\"a<b>.nix\"\n{ }\n```\n\n<!-- guidecheck: file=x.txt -->\n```\nx\n```\n";

@@ -303,3 +303,11 @@ fn watch_runs_again_when_the_guide_is_saved_and_shows_what_changed() {
     rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(143));
 }
+
+#[test]
+fn a_guide_without_nix_says_nothing_of_a_store() {
+    let (_dir, guide) = crate::write_guide("g.md", "# P\n\n```console\n$ echo hi\nhi\n```\n");
+    let run = crate::Run::new([&guide]).expect(0);
+    assert!(!run.stdout.contains("store"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 skipped (0."), "{}", run.stdout);
+}
