@@ -48,12 +48,14 @@ pub struct Prompts {
     nested: Regex,
 }
 
+// ASCII classes where a prompt is ASCII (user and host names): Unicode `\w` costs
+// milliseconds to compile at every start.
 const DEFAULT_PROMPTS: &[&str] = &[
     r"^\$ ",
     r"^% ",
-    r"^➜\s+\S+(?:\s+git:\([^)]*\)(?:\s+✗)?)?\s+",
-    r"^[\w.-]+@[\w.-]+:[^$#\s]*[$#] ",
-    r"^\[[\w.-]+@[\w.-]+:[^\]]*\][$#] ",
+    r"^➜[ \t]+[^ \t]+(?:[ \t]+git:\([^)]*\)(?:[ \t]+✗)?)?[ \t]+",
+    r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^$# \t]*[$#] ",
+    r"^\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^\]]*\][$#] ",
 ];
 
 /// The generic prompts of an outer shell.
