@@ -89,6 +89,19 @@ pub(super) fn normalize_shown(
 ) -> Vec<ComparedLine> {
     let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
     let whole = normalizer.shown_lines(&joined);
+    if whole.len() == shown.len() {
+        // No rule joined or split lines: each line came from the shown line at its place.
+        let mut lines: Vec<ComparedLine> = whole
+            .into_iter()
+            .zip(shown)
+            .filter(|(text, _)| exact || !text.is_empty())
+            .map(|(text, l)| ComparedLine { text, line: l.line })
+            .collect();
+        while exact && lines.last().is_some_and(|l| l.text.is_empty()) {
+            lines.pop();
+        }
+        return lines;
+    }
     let single: Vec<String> = shown
         .iter()
         .map(|l| normalizer.shown_lines(&l.text).join("\n"))

@@ -8,7 +8,13 @@ use std::time::Duration;
 pub(super) struct Output {
     reader: std::io::PipeReader,
     buf: Vec<u8>,
+    /// More commands are queued: let output gather a moment before reading it, so one
+    /// read (and one wake-up) serves several commands.
+    pub(super) gather: bool,
 }
+
+/// How long output may gather while more commands are queued.
+const GATHER: Duration = Duration::from_micros(100);
 
 /// What one wait on the pipe brought.
 pub(super) enum Chunk<'a> {
@@ -24,6 +30,7 @@ impl Output {
         Output {
             reader,
             buf: vec![0; 64 * 1024],
+            gather: false,
         }
     }
 
@@ -42,6 +49,9 @@ impl Output {
                 Err(rustix::io::Errno::INTR) => {}
                 Err(e) => return Err(e.into()),
             }
+        }
+        if self.gather {
+            std::thread::sleep(GATHER);
         }
         match self.reader.read(&mut self.buf) {
             Ok(0) => Ok(Chunk::Closed),

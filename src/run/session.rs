@@ -200,6 +200,7 @@ impl Session {
                     to_send = inflight.back().map_or(to_send, |f| f.0 + 1);
                 }
                 let (index, seq) = inflight.pop_front().expect("sent");
+                self.output.gather = !inflight.is_empty();
                 started(index);
                 let before = self.cwd.clone();
                 let (done, replace) = self.collect(seq, &commands[index], sink)?;
