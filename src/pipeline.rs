@@ -151,6 +151,11 @@ pub fn check(
     observer: &dyn run::Observer,
 ) -> Result<GuideResult> {
     let started = Instant::now();
+    // The snapshot names the Nix version: ask for it while the guide runs (Nix takes
+    // tens of milliseconds to say it), not after.
+    if request.snapshots && settings.snapshot_policy != snapshot::Policy::Off && uses_nix(&plan) {
+        std::thread::spawn(run::nix_version);
+    }
     let mut evaluation = execute(plan, settings, observer)?;
     let mut rewritten = None;
     if request.bless || request.check {
