@@ -6,14 +6,15 @@
 //! no descriptor to the command stream (the session's stdin is /dev/null). Each command is one line of a batch:
 //!
 //! ```text
-//! __gc_pre; eval "$__gc_x"$'CMD'; __gc_end 7
+//! eval "$__gc_x"$'CMD'; __gc_end 7
 //! ```
 //!
 //! `__gc_end` ends it: it saves `$?` and the shell options, turns tracing (`-x`, `-v`) and
 //! `-e` off, and prints the end token `TOKEN:SEQ:STATUS:SHELL:PWD\0` to fd 19, a copy of the
-//! output pipe. So `exec >/dev/null` cannot swallow the token, and a command cannot read
-//! the command stream (its stdin is /dev/null, and the batch is a file it never sees).
-//! `__gc_pre` restores the options and `$?` for the next command. Our lines run with
+//! output pipe, and returns the status, so the next command sees it as `$?`. So
+//! `exec >/dev/null` cannot swallow the token, and a command cannot read the command
+//! stream (its stdin is /dev/null, and the batch is a file it never sees). The options
+//! come back through `__gc_x`, the first line of the next `eval`. Our lines run with
 //! tracing off, except the call to `__gc_end` after a command that turned `set -x` on:
 //! that trace is cut from the output (`own_trace_start`). No redirection costs a syscall
 //! per command.
@@ -54,16 +55,19 @@ pub enum Role {
 }
 
 /// The functions every shell of the session defines (the outer one and entered ones).
+/// `__gc_end` returns the command's status, so the next command sees it as `$?`; the
+/// options it turned off come back through `__gc_x`, a first line of the next `eval` (a
+/// line of its own: `set -v` then echoes the command, not ours).
 fn functions(token: &str) -> String {
     format!(
-        "trap : INT\n__gc_st=0; __gc_fl=$-; __gc_x=\n\
+        "trap : INT\n__gc_st=0; __gc_x=\n\
          __gc_ret() {{ return \"$1\"; }}\n\
-         __gc_pre() {{ __gc_x=; case $__gc_fl in *x*) __gc_x='set -x;'; \
-         [ \"$__gc_st\" = 0 ] || __gc_x=\"$__gc_x{{ __gc_ret $__gc_st;}} 2>/dev/null;\";; esac; \
-         case $__gc_fl in *v*) set -v;; esac; \
-         case $__gc_fl in *e*) set -e; return 0;; esac; return \"$__gc_st\"; }}\n\
-         __gc_end() {{ __gc_st=$?; __gc_fl=$-; set +xve; \
-         builtin printf '{token}:%s:%s:%s:%s\\0' \"$1\" \"$__gc_st\" \"$$\" \"$PWD\" >&{TOKEN_FD}; }}\n"
+         __gc_pre() {{ return \"$__gc_st\"; }}\n\
+         __gc_opts() {{ __gc_f=; case $- in *x*) __gc_f=x;; esac; case $- in *v*) __gc_f=${{__gc_f}}v;; esac; \
+         case $- in *e*) __gc_x=\"set -${{__gc_f}}e\"$'\\n'; return;; esac; \
+         __gc_x=\"set -$__gc_f; {{ __gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
+         __gc_end() {{ __gc_st=$?; __gc_x=; case $- in *[xve]*) __gc_opts; set +xve;; esac; \
+         builtin printf '{token}:%s:%s:%s:%s\\0' \"$1\" \"$__gc_st\" \"$$\" \"$PWD\" >&{TOKEN_FD}; return \"$__gc_st\"; }}\n"
     )
 }
 
@@ -90,7 +94,7 @@ pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool) -> Strin
     let eval = format!("eval \"$__gc_x\"{}", ansi_c_quote(text));
     let eval = if subshell { format!("({eval})") } else { eval };
     let stdin = if inside { " </dev/null" } else { "" };
-    format!("__gc_pre; {eval}{stdin}; __gc_end {seq}\n")
+    format!("{eval}{stdin}; __gc_end {seq}\n")
 }
 
 /// With `set -x` on, the call that ends command `seq` is traced (and what it runs, up to
