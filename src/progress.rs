@@ -60,8 +60,9 @@ impl Progress {
         progress
     }
 
-    /// The observer for one guide's run.
-    pub fn guide<'a>(&'a self, id: usize, plan: &'a Plan) -> GuideProgress<'a> {
+    /// The observer for one guide's run. It keeps what it says of each step, not the plan
+    /// (a plan can be large; the run owns it).
+    pub fn guide<'a>(&'a self, id: usize, plan: &Plan) -> GuideProgress<'a> {
         let bar = match &self.mode {
             Mode::Spinners(multi) => {
                 let bar = multi.add(ProgressBar::new_spinner());
@@ -74,10 +75,15 @@ impl Progress {
             }
             _ => None,
         };
+        let name = plan.guide.file_name().map_or_else(
+            || plan.guide.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         GuideProgress {
             progress: self,
             id,
-            plan,
+            name,
+            summaries: plan.steps.iter().map(crate::plan::Step::summary).collect(),
             bar,
         }
     }
@@ -86,21 +92,16 @@ impl Progress {
 pub struct GuideProgress<'a> {
     progress: &'a Progress,
     id: usize,
-    plan: &'a Plan,
+    /// The guide's file name.
+    name: String,
+    summaries: Vec<String>,
     bar: Option<ProgressBar>,
 }
 
 impl GuideProgress<'_> {
     fn what(&self, index: usize) -> String {
-        let name = self.plan.guide.file_name().map_or_else(
-            || self.plan.guide.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        format!(
-            "step {} of {name}: {}",
-            index + 1,
-            self.plan.steps[index].summary()
-        )
+        let summary = self.summaries.get(index).map_or("", String::as_str);
+        format!("step {} of {}: {summary}", index + 1, self.name)
     }
 }
 

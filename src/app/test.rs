@@ -238,13 +238,6 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
         // A partial run verifies only part of the guide: its facts are not the guide's.
         snapshots: args.until.is_none(),
     };
-    let for_progress = plan.clone();
-    pipeline::check(
-        path,
-        &text,
-        plan,
-        &settings,
-        &request,
-        &progress.guide(id, &for_progress),
-    )
+    let observer = progress.guide(id, &plan);
+    pipeline::check(path, &text, plan, &settings, &request, &observer)
 }
