@@ -55,7 +55,7 @@ impl GuideRun {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct StepRun {
     pub output: String,
     pub status: Option<i32>,
@@ -255,16 +255,8 @@ fn has(need: &str) -> bool {
 impl StepRun {
     fn missing(need: String) -> StepRun {
         StepRun {
-            output: String::new(),
-            status: None,
-            timed_out: false,
-            shell_replaced: false,
-            interrupted: false,
-            truncated: false,
-            duration: Duration::ZERO,
-            error: None,
-            logs: Vec::new(),
             missing: Some(need),
+            ..StepRun::default()
         }
     }
 }
@@ -305,17 +297,11 @@ fn write_file(cwd: &Path, workspace: &Workspace, path: &str, content: &str) -> S
     let started = std::time::Instant::now();
     let error = files::write_beneath(workspace.root(), cwd, path, content).err();
     StepRun {
-        output: String::new(),
         // A refused write ran nothing: no status to compare, only the reason.
         status: error.is_none().then_some(0),
-        timed_out: false,
-        shell_replaced: false,
-        interrupted: false,
-        truncated: false,
         duration: started.elapsed(),
         error,
-        logs: Vec::new(),
-        missing: None,
+        ..StepRun::default()
     }
 }
 

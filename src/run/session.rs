@@ -51,7 +51,7 @@ pub struct Interrupt {
 }
 
 /// What one command did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Finished {
     /// Not run: meant for an entered shell that did not start, or was killed.
     pub not_run: bool,
@@ -366,13 +366,7 @@ impl Finished {
     fn not_run() -> Finished {
         Finished {
             not_run: true,
-            output: String::new(),
-            status: None,
-            timed_out: false,
-            shell_replaced: false,
-            interrupted: false,
-            truncated: false,
-            duration: Duration::ZERO,
+            ..Finished::default()
         }
     }
 }
