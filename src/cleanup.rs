@@ -16,6 +16,22 @@ pub struct Registry {
 
 static REGISTRY: Registry = Registry::new();
 
+/// Set once a signal is being handled: the process is about to exit.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True while guidecheck is stopping on a signal: start nothing, say nothing more.
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
+/// Called by a thread that finds the world gone under it while guidecheck stops on a
+/// signal (its session killed, its workspace removed): wait for the exit, do not report.
+pub fn wait_if_stopping() {
+    while stopping() {
+        std::thread::park();
+    }
+}
+
 /// An undo that is registered while this lives.
 pub struct Registered {
     id: u64,
@@ -150,6 +166,7 @@ pub fn on_signals() {
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
+            STOPPING.store(true, Ordering::SeqCst);
             let name = match signal {
                 SIGINT => "SIGINT",
                 SIGTERM => "SIGTERM",

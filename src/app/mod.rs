@@ -58,6 +58,8 @@ pub fn main() -> ExitCode {
         Some(Command::Man { dir }) => man(dir.as_deref()),
         None => test::test(&cli.test),
     };
+    // Stopped by a signal meanwhile: the signal's exit status is the one to give.
+    crate::cleanup::wait_if_stopping();
     code.into()
 }
 
@@ -86,11 +88,18 @@ fn man(dir: Option<&std::path::Path>) -> Exit {
 
 #[allow(clippy::print_stderr)]
 pub(super) fn print_error(error: &Error) {
+    // What fails while guidecheck stops on a signal is its own undoing, not news.
+    if crate::cleanup::stopping() {
+        return;
+    }
     eprintln!("error: {error}");
 }
 
 #[allow(clippy::print_stdout)]
 pub(super) fn out(text: &str) {
+    if crate::cleanup::stopping() {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();

@@ -138,6 +138,11 @@ impl Session {
             .spawn()?;
         let pid = i32::try_from(child.id()).unwrap_or(0);
         let sid = setsid.is_some().then_some(pid);
+        if crate::cleanup::stopping() {
+            // Started while a signal's undoing ran: end it here, and wait for the exit.
+            end_processes(pid, sid, &marker);
+            crate::cleanup::wait_if_stopping();
+        }
         let registered = crate::cleanup::register(format!("running {}", launch.label), {
             let marker = marker.clone();
             move || end_processes(pid, sid, &marker)
@@ -277,6 +282,8 @@ impl Session {
     /// Kills the shell and everything it started, and starts a new one in the last known
     /// directory (of the outer shell, when inside an entered one).
     pub(super) fn replace(&mut self) -> std::io::Result<()> {
+        // Stopping on a signal kills the shell: nothing new may start after the sweep.
+        crate::cleanup::wait_if_stopping();
         self.kill();
         let lost_shell = self.outer_cwd.is_some();
         let cwd = self.outer_cwd.take().unwrap_or_else(|| self.cwd.clone());
