@@ -13,8 +13,8 @@ pub(super) fn check(
     run: &StepRun,
     normalizer: &Normalizer,
 ) -> (Vec<Problem>, Vec<usize>) {
-    // Build logs follow a `building '…'` line the guide shows; most outputs have none.
-    if !shown.iter().any(|l| l.text.contains("building")) {
+    let texts: Vec<&str> = shown.iter().map(|l| l.text.as_str()).collect();
+    if !crate::nix::optional::shows_a_build(&texts) {
         return (Vec::new(), Vec::new());
     }
     let shown = normalize_shown(shown, normalizer, false);

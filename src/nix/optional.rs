@@ -42,6 +42,12 @@ pub fn optional_lines(shown: &[String], real: &[String]) -> Vec<bool> {
     optional
 }
 
+/// True when some shown line starts a derivation's build log (`building '…'`): only then
+/// can `unbuilt_logs` find anything (a cheap test before normalising for it).
+pub fn shows_a_build(shown: &[&str]) -> bool {
+    shown.iter().any(|l| l.contains("building '"))
+}
+
 /// For each shown line: the name (`hello-1.0`) of the derivation whose build log it belongs
 /// to, when the real run did not build that derivation (it was in the store already). The
 /// `building '…'` line itself is a planning line, not part of the log.

@@ -94,6 +94,26 @@ struct Builder<'a> {
     error: Option<Error>,
 }
 
+/// Applies a directive that is an option of the step(s) it comes before (`exit=`,
+/// `timeout=`, `skip`, …; `line` is its Markdown line); gives back any other directive.
+fn step_option(options: &mut StepOptions, d: Directive, line: usize) -> Option<Directive> {
+    match d {
+        Directive::Skip => options.skipped = true,
+        Directive::Exit(e) => {
+            options.exit = Some(e);
+            options.exit_from = Some((line, 1));
+        }
+        Directive::Timeout(t) => options.timeout = Some(t),
+        Directive::Interrupt(t) => options.interrupt = Some(t),
+        Directive::Exact => options.exact = true,
+        Directive::Independent => options.independent = true,
+        Directive::NeedsNetwork => options.needs_network = true,
+        Directive::Needs(need) => options.needs.push(need),
+        other => return Some(other),
+    }
+    None
+}
+
 /// A text a later ```diff may revise.
 struct Text {
     /// The file it is written to; `None` for an unnamed Nix block.
@@ -141,50 +161,38 @@ impl Builder<'_> {
                     continue;
                 }
             };
+            let line = self.line(span.start);
             for d in parsed {
-                match d {
-                    Directive::Skip => options.skipped = true,
-                    Directive::Exit(e) => {
-                        options.exit = Some(e);
-                        options.exit_from = Some((self.line(span.start), 1));
-                    }
-                    Directive::Timeout(t) => options.timeout = Some(t),
-                    Directive::Interrupt(t) => options.interrupt = Some(t),
-                    Directive::Exact => options.exact = true,
-                    Directive::Independent => options.independent = true,
-                    Directive::NeedsNetwork => options.needs_network = true,
-                    Directive::Needs(need) => options.needs.push(need),
-                    other => {
-                        let word = body.split_whitespace().next().unwrap_or(body);
-                        let hint = format!(
-                            "`{other:?}` is for a whole block: write `<!-- guidecheck: {body} -->` on the line before the block"
-                        );
-                        let e = self.directive_error(*span, word, hint);
-                        self.error.get_or_insert(e);
-                    }
-                }
+                let Some(other) = step_option(options, d, line) else {
+                    continue;
+                };
+                let word = body.split_whitespace().next().unwrap_or(body);
+                let hint = format!(
+                    "`{other:?}` is for a whole block: write `<!-- guidecheck: {body} -->` on the line before the block"
+                );
+                let e = self.directive_error(*span, word, hint);
+                self.error.get_or_insert(e);
             }
         }
     }
 
     fn directive(&mut self, body: &str, span: Span) -> Result<()> {
         let parsed = self.parse_directive(body, span)?;
+        let line = self.line(span.start);
         for d in parsed {
+            let d = match d {
+                Directive::Needs(need) if self.steps.is_empty() => {
+                    self.guide_needs.push(need);
+                    continue;
+                }
+                d => match step_option(&mut self.pending.options, d, line) {
+                    Some(d) => d,
+                    None => continue,
+                },
+            };
             match d {
-                Directive::Skip => self.pending.options.skipped = true,
                 Directive::SkipRest => self.skip_rest = true,
                 Directive::File(name) => self.pending.file = Some(name),
-                Directive::Exit(e) => {
-                    self.pending.options.exit = Some(e);
-                    self.pending.options.exit_from = Some((self.line(span.start), 1));
-                }
-                Directive::Timeout(t) => self.pending.options.timeout = Some(t),
-                Directive::Interrupt(t) => self.pending.options.interrupt = Some(t),
-                Directive::Exact => self.pending.options.exact = true,
-                Directive::Independent => self.pending.options.independent = true,
-                Directive::NeedsNetwork => self.pending.options.needs_network = true,
-                Directive::Needs(need) if self.steps.is_empty() => self.guide_needs.push(need),
-                Directive::Needs(need) => self.pending.options.needs.push(need),
                 Directive::Output => self.pending.output = true,
                 Directive::Eval => self.pending.eval = true,
                 Directive::Leave => self.shell = None,
@@ -193,6 +201,8 @@ impl Builder<'_> {
                     let hidden = StepKind::Script { script, hidden: true };
                     self.push(span, hidden);
                 }
+                // Step options were applied above.
+                _ => {}
             }
         }
         Ok(())
