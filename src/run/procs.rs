@@ -100,16 +100,24 @@ pub fn sweep(sid: i32, marker: &str) -> usize {
     let mut adopted = Vec::new();
     let mut total = 0;
     for _ in 0..10 {
-        let victims: Vec<Proc> = all()
-            .into_iter()
-            // Escapees (`setsid cmd &`) are orphans by now: ours (we are their subreaper), or
-            // init's where subreapers are not supported. Only those need their marker read.
-            .filter(|p| {
-                !p.zombie
-                    && p.pid != me
-                    && (p.sid == sid || ([me, 1].contains(&p.ppid) && carries(p.pid, marker)))
-            })
-            .collect();
+        let victims: Vec<Proc> = match descendants(me) {
+            // As subreaper, everything the session started is below us: no escapee can
+            // have gone elsewhere, so only our own tree is read.
+            Some(below) => below
+                .into_iter()
+                .filter(|p| !p.zombie && (p.sid == sid || carries(p.pid, marker)))
+                .collect(),
+            // Escapees (`setsid cmd &`) are orphans by now: init's where subreapers are
+            // not supported. Only those need their marker read.
+            None => all()
+                .into_iter()
+                .filter(|p| {
+                    !p.zombie
+                        && p.pid != me
+                        && (p.sid == sid || ([me, 1].contains(&p.ppid) && carries(p.pid, marker)))
+                })
+                .collect(),
+        };
         if victims.is_empty() {
             break;
         }
@@ -120,6 +128,40 @@ pub fn sweep(sid: i32, marker: &str) -> usize {
     reap(&adopted);
     total
 }
+
+/// Every process below `pid` (its children, theirs, …), from `/proc/PID/task/*/children`;
+/// `None` when we are not a subreaper or the kernel does not list children.
+fn descendants(pid: i32) -> Option<Vec<Proc>> {
+    if !SUBREAPER.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut queue = children(pid)?;
+    while let Some(child) = queue.pop() {
+        let Some(proc) = std::fs::read_to_string(format!("/proc/{child}/stat"))
+            .ok()
+            .and_then(|s| parse_stat(&s))
+        else {
+            continue; // gone meanwhile
+        };
+        found.push(proc);
+        queue.extend(children(child).unwrap_or_default());
+    }
+    Some(found)
+}
+
+/// The children of every thread of `pid`.
+fn children(pid: i32) -> Option<Vec<i32>> {
+    let mut pids = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.flatten() {
+        let list = std::fs::read_to_string(task.path().join("children")).ok()?;
+        pids.extend(list.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
+    }
+    Some(pids)
+}
+
+/// Whether `become_subreaper` took effect.
+static SUBREAPER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Waits for killed processes that are our children (orphans we adopted), briefly.
 fn reap(pids: &[i32]) {
@@ -136,7 +178,10 @@ fn reap(pids: &[i32]) {
 /// Makes guidecheck the reaper of orphans its sessions leave (so they can be found and
 /// killed). Harmless where not supported.
 pub fn become_subreaper() {
-    let _ = rustix::process::set_child_subreaper(Some(rustix::process::getpid()));
+    let me = rustix::process::getpid();
+    let done = rustix::process::set_child_subreaper(Some(me)).is_ok()
+        && rustix::process::child_subreaper().is_ok_and(|flag| flag.is_some());
+    SUBREAPER.store(done, std::sync::atomic::Ordering::Relaxed);
 }
 
 pub fn kill(pid: i32) {
