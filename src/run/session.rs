@@ -82,8 +82,8 @@ pub struct Session {
     pub(super) token: String,
     /// `GUIDECHECK_SESSION=…`: in the environment of everything the session starts.
     pub(super) marker: String,
-    /// The Unix session id (the shell's pid) when the shell was started with `setsid`.
-    pub(super) sid: Option<i32>,
+    /// The Unix session id: the shell's pid (it called `setsid`).
+    pub(super) sid: i32,
     seq: u64,
     batches: u64,
     /// The working directory after the last command (reported with its end token).
@@ -125,8 +125,7 @@ impl Session {
             .write(true)
             .open(&go_path)?;
         let prelude = protocol::prelude(&token, &cwd, &go_path);
-        let setsid = which_setsid();
-        let child = shell_command(&launch.program, setsid.as_deref())
+        let child = shell_command(&launch.program)
             .args(["-c", &prelude])
             .env_clear()
             .envs(launch.env.iter().map(|(k, v)| (k, v)))
@@ -137,7 +136,7 @@ impl Session {
             .stderr(writer)
             .spawn()?;
         let pid = i32::try_from(child.id()).unwrap_or(0);
-        let sid = setsid.is_some().then_some(pid);
+        let sid = pid;
         if crate::cleanup::stopping() {
             // Started while a signal's undoing ran: end it here, and wait for the exit.
             end_processes(pid, sid, &marker);
@@ -306,9 +305,7 @@ impl Session {
 
     /// Kills what the running command started since it began; the shell goes on.
     pub(super) fn kill_command(&self) -> bool {
-        let Some(sid) = self.sid else {
-            return false;
-        };
+        let sid = self.sid;
         // The shells the command runs in (an entered one and what started it) stay.
         let shells = procs::ancestry(self.shell, sid);
         procs::kill_started_since(sid, procs::ticks_at(self.mark), &shells);
@@ -332,41 +329,29 @@ impl Drop for Session {
 
 /// Ends every process of a session: its group, its Unix session, and whatever carries its
 /// marker (a `setsid cmd &` that left both).
-fn end_processes(pid: i32, sid: Option<i32>, marker: &str) {
+fn end_processes(pid: i32, sid: i32, marker: &str) {
     if let Some(group) = rustix::process::Pid::from_raw(pid) {
         let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
     }
-    procs::sweep(sid.unwrap_or(-1), marker);
+    procs::sweep(sid, marker);
 }
 
-/// `program`, in a Unix session of its own through `setsid` when there is one (else in a
-/// process group of its own).
-fn shell_command(program: &[String], setsid: Option<&std::path::Path>) -> Command {
-    match setsid {
-        Some(path) => {
-            let mut c = Command::new(path);
-            c.args(program);
-            c
-        }
-        None => {
-            let mut c = Command::new(&program[0]);
-            c.args(&program[1..]).process_group(0);
-            c
-        }
+/// `program`, in a Unix session of its own.
+#[allow(unsafe_code)]
+fn shell_command(program: &[String]) -> Command {
+    let mut command = Command::new(&program[0]);
+    command.args(&program[1..]);
+    // SAFETY: between fork and exec the child only calls setsid(2), which is
+    // async-signal-safe and touches no memory of ours. In the child itself, not through
+    // the setsid program: one exec (and its start-up) fewer per session.
+    unsafe {
+        command.pre_exec(|| {
+            rustix::process::setsid()
+                .map(|_| ())
+                .map_err(std::io::Error::from)
+        });
     }
-}
-
-/// The `setsid` program, when this machine has one.
-fn which_setsid() -> Option<PathBuf> {
-    static FOUND: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    FOUND
-        .get_or_init(|| {
-            ["/usr/bin/setsid", "/bin/setsid"]
-                .iter()
-                .map(PathBuf::from)
-                .find(|p| p.exists())
-        })
-        .clone()
+    command
 }
 
 impl Finished {
