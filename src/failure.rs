@@ -14,7 +14,7 @@ pub const ERROR_LINES: &[&str] = &[
     r": command not found$",
     r"No such file or directory",
     r"^Traceback \(most recent call last\):",
-    r"^\w[\w.-]*: cannot (?:access|open|stat|remove|create)",
+    r"^[A-Za-z0-9_][A-Za-z0-9_.-]*: cannot (?:access|open|stat|remove|create)",
     r"^panic(?:ked)?[: ]",
     r"^Segmentation fault",
 ];

@@ -33,7 +33,8 @@ static CONTROL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").expect("valid"));
 /// The session's bash numbers the lines it read (`bash: line 13: x: command not found`);
 /// a reader's interactive shell does not.
-static SESSION_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^bash: line \d+: ").expect("valid"));
+static SESSION_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^bash: line [0-9]+: ").expect("valid"));
 static RUNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\S)[ \t]{2,}").expect("valid"));
 
 impl Normalizer {

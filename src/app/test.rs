@@ -118,9 +118,11 @@ fn mistyped_command(paths: &[std::path::PathBuf]) -> Option<Error> {
 
 /// A bare `guidecheck` where there is neither a configured guide list nor `guides/`.
 fn no_default_guides(paths: &[std::path::PathBuf]) -> Option<Error> {
+    if !paths.is_empty() {
+        return None;
+    }
     let defaults = config::default_guides().ok()?;
-    let missing =
-        paths.is_empty() && defaults == [std::path::PathBuf::from("guides")] && !defaults[0].exists();
+    let missing = defaults == [std::path::PathBuf::from("guides")] && !defaults[0].exists();
     missing.then(|| {
         Error::new(crate::error::ErrorKind::Usage(
             "no guides named, and no guides/ folder here".into(),

@@ -6,11 +6,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static ELLIPSIS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\.\.\.|…)(?:\s*<[^>]*>|\s*\([^)]*\))?$").expect("valid"));
+    LazyLock::new(|| Regex::new(r"^(?:\.\.\.|…)(?:[ \t]*<[^>]*>|[ \t]*\([^)]*\))?$").expect("valid"));
 
 /// `...`, `…`, `... <many more lines>`: an explicit elision.
 pub fn is_ellipsis(line: &str) -> bool {
-    ELLIPSIS.is_match(line.trim())
+    let line = line.trim();
+    (line.starts_with("...") || line.starts_with('…')) && ELLIPSIS.is_match(line)
 }
 
 /// Does a real line match a shown line (with `[..]` wildcards)?

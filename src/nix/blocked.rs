@@ -6,8 +6,10 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static MISSING_TOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(?:bash: )?(?:line \d+: )?(nix(?:-[\w-]+)?|unshare|mount): command not found")
-        .expect("valid")
+    Regex::new(
+        r"(?m)^(?:bash: )?(?:line [0-9]+: )?(nix(?:-[A-Za-z0-9_-]+)?|unshare|mount): command not found",
+    )
+    .expect("valid")
 });
 /// `<nixpkgs>` (or another lookup path) that this machine's search path lacks.
 static NO_LOOKUP_PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -15,7 +17,7 @@ static NO_LOOKUP_PATH: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A flag or feature this Nix lacks: the guide was written for a newer (or configured) Nix.
 static NEWER_NIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:unrecogni[sz]ed flag '([^']+)'|experimental Nix feature '([^']+)' is disabled|^error: unknown command '([^']+)'|'([\w-]+)' is not a recognised command)")
+    Regex::new(r"(?m)(?:unrecogni[sz]ed flag '([^']+)'|experimental Nix feature '([^']+)' is disabled|^error: unknown command '([^']+)'|'([A-Za-z0-9_-]+)' is not a recognised command)")
         .expect("valid")
 });
 static NO_NAMESPACE: LazyLock<Regex> = LazyLock::new(|| {

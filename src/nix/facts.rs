@@ -12,7 +12,7 @@ pub struct HashPair {
 }
 
 static HASH_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(specified|wanted|got):\s+((?:sha1|sha256|sha512|md5)[-:][A-Za-z0-9+/=]+)")
+    Regex::new(r"^[ \t]*(specified|wanted|got):[ \t]+((?:sha1|sha256|sha512|md5)[-:][A-Za-z0-9+/=]+)")
         .expect("valid")
 });
 

@@ -10,11 +10,14 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::LazyLock;
 
 static HASH_ATTR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:hash|sha256|sha512|outputHash|narHash|vendorHash|cargoHash)\s*=\s*"([^"]*)""#)
-        .expect("valid")
+    Regex::new(
+        r#"(?-u:\b)(?:hash|sha256|sha512|outputHash|narHash|vendorHash|cargoHash)[ \t]*=[ \t]*"([^"]*)""#,
+    )
+    .expect("valid")
 });
 static NIX_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|[;&|(]\s*)(nix-build|nix-shell|nix-instantiate)\b([^;&|\n]*)").expect("valid")
+    Regex::new(r"(?m)(?:^|[;&|(][ \t]*)(nix-build|nix-shell|nix-instantiate)(?-u:\b)([^;&|\n]*)")
+        .expect("valid")
 });
 
 /// What the Nix checks need to know of a guide's steps (plain data, in document order).
@@ -194,6 +197,9 @@ fn paste_finding(paste: Paste) -> Finding {
 
 /// The `.nix` files a command names for Nix to read (`nix-build hello.nix`, …).
 pub fn files_read(command: &str) -> Vec<String> {
+    if !command.contains("nix-") {
+        return Vec::new(); // the regex is compiled only for guides that call these
+    }
     NIX_COMMAND
         .captures_iter(command)
         .filter(|caps| caps[2].split_whitespace().any(|w| w.ends_with(".nix")))

@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 /// Prompts of the shells Nix opens (`nix-shell`), added to the generic ones.
 pub const PROMPTS: &[&str] = &[
-    r"^\[nix-shell(?::[^\]]*)?\][$#] ",
+    r"^\[nix-shell(?::(?-u:[^\]])*)?\][$#] ",
     r"^\(nix-shell\) [$#] ",
     r"^nix-shell[$#] ",
 ];
@@ -37,15 +37,18 @@ pub const VERSION_COMMAND: [&str; 2] = ["nix-build", "--version"];
 pub const LOG_COMMAND: [&str; 2] = ["nix-store", "--read-log"];
 
 static NIX3: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^nix\s+(?:--\S+(?:\s+[^-\s]\S*)?\s+)*([a-z][\w-]*)(?:\s|$)").expect("valid")
+    Regex::new(r"^nix[ \t]+(?:--[^ \t]+(?:[ \t]+[^- \t][^ \t]*)?[ \t]+)*([a-z][A-Za-z0-9_-]*)(?:[ \t]|$)")
+        .expect("valid")
 });
 
 /// The subcommand of a `nix …` command line, past its global options
 /// (`nix --extra-experimental-features nix-command repl` → `repl`).
 pub fn subcommand(command: &str) -> Option<&str> {
-    NIX3.captures(command.trim())
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str())
+    let command = command.trim();
+    if !command.starts_with("nix") {
+        return None; // the regex is compiled only for guides that run `nix`
+    }
+    NIX3.captures(command).and_then(|c| c.get(1)).map(|m| m.as_str())
 }
 
 /// Fence languages whose blocks are Nix expressions.
@@ -53,7 +56,8 @@ pub fn is_nix_lang(lang: &str) -> bool {
     lang == "nix"
 }
 
-static TOOL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnix(?:-[a-z]+)?\b").expect("valid"));
+static TOOL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)nix(?:-[a-z]+)?(?-u:\b)").expect("valid"));
 
 /// Does this shell text call a Nix tool (`nix-build`, `nix repl`, …)?
 pub fn uses_nix(shell: &str) -> bool {

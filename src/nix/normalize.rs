@@ -39,7 +39,11 @@ static NEEDLES: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::ne
         .enumerate()
         .flat_map(|(i, r)| r.needles.iter().map(move |n| (*n, i)))
         .unzip();
-    let automaton = aho_corasick::AhoCorasick::new(words).expect("valid needles");
+    // An NFA: built in microseconds at every start, where a DFA costs a tenth of a millisecond.
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(words)
+        .expect("valid needles");
     (automaton, rules)
 });
 

@@ -5,10 +5,15 @@ use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-static BUILDING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^building '([^']+)'").expect("valid"));
+/// `building '/nix/store/…'`: the path built (no regex: this runs on every output line).
+fn building(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("building '")?;
+    let end = rest.find('\'')?;
+    (end > 0).then(|| &rest[..end])
+}
 static PLANNING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:these derivations will be built:|these paths will be fetched:|copying path '|building '|last N log lines:|For full logs, run '|unpacking source archive |trying https?://|% Total|Dload|\d+ +[\d.]+[kMG]? +\d+ )",
+        r"^(?:these derivations will be built:|these paths will be fetched:|copying path '|building '|last N log lines:|For full logs, run '|unpacking source archive |trying https?://|% Total|Dload|[0-9]+ +[0-9.]+[kMG]? +[0-9]+ )",
     )
     .expect("valid")
 });
@@ -19,17 +24,14 @@ static PLANNING: LazyLock<Regex> = LazyLock::new(|| {
 /// daemon adds (`last N log lines:`, `> …`, `For full logs`), download progress, and the
 /// build log of a derivation the real run did not build (it was already in the store).
 pub fn optional_lines(shown: &[String], real: &[String]) -> Vec<bool> {
-    let built: HashSet<&str> = real
-        .iter()
-        .filter_map(|l| BUILDING.captures(l).map(|c| c.get(1).map_or("", |m| m.as_str())))
-        .collect();
+    let built: HashSet<&str> = real.iter().filter_map(|l| building(l)).collect();
     let mut optional = Vec::with_capacity(shown.len());
     let mut in_plan_list = false;
     let mut in_tail = false;
     let mut unbuilt_log = false;
     for line in shown {
-        if let Some(caps) = BUILDING.captures(line) {
-            unbuilt_log = !built.contains(&caps[1]);
+        if let Some(path) = building(line) {
+            unbuilt_log = !built.contains(path);
         } else if ends_build_log(line) {
             unbuilt_log = false;
         }
@@ -52,16 +54,13 @@ pub fn shows_a_build(shown: &[&str]) -> bool {
 /// to, when the real run did not build that derivation (it was in the store already). The
 /// `building '…'` line itself is a planning line, not part of the log.
 pub fn unbuilt_logs(shown: &[String], real: &[String]) -> Vec<Option<String>> {
-    let built: HashSet<&str> = real
-        .iter()
-        .filter_map(|l| BUILDING.captures(l).map(|c| c.get(1).map_or("", |m| m.as_str())))
-        .collect();
+    let built: HashSet<&str> = real.iter().filter_map(|l| building(l)).collect();
     let mut current: Option<String> = None;
     shown
         .iter()
         .map(|line| {
-            if let Some(caps) = BUILDING.captures(line) {
-                current = (!built.contains(&caps[1])).then(|| store_name(&caps[1]));
+            if let Some(path) = building(line) {
+                current = (!built.contains(path)).then(|| store_name(path));
                 None
             } else if ends_build_log(line) {
                 current = None;

@@ -22,19 +22,28 @@ pub struct ParsedCommand {
 }
 
 /// A directive inside a transcript: `# guidecheck: exit=1` on a line of its own.
-static DIRECTIVE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:#|//)\s*guidecheck:\s*(.*?)\s*$").expect("valid regex"));
+static DIRECTIVE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*(?:#|//)[ \t]*guidecheck:[ \t]*(.*?)[ \t\r]*$").expect("valid regex")
+});
 /// The same, ending a prompt line: `$ nix-build  # guidecheck: exit=1`.
 static TRAILING_DIRECTIVE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s+#\s*guidecheck:\s*(.*?)\s*$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"[ \t]+#[ \t]*guidecheck:[ \t]*(.*?)[ \t\r]*$").expect("valid regex"));
 
 /// True when `line` ends with `  # guidecheck: …`.
 pub fn trailing_directive(line: &str) -> bool {
-    TRAILING_DIRECTIVE.is_match(line)
+    mentions_directive(line) && TRAILING_DIRECTIVE.is_match(line)
+}
+
+/// The cheap test before the regexes: most lines never compile them.
+fn mentions_directive(line: &str) -> bool {
+    line.contains("guidecheck:")
 }
 
 /// The body of an in-transcript directive line, if `line` is one.
 pub fn directive_line(line: &str) -> Option<&str> {
+    if !mentions_directive(line) {
+        return None;
+    }
     DIRECTIVE_LINE
         .captures(line)
         .map(|c| c.get(1).map_or("", |m| m.as_str()))
@@ -43,19 +52,21 @@ pub fn directive_line(line: &str) -> Option<&str> {
 /// The prompts a transcript may use, as one regex (one pass per line).
 #[derive(Debug, Clone)]
 pub struct Prompts {
-    any: Regex,
+    // Byte regexes: the prompts' "anything but" classes then compile as byte sets, not as
+    // Unicode automata (a tenth of the start-up cost). Matches end at ASCII delimiters.
+    any: regex::bytes::Regex,
     /// The prompts of shells entered from the guide (a subset of `any`).
-    nested: Regex,
+    nested: regex::bytes::Regex,
 }
 
 // ASCII classes where a prompt is ASCII (user and host names): Unicode `\w` costs
-// milliseconds to compile at every start.
+// milliseconds to compile at every start; `(?-u:[^…])` is a byte set (see `Prompts`).
 const DEFAULT_PROMPTS: &[&str] = &[
     r"^\$ ",
     r"^% ",
-    r"^➜[ \t]+[^ \t]+(?:[ \t]+git:\([^)]*\)(?:[ \t]+✗)?)?[ \t]+",
-    r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^$# \t]*[$#] ",
-    r"^\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^\]]*\][$#] ",
+    r"^➜[ \t]+(?-u:[^ \t])+(?:[ \t]+git:\((?-u:[^)])*\)(?:[ \t]+✗)?)?[ \t]+",
+    r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^$# \t])*[$#] ",
+    r"^\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^\]])*\][$#] ",
 ];
 
 /// The generic prompts of an outer shell.
@@ -63,14 +74,15 @@ fn builtin() -> impl Iterator<Item = String> {
     DEFAULT_PROMPTS.iter().map(|p| (*p).to_string())
 }
 
-fn combine(patterns: impl Iterator<Item = String>) -> Regex {
+fn combine(patterns: impl Iterator<Item = String>) -> regex::bytes::Regex {
     let alternatives: Vec<String> = patterns.map(|p| format!("(?:{p})")).collect();
-    Regex::new(&alternatives.join("|")).expect("valid prompt regexes")
+    regex::bytes::Regex::new(&alternatives.join("|")).expect("valid prompt regexes")
 }
 
 static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
 static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[^<])<<(-?)\s*(?:'([\w.-]+)'|"([\w.-]+)"|\\?([A-Za-z_][\w-]*))"#).expect("valid")
+    Regex::new(r#"(?:^|[^<])<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_-]*))"#)
+        .expect("valid")
 });
 
 static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::build(&[], &[]));
@@ -108,17 +120,20 @@ impl Prompts {
 
     /// True when `line` starts at a nested shell's prompt.
     pub fn is_nested(&self, line: &str) -> bool {
-        self.nested.find(line).is_some_and(|m| m.start() == 0)
+        self.nested.find(line.as_bytes()).is_some_and(|m| m.start() == 0)
     }
 
     /// The command after the prompt, if `line` is a prompt line.
     /// `# ` counts as a prompt only in console-like blocks (elsewhere it is a comment).
     pub fn strip<'a>(&self, line: &'a str, hash_prompt: bool) -> Option<&'a str> {
-        let found = self
-            .any
-            .find(line)
-            .or_else(|| hash_prompt.then(|| ROOT_PROMPT.find(line)).flatten());
-        found.filter(|m| m.start() == 0).map(|m| &line[m.end()..])
+        let end = match self.any.find(line.as_bytes()) {
+            Some(m) => (m.start() == 0).then_some(m.end()),
+            None => hash_prompt
+                .then(|| ROOT_PROMPT.find(line))
+                .flatten()
+                .map(|m| m.end()),
+        }?;
+        line.get(end..)
     }
 }
 
@@ -138,7 +153,8 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
             continue;
         };
         let mut directives = std::mem::take(&mut directives);
-        if let Some(found) = TRAILING_DIRECTIVE.captures(first) {
+        let trailing = mentions_directive(first).then(|| TRAILING_DIRECTIVE.captures(first));
+        if let Some(found) = trailing.flatten() {
             directives.push((i, found[1].to_string()));
             first = &first[..found.get(0).expect("whole match").start()];
         }
@@ -241,6 +257,7 @@ fn heredoc(command: &str) -> Option<(String, bool)> {
         .iter()
         .enumerate()
         .rev()
+        .filter(|(_, l)| l.contains("<<"))
         .find_map(|(i, l)| HEREDOC.captures(l).map(|c| (i, c)))?;
     let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
     // The heredoc body may already have been taken in as continuation lines.
@@ -304,6 +321,9 @@ mod tests {
         let cmds: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
         assert_eq!(cmds, ["nix-build -A llamafile", "ls", "make"]);
         assert_eq!(commands("➜  dir git:(main) ✗ ls\n", false)[0].0, "ls");
+        // The prompts are byte patterns: a folder with non-ASCII letters is still read.
+        assert_eq!(commands("ana@box:~/projé$ ls\n", false)[0].0, "ls");
+        assert_eq!(commands("➜ café ls\n", false)[0].0, "ls");
     }
 
     #[test]
@@ -317,6 +337,13 @@ mod tests {
         let got = commands("$ echo a \\\n  b\na b\n$ echo 'x\n> y'\nx\ny\n", false);
         assert_eq!(got[0], ("echo a \\\n  b".into(), vec!["a b".into()]));
         assert_eq!(got[1], ("echo 'x\ny'".into(), vec!["x".into(), "y".into()]));
+    }
+
+    #[test]
+    fn a_quoted_heredoc_delimiter_may_be_any_word() {
+        let got = commands("$ cat <<'END:1'\n$ body\nEND:1\n$ true\n", false);
+        assert_eq!(got[0].0, "cat <<'END:1'\n$ body\nEND:1");
+        assert_eq!(got[1].0, "true");
     }
 
     #[test]

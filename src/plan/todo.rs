@@ -11,12 +11,22 @@ use std::sync::LazyLock;
 // "… is not complete" (a mention of the word elsewhere is not a marker).
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\W*(?:TODO|FIXME)\b|\b(?:TODO|FIXME)[:(]|(?i:\bis\s+not\s+(?:yet\s+)?(?:complete|finished)\b)",
+        r"^[^A-Za-z0-9_]*(?:TODO|FIXME)(?-u:\b)|(?-u:\b)(?:TODO|FIXME)[:(]|(?i-u:\bis\s+not\s+(?:yet\s+)?(?:complete|finished)\b)",
     )
     .expect("valid")
 });
 
 static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`").expect("valid"));
+
+/// The cheap test before `MARK`: prose without these words never compiles it.
+fn may_mark(text: &str) -> bool {
+    let has = |word: &str| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    text.contains("TODO") || text.contains("FIXME") || has("not")
+}
 
 /// Finds the TODO sections of a guide.
 pub fn sections(text: &str, blocks: &[Block], index: &LineIndex) -> Vec<Todo> {
@@ -24,7 +34,10 @@ pub fn sections(text: &str, blocks: &[Block], index: &LineIndex) -> Vec<Todo> {
     for (i, block) in blocks.iter().enumerate() {
         let Block::Prose(prose) = block else { continue };
         // A marker inside `code` is a mention, not a marker.
-        if !MARK.is_match(&prose.text) || !MARK.is_match(&CODE_SPAN.replace_all(&prose.text, "")) {
+        if !may_mark(&prose.text)
+            || !MARK.is_match(&prose.text)
+            || !MARK.is_match(&CODE_SPAN.replace_all(&prose.text, ""))
+        {
             continue;
         }
         let end = match prose.kind {

@@ -50,7 +50,9 @@ impl Workspace {
             ctl,
             _registered: Some(registered),
         };
-        for sub in ["work", "home", "tmp", "ctl", "nix"] {
+        // `ctl/` only where /dev/shm cannot hold the control files.
+        let ctl = ws.ctl.is_none().then_some("ctl");
+        for sub in ["work", "home", "tmp", "nix"].into_iter().chain(ctl) {
             std::fs::create_dir_all(ws.root().join(sub)).map_err(|e| Error::new(ErrorKind::Write(e)))?;
         }
         Ok(ws)
