@@ -27,7 +27,7 @@ pub fn read(path: &Path, text: &str, settings: &Settings) -> Result<Plan> {
     let mut plan = plan::build_with(
         path,
         text,
-        &extract::extract(text),
+        extract::blocks(text),
         &settings.prompts,
         &settings.shells,
     )?;

@@ -96,6 +96,15 @@ pub(super) fn print_error(error: &Error) {
 }
 
 #[allow(clippy::print_stdout)]
+/// Writes to stdout through a buffer, for output too large to build as one string first.
+pub(super) fn out_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    if crate::cleanup::stopping() {
+        return;
+    }
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let _ = write(&mut stdout).and_then(|()| stdout.flush());
+}
+
 pub(super) fn out(text: &str) {
     if crate::cleanup::stopping() {
         return;

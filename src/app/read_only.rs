@@ -1,6 +1,6 @@
 //! The subcommands that run nothing: plan, lint, todo.
 
-use super::{Exit, out, print_error, style};
+use super::{Exit, out, out_with, print_error, style};
 use crate::cli::{ColorArg, PlanArgs, PlanFormat};
 use crate::config::{self, Overrides};
 use crate::error::Error;
@@ -54,7 +54,11 @@ pub(super) fn plan_command(args: &PlanArgs) -> Exit {
         }
         PlanFormat::Json => {
             let plans: Vec<&plan::Plan> = plans.iter().map(|(p, _)| p).collect();
-            out(&(serde_json::to_string_pretty(&plans).expect("plans serialise") + "\n"));
+            // Written as it is serialised: a large guide's JSON is never a string of its own.
+            out_with(|w| {
+                serde_json::to_writer_pretty(&mut *w, &plans)?;
+                w.write_all(b"\n")
+            });
         }
     }
     code

@@ -10,6 +10,7 @@ use crate::extract::{Block, CodeBlock};
 use crate::nix::syntax;
 use crate::span::{LineIndex, Location, Span};
 use regex::Regex;
+use std::borrow::Borrow;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -18,30 +19,39 @@ pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Re
     build_with(path, text, blocks, prompts, &[])
 }
 
-/// `build`, with more commands (first words) that enter an interactive shell.
-pub fn build_with(
+/// `build`, with more commands (first words) that enter an interactive shell. The blocks
+/// are read once, in order, and not kept (`extract::blocks` reads them as they are asked
+/// for).
+pub fn build_with<B: Borrow<Block>>(
     path: &Path,
     text: &str,
-    blocks: &[Block],
+    blocks: impl IntoIterator<Item = B>,
     prompts: &Prompts,
     shells: &[String],
 ) -> Result<Plan> {
+    let index = LineIndex::new(text);
+    // At most a step per two lines (`$ cmd` and its output): reserved, not touched, so the
+    // vector never grows by copying itself.
+    let steps = Vec::with_capacity(index.lines() / 2 + 1);
     let mut builder = Builder {
         path,
         text,
-        index: LineIndex::new(text),
+        index,
         prompts,
         shells,
         shell: None,
         guide_needs: Vec::new(),
-        steps: Vec::new(),
+        steps,
         pending: Pending::default(),
         skip_rest: false,
         awaiting_output: None,
         texts: Vec::new(),
         error: None,
     };
+    let mut todos = super::todo::Sections::default();
     for block in blocks {
+        let block = block.borrow();
+        todos.add(block);
         match block {
             Block::Directive { body, span } => builder.directive(body, *span)?,
             Block::Code(code) => builder.code(code),
@@ -55,7 +65,7 @@ pub fn build_with(
     Ok(Plan {
         guide: path.to_path_buf(),
         steps: builder.steps,
-        todos: super::todo::sections(text, blocks, &builder.index),
+        todos: todos.finish(text, &builder.index),
     })
 }
 

@@ -28,56 +28,73 @@ fn may_mark(text: &str) -> bool {
     text.contains("TODO") || text.contains("FIXME") || has("not")
 }
 
-/// Finds the TODO sections of a guide.
-pub fn sections(text: &str, blocks: &[Block], index: &LineIndex) -> Vec<Todo> {
-    let mut todos = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
-        let Block::Prose(prose) = block else { continue };
-        // A marker inside `code` is a mention, not a marker.
-        if !may_mark(&prose.text)
-            || !MARK.is_match(&prose.text)
-            || !MARK.is_match(&CODE_SPAN.replace_all(&prose.text, ""))
-        {
-            continue;
-        }
-        let end = match prose.kind {
-            ProseKind::Heading(level) => blocks[i + 1..]
-                .iter()
-                .find_map(|b| match b {
-                    Block::Prose(p) if matches!(p.kind, ProseKind::Heading(l) if l <= level) => {
-                        Some(p.span.start)
-                    }
-                    _ => None,
-                })
-                .unwrap_or(text.len()),
-            ProseKind::Paragraph => blocks[i + 1..]
-                .iter()
-                .take_while(|b| matches!(b, Block::Prose(p) if matches!(p.kind, ProseKind::Item { .. })))
-                .last()
-                .map_or(prose.span.end, |b| match b {
-                    Block::Prose(p) => p.span.end,
-                    _ => prose.span.end,
-                }),
-            ProseKind::Item { .. } => prose.span.end,
+/// The TODO sections of a guide, found as its blocks are read: of each block only its
+/// kind (prose, or `None` for code and directives) and place are kept, and the text of
+/// prose that marks one.
+#[derive(Default)]
+pub struct Sections {
+    blocks: Vec<(Option<ProseKind>, Span, Option<String>)>,
+}
+
+impl Sections {
+    pub fn add(&mut self, block: &Block) {
+        let Block::Prose(prose) = block else {
+            self.blocks.push((None, Span::new(0, 0), None));
+            return;
         };
-        // A TODO item inside a TODO section already reported is part of it.
-        if todos.last().is_some_and(|t: &Todo| prose.span.start < t.span.end) {
-            continue;
-        }
-        let first: String = prose.text.chars().take(80).collect();
-        todos.push(Todo {
-            line: index.line(prose.span.start),
-            text: first,
-            span: Span::new(prose.span.start, end),
-        });
+        // A marker inside `code` is a mention, not a marker.
+        let marks = may_mark(&prose.text)
+            && MARK.is_match(&prose.text)
+            && MARK.is_match(&CODE_SPAN.replace_all(&prose.text, ""));
+        self.blocks
+            .push((Some(prose.kind), prose.span, marks.then(|| prose.text.clone())));
     }
-    todos
+
+    /// Each marking heading owns its section (up to the next heading of its level or
+    /// above); a marking paragraph owns the list under it.
+    pub fn finish(self, text: &str, index: &LineIndex) -> Vec<Todo> {
+        let blocks = &self.blocks;
+        let mut todos = Vec::new();
+        for (i, (kind, span, marked)) in blocks.iter().enumerate() {
+            let (Some(kind), Some(marked)) = (kind, marked) else {
+                continue;
+            };
+            let end = match kind {
+                ProseKind::Heading(level) => blocks[i + 1..]
+                    .iter()
+                    .find(|(k, _, _)| matches!(k, Some(ProseKind::Heading(l)) if l <= level))
+                    .map_or(text.len(), |(_, s, _)| s.start),
+                ProseKind::Paragraph => blocks[i + 1..]
+                    .iter()
+                    .take_while(|(k, _, _)| matches!(k, Some(ProseKind::Item { .. })))
+                    .last()
+                    .map_or(span.end, |(_, s, _)| s.end),
+                ProseKind::Item { .. } => span.end,
+            };
+            // A TODO item inside a TODO section already reported is part of it.
+            if todos.last().is_some_and(|t: &Todo| span.start < t.span.end) {
+                continue;
+            }
+            todos.push(Todo {
+                line: index.line(span.start),
+                text: marked.chars().take(80).collect(),
+                span: Span::new(span.start, end),
+            });
+        }
+        todos
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::extract::extract;
+
+    fn sections(text: &str, blocks: &[Block], index: &LineIndex) -> Vec<Todo> {
+        let mut sections = Sections::default();
+        blocks.iter().for_each(|b| sections.add(b));
+        sections.finish(text, index)
+    }
 
     fn todos(text: &str) -> Vec<(usize, String, String)> {
         sections(text, &extract(text), &LineIndex::new(text))
