@@ -19,6 +19,9 @@ static HASH_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Every `specified:`/`got:` pair, in order (the got line follows its specified line).
 pub fn hash_pairs(output: &str) -> Vec<HashPair> {
     let mut pairs = Vec::new();
+    if !output.contains("got:") {
+        return pairs; // no pair without a `got:` line (and no regex compiled for it)
+    }
     let mut specified: Option<String> = None;
     for line in output.lines() {
         if let Some(caps) = HASH_LINE.captures(line) {

@@ -136,15 +136,14 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
                 *slot = Some(StepRun::missing(need));
             }
         }
-        let batch = session_commands(plan, i..end, options.timeout, &mut inside);
-        let commands: Vec<Cmd> = batch.iter().map(|(_, c)| c.clone()).collect();
+        let (step_of, commands) = session_commands(plan, i..end, options.timeout, &mut inside);
         session
             .run_batch(
                 &commands,
                 &sink,
-                &mut |b| batch[b].0.into_iter().for_each(|k| observer.step_started(k)),
+                &mut |b| step_of[b].into_iter().for_each(|k| observer.step_started(k)),
                 &mut |b, finished| {
-                    if let Some(k) = batch[b].0 {
+                    if let Some(k) = step_of[b] {
                         steps[k] = Some(StepRun::from(finished));
                         observer.step_finished(k);
                     }
@@ -191,8 +190,10 @@ fn session_commands(
     range: std::ops::Range<usize>,
     timeout: Duration,
     inside: &mut bool,
-) -> Vec<(Option<usize>, Cmd)> {
-    let mut commands = Vec::new();
+) -> (Vec<Option<usize>>, Vec<Cmd>) {
+    // The step each command belongs to (None: an `exit` added to leave a shell), and the
+    // commands.
+    let mut commands = (Vec::new(), Vec::new());
     for k in range.filter(|&k| plan.steps[k].runs() && missing_need(&plan.steps[k]).is_none()) {
         let step = &plan.steps[k];
         let timeout = step.options.timeout.unwrap_or(timeout);
@@ -209,7 +210,8 @@ fn session_commands(
                 role: Role::Leave,
                 interrupt: None,
             };
-            commands.push((None, exit));
+            commands.0.push(None);
+            commands.1.push(exit);
         }
         *inside = matches!(role, Role::Enter | Role::Inside);
         let mut text = shell_text(&step.kind);
@@ -226,7 +228,8 @@ fn session_commands(
             role,
             interrupt,
         };
-        commands.push((Some(k), cmd));
+        commands.0.push(Some(k));
+        commands.1.push(cmd);
     }
     commands
 }
@@ -336,7 +339,11 @@ fn read_logs(plan: &Plan, steps: &mut [Option<StepRun>], env: &[(String, String)
         else {
             continue;
         };
-        let shown: Vec<String> = shown.lines.iter().map(|l| l.text.clone()).collect();
+        let texts: Vec<&str> = shown.lines.iter().map(|l| l.text.as_str()).collect();
+        if !crate::nix::optional::shows_a_build(&texts) {
+            continue; // no build log shown: nothing to read (most steps)
+        }
+        let shown: Vec<String> = texts.iter().map(|t| (*t).to_string()).collect();
         let real: Vec<String> = run.output.lines().map(str::to_string).collect();
         if crate::nix::optional::unbuilt_logs(&shown, &real)
             .iter()
