@@ -31,10 +31,29 @@ pub fn read(path: &Path, text: &str, settings: &Settings) -> Result<Plan> {
         &settings.prompts,
         &settings.shells,
     )?;
-    if settings.exact {
-        plan.steps.iter_mut().for_each(|s| s.options.exact = true);
-    }
+    plan.steps.iter_mut().for_each(|s| with_settings(s, settings));
     Ok(plan)
+}
+
+/// The steps of a guide's text as they are read, for output that need not hold them all;
+/// each goes through `with_settings`.
+pub fn read_steps<'a>(
+    path: &'a Path,
+    text: &'a str,
+    settings: &'a Settings,
+) -> plan::Steps<'a, extract::Blocks<'a>> {
+    plan::Steps::new(
+        path,
+        text,
+        extract::blocks(text),
+        &settings.prompts,
+        &settings.shells,
+    )
+}
+
+/// What the settings change in a step as read (`match = "exact"`).
+pub fn with_settings(step: &mut plan::Step, settings: &Settings) {
+    step.options.exact |= settings.exact;
 }
 
 /// Plans, runs and compares a guide's text.

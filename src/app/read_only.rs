@@ -3,26 +3,33 @@
 use super::{Exit, out, out_with, print_error, style};
 use crate::cli::{ColorArg, PlanArgs, PlanFormat};
 use crate::config::{self, Overrides};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::report;
 use crate::{guide, lint, pipeline, plan};
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 
-/// Reads the plans of the guides named on the command line; errors are printed.
-fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, Exit) {
+/// The guides named on the command line (or configured), and the settings' overrides.
+fn guides(args: &PlanArgs) -> Result<(Vec<PathBuf>, Overrides), Error> {
     let paths = match args.paths.is_empty() {
         true => crate::config::default_guides(),
         false => Ok(args.paths.clone()),
     };
-    let guides = match paths.and_then(|p| guide::discover(&p)) {
-        Ok(g) => g,
+    let overrides = Overrides {
+        config: args.config.clone(),
+        ..Overrides::default()
+    };
+    Ok((paths.and_then(|p| guide::discover(&p))?, overrides))
+}
+
+/// Reads the plans of the guides named on the command line; errors are printed.
+fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, Exit) {
+    let (guides, overrides) = match guides(args) {
+        Ok(found) => found,
         Err(e) => {
             print_error(&e);
             return (Vec::new(), Exit::BadInput);
         }
-    };
-    let overrides = Overrides {
-        config: args.config.clone(),
-        ..Overrides::default()
     };
     let mut plans = Vec::new();
     let mut code = Exit::Passed;
@@ -45,23 +52,79 @@ fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, Exit) {
 }
 
 pub(super) fn plan_command(args: &PlanArgs) -> Exit {
+    if args.format == PlanFormat::Json {
+        return plan_json(args);
+    }
     let (plans, code) = read_plans(args);
-    match args.format {
-        PlanFormat::Human => {
-            for (p, _) in &plans {
-                out(&report::plan::render(p, style(ColorArg::Auto)));
-            }
-        }
-        PlanFormat::Json => {
-            let plans: Vec<&plan::Plan> = plans.iter().map(|(p, _)| p).collect();
-            // Written as it is serialised: a large guide's JSON is never a string of its own.
-            out_with(|w| {
-                serde_json::to_writer_pretty(&mut *w, &plans)?;
-                w.write_all(b"\n")
-            });
-        }
+    for (p, _) in &plans {
+        out(&report::plan::render(p, style(ColorArg::Auto)));
     }
     code
+}
+
+/// `plan --format json`: each guide's steps are written as they are read, so a large
+/// guide's plan is never held whole.
+fn plan_json(args: &PlanArgs) -> Exit {
+    let (guides, overrides, mut code) = match guides(args) {
+        Ok((guides, overrides)) => (guides, overrides, Exit::Passed),
+        Err(e) => {
+            // Still a JSON array on stdout, as for a guide that could not be read.
+            print_error(&e);
+            (Vec::new(), Overrides::default(), Exit::BadInput)
+        }
+    };
+    let mut written = 0;
+    out_with(|w| {
+        report::plan_json::open(w)?;
+        for path in &guides {
+            match spill_plan(path, &overrides) {
+                Ok(mut spill) => {
+                    report::plan_json::separator(w, written == 0)?;
+                    std::io::copy(&mut spill, w)?;
+                    written += 1;
+                }
+                Err(e) => {
+                    print_error(&e);
+                    code = Exit::BadInput;
+                }
+            }
+        }
+        report::plan_json::close(w, written > 0)
+    });
+    code
+}
+
+/// One guide's plan as JSON, in an unnamed temporary file: all of it is written before
+/// any of it is printed, so a bad directive met late leaves no half plan on stdout.
+fn spill_plan(path: &Path, overrides: &Overrides) -> Result<std::fs::File, Error> {
+    use std::io::{Seek, Write};
+    let settings = config::settings(path, overrides)?;
+    let text = guide::read(path)?;
+    let stream = RefCell::new(pipeline::read_steps(path, &text, &settings));
+    let failed = RefCell::new(None);
+    let mut steps = std::iter::from_fn(|| {
+        let mut step = stream.borrow_mut().next()?;
+        pipeline::with_settings(&mut step, &settings);
+        Some(step)
+    });
+    let mut todos = || {
+        stream.borrow_mut().finish().unwrap_or_else(|e| {
+            failed.replace(Some(e));
+            Vec::new()
+        })
+    };
+    let write = |e| Error::new(ErrorKind::Write(e));
+    let mut file = tempfile::tempfile().map_err(write)?;
+    let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+    report::plan_json::write_element(&mut buffer, path, &mut steps, &mut todos)
+        .and_then(|()| buffer.flush())
+        .map_err(write)?;
+    drop(buffer);
+    if let Some(e) = failed.into_inner() {
+        return Err(e);
+    }
+    file.rewind().map_err(write)?;
+    Ok(file)
 }
 
 pub(super) fn lint_command(args: &PlanArgs) -> Exit {

@@ -13,6 +13,7 @@ use regex::Regex;
 use std::borrow::Borrow;
 use std::path::Path;
 use std::sync::LazyLock;
+pub use stream::Steps;
 
 /// Reads the steps of a guide from its blocks.
 pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Result<Plan> {
@@ -29,43 +30,16 @@ pub fn build_with<B: Borrow<Block>>(
     prompts: &Prompts,
     shells: &[String],
 ) -> Result<Plan> {
-    let index = LineIndex::new(text);
+    let mut stream = Steps::new(path, text, blocks.into_iter(), prompts, shells);
     // At most a step per two lines (`$ cmd` and its output): reserved, not touched, so the
     // vector never grows by copying itself.
-    let steps = Vec::with_capacity(index.lines() / 2 + 1);
-    let mut builder = Builder {
-        path,
-        text,
-        index,
-        prompts,
-        shells,
-        shell: None,
-        guide_needs: Vec::new(),
-        steps,
-        pending: Pending::default(),
-        skip_rest: false,
-        awaiting_output: None,
-        texts: Vec::new(),
-        error: None,
-    };
-    let mut todos = super::todo::Sections::default();
-    for block in blocks {
-        let block = block.borrow();
-        todos.add(block);
-        match block {
-            Block::Directive { body, span } => builder.directive(body, *span)?,
-            Block::Code(code) => builder.code(code),
-            Block::Prose(_) => {}
-        }
-    }
-    builder.flush_expression();
-    if let Some(error) = builder.error {
-        return Err(error);
-    }
+    let mut steps = Vec::with_capacity(stream.builder.index.lines() / 2 + 1);
+    steps.extend(stream.by_ref());
+    let todos = stream.finish()?;
     Ok(Plan {
         guide: path.to_path_buf(),
-        steps: builder.steps,
-        todos: todos.finish(text, &builder.index),
+        steps,
+        todos,
     })
 }
 
@@ -102,6 +76,8 @@ struct Builder<'a> {
     texts: Vec<Text>,
     /// The first bad directive inside a code block (reported once the blocks are read).
     error: Option<Error>,
+    /// Steps already handed out (`steps` holds those a later block may still change).
+    emitted: usize,
 }
 
 /// Applies a directive that is an option of the step(s) it comes before (`exit=`,
@@ -191,7 +167,7 @@ impl Builder<'_> {
         let line = self.line(span.start);
         for d in parsed {
             let d = match d {
-                Directive::Needs(need) if self.steps.is_empty() => {
+                Directive::Needs(need) if self.emitted + self.steps.len() == 0 => {
                     self.guide_needs.push(need);
                     continue;
                 }
@@ -495,6 +471,7 @@ fn has_placeholder(content: &str) -> bool {
 
 mod diffs;
 mod evaluated;
+mod stream;
 #[cfg(test)]
 mod tests;
 mod transcripts;

@@ -12,7 +12,7 @@ mod todo;
 mod twice;
 
 use crate::span::Span;
-pub use build::{build, build_with};
+pub use build::{Steps, build, build_with};
 pub use directive::ExitExpectation;
 use serde::Serialize;
 use std::path::PathBuf;

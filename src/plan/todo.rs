@@ -3,7 +3,7 @@
 
 use super::Todo;
 use crate::extract::{Block, ProseKind};
-use crate::span::{LineIndex, Span};
+use crate::span::LineIndex;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -28,60 +28,77 @@ fn may_mark(text: &str) -> bool {
     text.contains("TODO") || text.contains("FIXME") || has("not")
 }
 
-/// The TODO sections of a guide, found as its blocks are read: of each block only its
-/// kind (prose, or `None` for code and directives) and place are kept, and the text of
-/// prose that marks one.
+/// The TODO sections of a guide, found as its blocks are read: only the sections found
+/// and the one still open are kept.
 #[derive(Default)]
 pub struct Sections {
-    blocks: Vec<(Option<ProseKind>, Span, Option<String>)>,
+    found: Vec<Todo>,
+    /// A marking heading or paragraph whose end is not known yet.
+    open: Option<Open>,
+}
+
+struct Open {
+    kind: ProseKind,
+    todo: Todo,
 }
 
 impl Sections {
+    /// Each marking heading owns its section (up to the next heading of its level or
+    /// above); a marking paragraph owns the list right under it; what is inside a section
+    /// is part of it.
     pub fn add(&mut self, block: &Block) {
-        let Block::Prose(prose) = block else {
-            self.blocks.push((None, Span::new(0, 0), None));
+        let prose = match block {
+            Block::Prose(prose) => Some(prose),
+            _ => None,
+        };
+        if let Some(open) = &mut self.open {
+            match (open.kind, prose.map(|p| (p.kind, p.span))) {
+                (ProseKind::Heading(level), Some((ProseKind::Heading(l), span))) if l <= level => {
+                    open.todo.span.end = span.start;
+                    self.close();
+                }
+                (ProseKind::Paragraph, Some((ProseKind::Item { .. }, span))) => open.todo.span.end = span.end,
+                (ProseKind::Paragraph, _) => self.close(),
+                _ => {}
+            }
+        }
+        let Some(prose) = prose.filter(|_| self.open.is_none()) else {
             return;
         };
         // A marker inside `code` is a mention, not a marker.
-        let marks = may_mark(&prose.text)
-            && MARK.is_match(&prose.text)
-            && MARK.is_match(&CODE_SPAN.replace_all(&prose.text, ""));
-        self.blocks
-            .push((Some(prose.kind), prose.span, marks.then(|| prose.text.clone())));
+        if !may_mark(&prose.text)
+            || !MARK.is_match(&prose.text)
+            || !MARK.is_match(&CODE_SPAN.replace_all(&prose.text, ""))
+        {
+            return;
+        }
+        let todo = Todo {
+            line: 0,
+            text: prose.text.chars().take(80).collect(),
+            span: prose.span,
+        };
+        match prose.kind {
+            ProseKind::Item { .. } => self.found.push(todo),
+            kind => self.open = Some(Open { kind, todo }),
+        }
     }
 
-    /// Each marking heading owns its section (up to the next heading of its level or
-    /// above); a marking paragraph owns the list under it.
-    pub fn finish(self, text: &str, index: &LineIndex) -> Vec<Todo> {
-        let blocks = &self.blocks;
-        let mut todos = Vec::new();
-        for (i, (kind, span, marked)) in blocks.iter().enumerate() {
-            let (Some(kind), Some(marked)) = (kind, marked) else {
-                continue;
-            };
-            let end = match kind {
-                ProseKind::Heading(level) => blocks[i + 1..]
-                    .iter()
-                    .find(|(k, _, _)| matches!(k, Some(ProseKind::Heading(l)) if l <= level))
-                    .map_or(text.len(), |(_, s, _)| s.start),
-                ProseKind::Paragraph => blocks[i + 1..]
-                    .iter()
-                    .take_while(|(k, _, _)| matches!(k, Some(ProseKind::Item { .. })))
-                    .last()
-                    .map_or(span.end, |(_, s, _)| s.end),
-                ProseKind::Item { .. } => span.end,
-            };
-            // A TODO item inside a TODO section already reported is part of it.
-            if todos.last().is_some_and(|t: &Todo| span.start < t.span.end) {
-                continue;
-            }
-            todos.push(Todo {
-                line: index.line(span.start),
-                text: marked.chars().take(80).collect(),
-                span: Span::new(span.start, end),
-            });
+    fn close(&mut self) {
+        self.found.extend(self.open.take().map(|open| open.todo));
+    }
+
+    /// The sections, with their lines; a heading still open runs to the end of the text.
+    pub fn finish(mut self, text: &str, index: &LineIndex) -> Vec<Todo> {
+        if let Some(open) = self.open.as_mut()
+            && matches!(open.kind, ProseKind::Heading(_))
+        {
+            open.todo.span.end = text.len();
         }
-        todos
+        self.close();
+        for todo in &mut self.found {
+            todo.line = index.line(todo.span.start);
+        }
+        self.found
     }
 }
 

@@ -6,6 +6,7 @@ pub mod json;
 pub mod junit;
 pub mod lint;
 pub mod plan;
+pub mod plan_json;
 
 use crate::compare::{Problem, Status, Verdict};
 use crate::plan::{ExitExpectation, Plan};

@@ -1,0 +1,120 @@
+//! A guide's steps as its blocks are read: a step is handed out once no later block can
+//! change it, so a large guide's steps need not all be held (`plan --format json`).
+//!
+//! A later block may still change the last command step (the output block under it) and
+//! the steps after it (a command names the unnamed Nix block before it, a transcript takes
+//! the commands a script repeats): everything before the last command is final.
+
+use super::{Builder, Pending, Prompts};
+use crate::error::Result;
+use crate::extract::Block;
+use crate::plan::todo::Sections;
+use crate::plan::{Step, StepKind, Todo};
+use crate::span::LineIndex;
+use std::borrow::Borrow;
+use std::collections::VecDeque;
+use std::path::Path;
+
+/// The steps of a guide, in order, built as they are asked for; `finish` gives its TODO
+/// sections, or the first bad directive.
+pub struct Steps<'a, I> {
+    pub(super) builder: Builder<'a>,
+    blocks: I,
+    todos: Sections,
+    ready: VecDeque<Step>,
+    read_all: bool,
+}
+
+impl<'a, I> Steps<'a, I> {
+    pub fn new(path: &'a Path, text: &'a str, blocks: I, prompts: &'a Prompts, shells: &'a [String]) -> Self {
+        let builder = Builder {
+            path,
+            text,
+            index: LineIndex::new(text),
+            prompts,
+            shells,
+            shell: None,
+            guide_needs: Vec::new(),
+            steps: Vec::new(),
+            pending: Pending::default(),
+            skip_rest: false,
+            awaiting_output: None,
+            texts: Vec::new(),
+            error: None,
+            emitted: 0,
+        };
+        Steps {
+            builder,
+            blocks,
+            todos: Sections::default(),
+            ready: VecDeque::new(),
+            read_all: false,
+        }
+    }
+
+    /// The guide's TODO sections, once every step was taken; the first bad directive met.
+    pub fn finish(&mut self) -> Result<Vec<Todo>> {
+        match self.builder.error.take() {
+            Some(error) => Err(error),
+            None => Ok(std::mem::take(&mut self.todos).finish(self.builder.text, &self.builder.index)),
+        }
+    }
+
+    /// Hands out the steps no later block can change.
+    fn take_final(&mut self) {
+        let last_command = self
+            .builder
+            .steps
+            .iter()
+            .rposition(|s| matches!(s.kind, StepKind::Command { .. }))
+            .unwrap_or(0);
+        if last_command == 0 {
+            return;
+        }
+        self.ready.extend(self.builder.steps.drain(..last_command));
+        self.builder.emitted += last_command;
+        if let Some(awaiting) = self.builder.awaiting_output.as_mut() {
+            *awaiting -= last_command;
+        }
+    }
+}
+
+impl<B: Borrow<Block>, I: Iterator<Item = B>> Iterator for Steps<'_, I> {
+    type Item = Step;
+
+    fn next(&mut self) -> Option<Step> {
+        loop {
+            if let Some(step) = self.ready.pop_front() {
+                return Some(step);
+            }
+            if self.read_all {
+                return None;
+            }
+            let Some(block) = self.blocks.next() else {
+                self.read_all = true;
+                self.builder.flush_expression();
+                self.ready.extend(self.builder.steps.drain(..));
+                continue;
+            };
+            let block = block.borrow();
+            self.todos.add(block);
+            let read = match block {
+                Block::Directive { body, span } => self.builder.directive(body, *span),
+                Block::Code(code) => {
+                    self.builder.code(code);
+                    Ok(())
+                }
+                Block::Prose(_) => Ok(()),
+            };
+            if let Err(error) = read {
+                // A bad directive ends the guide's steps; `finish` reports it (before any
+                // bad directive met inside a code block).
+                self.builder.error = Some(error);
+                self.read_all = true;
+                self.builder.steps.clear();
+                continue;
+            }
+            self.take_final();
+        }
+    }
+}

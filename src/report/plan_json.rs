@@ -1,0 +1,133 @@
+//! `plan --format json`, written as the steps come: a large guide's plan is never held
+//! whole, neither as steps nor as text. The bytes are those of `serde_json`'s pretty
+//! printing of `[Plan, …]`.
+
+use crate::plan::{Step, Todo};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes one guide's plan as an element of the top-level array (indented one level):
+/// `guide`, then each step as `steps` yields it, then `todos()` (asked for after the last
+/// step).
+pub fn write_element(
+    out: &mut dyn Write,
+    guide: &Path,
+    steps: &mut dyn Iterator<Item = Step>,
+    todos: &mut dyn FnMut() -> Vec<Todo>,
+) -> std::io::Result<()> {
+    let plan = Lazy {
+        guide,
+        steps: RefCell::new(steps),
+        todos: RefCell::new(todos),
+    };
+    out.write_all(b"  ")?;
+    let mut indented = Indented(out);
+    let mut serializer = serde_json::Serializer::pretty(&mut indented);
+    plan.serialize(&mut serializer).map_err(std::io::Error::other)
+}
+
+/// Opens, separates (`first`: no comma) and closes the top-level array as serde_json does.
+pub fn open(out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(b"[")
+}
+
+pub fn separator(out: &mut dyn Write, first: bool) -> std::io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })
+}
+
+pub fn close(out: &mut dyn Write, any: bool) -> std::io::Result<()> {
+    out.write_all(if any { b"\n]\n" } else { b"]\n" })
+}
+
+struct Lazy<'a> {
+    guide: &'a Path,
+    steps: RefCell<&'a mut dyn Iterator<Item = Step>>,
+    todos: RefCell<&'a mut dyn FnMut() -> Vec<Todo>>,
+}
+
+struct StepsField<'p, 'a>(&'p Lazy<'a>);
+struct TodosField<'p, 'a>(&'p Lazy<'a>);
+
+impl Serialize for Lazy<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut plan = serializer.serialize_struct("Plan", 3)?;
+        plan.serialize_field("guide", self.guide)?;
+        plan.serialize_field("steps", &StepsField(self))?;
+        plan.serialize_field("todos", &TodosField(self))?;
+        plan.end()
+    }
+}
+
+impl Serialize for StepsField<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut steps = self.0.steps.borrow_mut();
+        serializer.collect_seq(&mut **steps)
+    }
+}
+
+impl Serialize for TodosField<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let todos = (self.0.todos.borrow_mut())();
+        todos.serialize(serializer)
+    }
+}
+
+/// Indents every line after the first by two spaces (JSON strings hold no raw newline).
+struct Indented<'w>(&'w mut dyn Write);
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = memchr::memchr(b'\n', rest) {
+            self.0.write_all(&rest[..=at])?;
+            self.0.write_all(b"  ")?;
+            rest = &rest[at + 1..];
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bytes_are_serde_jsons_pretty_array() {
+        let text =
+            "# G\n\nTODO: finish\n\n```console\n$ echo hi\nhi\n```\n\n```nix title=\"a.nix\"\n1\n```\n";
+        let plans: Vec<crate::plan::Plan> = ["a.md", "b.md"]
+            .iter()
+            .map(|g| {
+                let blocks = crate::extract::extract(text);
+                let prompts = crate::plan::console::Prompts::default();
+                crate::plan::build(Path::new(g), text, &blocks, &prompts).unwrap()
+            })
+            .collect();
+        let expected = serde_json::to_string_pretty(&plans).unwrap() + "\n";
+        let mut out = Vec::new();
+        open(&mut out).unwrap();
+        for (i, plan) in plans.iter().enumerate() {
+            separator(&mut out, i == 0).unwrap();
+            let mut steps = plan.steps.clone().into_iter();
+            let todos = plan.todos.clone();
+            write_element(&mut out, &plan.guide, &mut steps, &mut || todos.clone()).unwrap();
+        }
+        close(&mut out, !plans.is_empty()).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        let mut empty = Vec::new();
+        open(&mut empty).unwrap();
+        close(&mut empty, false).unwrap();
+        let none: Vec<crate::plan::Plan> = Vec::new();
+        assert_eq!(
+            String::from_utf8(empty).unwrap(),
+            serde_json::to_string_pretty(&none).unwrap() + "\n"
+        );
+    }
+}
