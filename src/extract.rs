@@ -4,7 +4,10 @@
 //! and rewrites splice by span without touching anything else.
 
 use crate::span::Span;
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+
+mod blocks;
+pub use blocks::{Blocks, blocks};
 
 /// A piece of the guide that matters to guidecheck, in document order.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,75 +50,6 @@ pub enum ProseKind {
 /// Reads a guide's Markdown into its blocks.
 pub fn extract(text: &str) -> Vec<Block> {
     blocks(text).collect()
-}
-
-/// A guide's blocks in document order, read as they are needed: only the blocks of the
-/// top-level Markdown block being read are held (a list item's prose ends after the code
-/// blocks inside it, so each top-level block's are put in order before they are given).
-pub fn blocks(text: &str) -> Blocks<'_> {
-    // A byte-order mark is read as nothing (spans still point into the whole text, so
-    // `--bless` keeps it).
-    let bom = if text.starts_with('\u{FEFF}') {
-        '\u{FEFF}'.len_utf8()
-    } else {
-        0
-    };
-    Blocks {
-        events: Parser::new_ext(&text[bom..], Options::all()).into_offset_iter(),
-        bom,
-        depth: 0,
-        reader: Reader {
-            text,
-            ..Reader::default()
-        },
-        ready: std::collections::VecDeque::new(),
-    }
-}
-
-/// The iterator `blocks` returns.
-pub struct Blocks<'t> {
-    events: pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>,
-    bom: usize,
-    /// How many Markdown blocks (tags) are open.
-    depth: usize,
-    reader: Reader<'t>,
-    ready: std::collections::VecDeque<Block>,
-}
-
-impl Iterator for Blocks<'_> {
-    type Item = Block;
-
-    fn next(&mut self) -> Option<Block> {
-        loop {
-            if let Some(block) = self.ready.pop_front() {
-                return Some(block);
-            }
-            let Some((event, range)) = self.events.next() else {
-                // Unclosed blocks end with the text.
-                self.take_read();
-                return self.ready.pop_front();
-            };
-            match &event {
-                Event::Start(_) => self.depth += 1,
-                Event::End(_) => self.depth = self.depth.saturating_sub(1),
-                _ => {}
-            }
-            let span = Span::new(range.start + self.bom, range.end + self.bom);
-            self.reader.event(event, span);
-            if self.depth == 0 {
-                self.take_read();
-            }
-        }
-    }
-}
-
-impl Blocks<'_> {
-    /// Moves what was read to the blocks to give, in document order.
-    fn take_read(&mut self) {
-        let mut read = std::mem::take(&mut self.reader.blocks);
-        read.sort_by_key(block_start);
-        self.ready.extend(read);
-    }
 }
 
 /// The blocks read so far and the ones still open.
@@ -390,10 +324,6 @@ mod tests {
         // The item, its directive, its code, the second item, the paragraph, the code.
         assert_eq!(starts.len(), 6, "{starts:?}");
         assert_eq!(blocks(text).collect::<Vec<_>>(), extract(text));
-        // The first top-level block's are given before the rest is read.
-        let mut lazy = blocks(text);
-        lazy.by_ref().take(4).for_each(drop);
-        assert!(lazy.ready.is_empty(), "no later block read ahead");
     }
 
     #[test]

@@ -22,33 +22,53 @@ impl From<std::ops::Range<usize>> for Span {
     }
 }
 
-/// Where line starts are, so byte offsets become 1-based lines and columns.
+/// Where line starts are, so byte offsets become 1-based lines and columns. Offsets are
+/// kept in 32 bits when the text allows it (half the memory of a large guide's index).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: Starts,
+}
+
+#[derive(Debug, Clone)]
+enum Starts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        let starts = match u32::try_from(text.len()) {
+            Ok(_) => Starts::Narrow(
+                std::iter::once(0)
+                    .chain(newlines.map(|i| u32::try_from(i).expect("within the text")))
+                    .collect(),
+            ),
+            Err(_) => Starts::Wide(std::iter::once(0).chain(newlines).collect()),
+        };
         LineIndex { starts }
     }
 
-    /// 1-based line of a byte offset.
     /// How many lines the text has.
     pub fn lines(&self) -> usize {
-        self.starts.len()
+        match &self.starts {
+            Starts::Narrow(s) => s.len(),
+            Starts::Wide(s) => s.len(),
+        }
     }
 
+    /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
+        match &self.starts {
+            Starts::Narrow(s) => s.partition_point(|&start| start as usize <= offset),
+            Starts::Wide(s) => s.partition_point(|&start| start <= offset),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.line(offset);
-        let start = self.starts[line - 1];
+        let start = self.line_start(line);
         let col = text
             .get(start..offset.min(text.len()))
             .map_or(1, |s| s.chars().count() + 1);
@@ -57,7 +77,11 @@ impl LineIndex {
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
+        let at = line.saturating_sub(1).min(self.lines() - 1);
+        match &self.starts {
+            Starts::Narrow(s) => s[at] as usize,
+            Starts::Wide(s) => s[at],
+        }
     }
 }
 

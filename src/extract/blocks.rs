@@ -1,0 +1,235 @@
+//! A guide's blocks as they are asked for, and, for a large guide, its Markdown parsed in
+//! pieces: pulldown-cmark holds the tree of what it parses, several times the size of the
+//! text, so a 10 MB guide is parsed a megabyte at a time.
+//!
+//! A piece ends where the Markdown cannot carry anything across: before a `#` heading at
+//! the start of a line that follows a blank line (a paragraph, list, quote, table or
+//! indented block has ended there). Only a fenced code block without its closing fence,
+//! or an HTML block, can run past such a line; when the last block of a piece is one of
+//! those, the piece is read again to a later heading. A link whose reference definition
+//! is in another piece reads as text.
+
+use super::{Block, Reader, block_start, fences};
+use crate::span::Span;
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use std::collections::VecDeque;
+
+/// Guides up to twice this size are parsed whole.
+const PIECE: usize = 1 << 18;
+
+/// A guide's blocks in document order, read as they are needed: only the blocks of the
+/// top-level Markdown block being read are held (a list item's prose ends after the code
+/// blocks inside it, so each top-level block's are put in order before they are given).
+pub fn blocks(text: &str) -> Blocks<'_> {
+    blocks_in_pieces(text, PIECE)
+}
+
+fn blocks_in_pieces(text: &str, piece: usize) -> Blocks<'_> {
+    // A byte-order mark is read as nothing (spans still point into the whole text, so
+    // `--bless` keeps it).
+    let bom = if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
+    };
+    let mut blocks = Blocks {
+        text,
+        piece,
+        start: bom,
+        end: bom,
+        events: None,
+        depth: 0,
+        last_top: None,
+        reader: Reader {
+            text,
+            ..Reader::default()
+        },
+        held: Vec::new(),
+        ready: VecDeque::new(),
+    };
+    blocks.open(bom, bom);
+    blocks
+}
+
+/// The iterator `blocks` returns.
+pub struct Blocks<'t> {
+    text: &'t str,
+    piece: usize,
+    /// The piece being parsed: `text[start..end]`.
+    start: usize,
+    end: usize,
+    events: Option<pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>>,
+    /// How many Markdown blocks (tags) are open.
+    depth: usize,
+    /// Where the piece's last top-level block starts, and whether it may run past the piece.
+    last_top: Option<(usize, bool)>,
+    reader: Reader<'t>,
+    /// The blocks of the last top-level block: given once the next one starts, or once
+    /// the piece is known to end where the Markdown does.
+    held: Vec<Block>,
+    ready: VecDeque<Block>,
+}
+
+impl Iterator for Blocks<'_> {
+    type Item = Block;
+
+    fn next(&mut self) -> Option<Block> {
+        loop {
+            if let Some(block) = self.ready.pop_front() {
+                return Some(block);
+            }
+            let events = self.events.as_mut()?;
+            let Some((event, range)) = events.next() else {
+                self.end_piece();
+                continue;
+            };
+            let span = Span::new(range.start + self.start, range.end + self.start);
+            match &event {
+                Event::Start(tag) => {
+                    if self.depth == 0 {
+                        self.ready.extend(self.held.drain(..));
+                        let open_ended = matches!(tag, Tag::HtmlBlock)
+                            || matches!(tag, Tag::CodeBlock(_))
+                                && fences(self.text, span).is_some_and(|f| f.2.is_none());
+                        self.last_top = Some((span.start, open_ended));
+                    }
+                    self.depth += 1;
+                }
+                Event::End(_) => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+            self.reader.event(event, span);
+            if self.depth == 0 {
+                // Unclosed blocks end with the piece.
+                let mut read = std::mem::take(&mut self.reader.blocks);
+                read.sort_by_key(block_start);
+                self.held.extend(read);
+            }
+        }
+    }
+}
+
+impl Blocks<'_> {
+    /// Parses the piece from `start` to the first safe end at or after `at_least`.
+    fn open(&mut self, start: usize, at_least: usize) {
+        let end = match self.text.len() - start > 2 * self.piece {
+            true => piece_end(self.text, at_least.max(start + self.piece)),
+            false => self.text.len(),
+        };
+        self.start = start;
+        self.end = end;
+        self.depth = 0;
+        self.last_top = None;
+        self.reader = Reader {
+            text: self.text,
+            ..Reader::default()
+        };
+        self.events = Some(Parser::new_ext(&self.text[start..end], Options::all()).into_offset_iter());
+    }
+
+    /// At the end of a piece: its blocks are given, unless its last top-level block may run
+    /// on, which is then read again with the next piece.
+    fn end_piece(&mut self) {
+        let mut read = std::mem::take(&mut self.reader.blocks);
+        read.sort_by_key(block_start);
+        self.held.extend(read);
+        match self.last_top {
+            _ if self.end == self.text.len() => {
+                self.ready.extend(self.held.drain(..));
+                self.events = None;
+            }
+            Some((top, true)) => {
+                self.held.clear();
+                self.open(top, self.end + 1);
+            }
+            _ => {
+                self.ready.extend(self.held.drain(..));
+                self.open(self.end, self.end);
+            }
+        }
+    }
+}
+
+/// The start of the first line at or after `from` that is a `#` heading after a blank
+/// line; the text's end when there is none.
+fn piece_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from.min(text.len());
+    while let Some(found) = memchr::memmem::find(&bytes[at..], b"\n\n#") {
+        let line = at + found + 2;
+        let hashes = bytes[line..].iter().take_while(|&&b| b == b'#').count();
+        if hashes <= 6
+            && matches!(
+                bytes.get(line + hashes),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n')
+            )
+        {
+            return line;
+        }
+        at = line;
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whole(text: &str) -> Vec<Block> {
+        blocks_in_pieces(text, usize::MAX / 4).collect()
+    }
+
+    #[test]
+    fn pieces_read_as_the_whole_text() {
+        let parts = [
+            "# Title",
+            "## Step",
+            "Some prose. TODO: finish",
+            "```sh\necho a\n\n# not a heading\n\necho b\n```",
+            "```nix\n{ }\n\n# comment in an unclosed fence",
+            "<!--\n\n# inside a comment\n\n-->",
+            "<div>\n\n# after a div\n</div>",
+            "- item\n\n  ```sh\n  x\n  ```\n- two",
+            "> quote\n\n> more",
+            "<!-- guidecheck: skip -->",
+            "```console\n$ echo hi\nhi\n```",
+            "    indented code",
+            "| a | b |\n|---|---|\n| 1 | 2 |",
+            "Term\n: definition",
+        ];
+        let mut seed = 17u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..300 {
+            let n = 3 + next() % 25;
+            let text: String = (0..n)
+                .map(|_| format!("{}\n\n", parts[next() % parts.len()]))
+                .collect();
+            for piece in [8, 40, 200] {
+                let pieces: Vec<Block> = blocks_in_pieces(&text, piece).collect();
+                assert_eq!(pieces, whole(&text), "piece {piece} of:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_are_read_one_top_level_block_ahead_at_most() {
+        let text = "- item\n\n  ```sh\n  x\n  ```\n- two\n\nAfter.\n\n```sh\ny\n```\n";
+        let mut lazy = blocks(text);
+        lazy.by_ref().take(3).for_each(drop);
+        // The list's blocks are given; the paragraph after it is held, the code not read.
+        assert!(lazy.ready.is_empty());
+        assert!(lazy.held.len() <= 1, "{:?}", lazy.held);
+    }
+
+    #[test]
+    fn a_piece_ends_before_a_heading_after_a_blank_line() {
+        let text = "a\n# no\n\n#nope\n\n####### seven\n\n## yes\n";
+        assert_eq!(&text[piece_end(text, 0)..], "## yes\n");
+        assert_eq!(piece_end("no heading\n", 0), "no heading\n".len());
+    }
+}
