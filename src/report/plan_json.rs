@@ -24,8 +24,11 @@ pub fn write_element(
     };
     out.write_all(b"  ")?;
     let mut indented = Indented(out);
-    let mut serializer = serde_json::Serializer::pretty(&mut indented);
-    plan.serialize(&mut serializer).map_err(std::io::Error::other)
+    // serde_json writes token by token: indent whole buffers, not tokens.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut indented);
+    let mut serializer = serde_json::Serializer::pretty(&mut buffered);
+    plan.serialize(&mut serializer).map_err(std::io::Error::other)?;
+    buffered.flush()
 }
 
 /// Opens, separates (`first`: no comma) and closes the top-level array as serde_json does.
