@@ -30,12 +30,7 @@ pub fn build_with<B: Borrow<Block>>(
     prompts: &Prompts,
     shells: &[String],
 ) -> Result<Plan> {
-    let mut stream = Steps::new(path, text, blocks.into_iter(), prompts, shells);
-    // At most a step per two lines (`$ cmd` and its output): reserved, not touched, so the
-    // vector never grows by copying itself.
-    let mut steps = Vec::with_capacity(stream.builder.index.lines() / 2 + 1);
-    steps.extend(stream.by_ref());
-    let todos = stream.finish()?;
+    let (steps, todos) = Steps::new(path, text, blocks.into_iter(), prompts, shells).collect_all()?;
     Ok(Plan {
         guide: path.to_path_buf(),
         steps,

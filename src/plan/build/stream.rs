@@ -18,7 +18,7 @@ use std::path::Path;
 /// The steps of a guide, in order, built as they are asked for; `finish` gives its TODO
 /// sections, or the first bad directive.
 pub struct Steps<'a, I> {
-    pub(super) builder: Builder<'a>,
+    builder: Builder<'a>,
     blocks: I,
     todos: Sections,
     ready: VecDeque<Step>,
@@ -60,7 +60,8 @@ impl<'a, I> Steps<'a, I> {
         }
     }
 
-    /// Hands out the steps no later block can change.
+    /// Hands out the steps no later block can change (moved, not copied: only the steps
+    /// after them are).
     fn take_final(&mut self) {
         let last_command = self
             .builder
@@ -71,10 +72,58 @@ impl<'a, I> Steps<'a, I> {
         if last_command == 0 {
             return;
         }
-        self.ready.extend(self.builder.steps.drain(..last_command));
+        let window = self.builder.steps.split_off(last_command);
+        let done = std::mem::replace(&mut self.builder.steps, window);
+        if self.ready.is_empty() {
+            self.ready = VecDeque::from(done);
+        } else {
+            self.ready.extend(done);
+        }
         self.builder.emitted += last_command;
         if let Some(awaiting) = self.builder.awaiting_output.as_mut() {
             *awaiting -= last_command;
+        }
+    }
+}
+
+impl<B: Borrow<Block>, I: Iterator<Item = B>> Steps<'_, I> {
+    /// Every step at once, never copied (for a plan that holds them all), and the TODO
+    /// sections.
+    pub fn collect_all(mut self) -> Result<(Vec<Step>, Vec<Todo>)> {
+        // At most a step per two lines (`$ cmd` and its output): reserved, not touched.
+        let lines = self.builder.index.lines();
+        self.builder.steps.reserve(lines / 2 + 1);
+        while self.read_block() {}
+        let todos = self.finish()?;
+        Ok((std::mem::take(&mut self.builder.steps), todos))
+    }
+
+    /// Reads the next block into the builder; false once there is none (or a bad
+    /// directive ended the guide).
+    fn read_block(&mut self) -> bool {
+        let Some(block) = self.blocks.next() else {
+            self.builder.flush_expression();
+            return false;
+        };
+        let block = block.borrow();
+        self.todos.add(block);
+        let read = match block {
+            Block::Directive { body, span } => self.builder.directive(body, *span),
+            Block::Code(code) => {
+                self.builder.code(code);
+                Ok(())
+            }
+            Block::Prose(_) => Ok(()),
+        };
+        match read {
+            Ok(()) => true,
+            Err(error) => {
+                // A bad directive ends the guide's steps; `finish` reports it (before any
+                // bad directive met inside a code block).
+                self.builder.error = Some(error);
+                self.builder.steps.clear();
+                false
+            }
         }
     }
 }
@@ -90,31 +139,13 @@ impl<B: Borrow<Block>, I: Iterator<Item = B>> Iterator for Steps<'_, I> {
             if self.read_all {
                 return None;
             }
-            let Some(block) = self.blocks.next() else {
+            if self.read_block() {
+                self.take_final();
+            } else {
                 self.read_all = true;
-                self.builder.flush_expression();
-                self.ready.extend(self.builder.steps.drain(..));
-                continue;
-            };
-            let block = block.borrow();
-            self.todos.add(block);
-            let read = match block {
-                Block::Directive { body, span } => self.builder.directive(body, *span),
-                Block::Code(code) => {
-                    self.builder.code(code);
-                    Ok(())
-                }
-                Block::Prose(_) => Ok(()),
-            };
-            if let Err(error) = read {
-                // A bad directive ends the guide's steps; `finish` reports it (before any
-                // bad directive met inside a code block).
-                self.builder.error = Some(error);
-                self.read_all = true;
-                self.builder.steps.clear();
-                continue;
+                // The last steps, moved as they are (no copy).
+                self.ready = VecDeque::from(std::mem::take(&mut self.builder.steps));
             }
-            self.take_final();
         }
     }
 }
