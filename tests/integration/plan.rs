@@ -28,3 +28,46 @@ fn plan_as_json_has_kinds_lines_and_shown_output() {
     assert_eq!(steps[1]["command"], "tar -tzf hello-1.0.tar.gz");
     assert_eq!(steps[1]["shown"]["lines"][0]["text"], "hello-1.0/");
 }
+
+#[test]
+fn plan_as_json_of_a_large_guide_is_read_in_pieces_and_a_late_error_leaves_no_half_plan() {
+    // Over 512 KiB: parsed in pieces, steps written as they are read.
+    let chunk =
+        "## Step\n\nProse.\n\n```console\n$ echo hi\nhi\n```\n\n```sh\necho a\n\n# not a heading\n```\n\n";
+    let good: String = std::iter::once("# Big\n\n")
+        .chain(std::iter::repeat_n(chunk, 9000))
+        .collect();
+    assert!(good.len() > 600 * 1024);
+    let (_dir, path) = crate::write_guide("big.md", &good);
+    let out = Run::new([
+        "plan".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        path.as_os_str(),
+    ])
+    .expect(0);
+    let plans: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let steps = plans[0]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 18000);
+    // A `# comment` in a block after a blank line is no place to cut: the block is whole.
+    assert_eq!(steps[1]["script"], "echo a\n\n# not a heading\n");
+    assert_eq!(steps[17998]["command"], "echo hi");
+
+    // The same guide with a bad directive at its end: exit 2, the error, and a JSON array
+    // without a half-written plan.
+    let bad = good + "<!-- guidecheck: exitt=1 -->\n";
+    let (_dir2, path) = crate::write_guide("bad.md", &bad);
+    let out = Run::new([
+        "plan".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        path.as_os_str(),
+    ])
+    .expect(2);
+    assert!(
+        out.stderr.contains("unknown directive `exitt=1`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout.trim(), "[]");
+}
