@@ -46,6 +46,7 @@ fn blocks_in_pieces(text: &str, piece: usize) -> Blocks<'_> {
         },
         held: Vec::new(),
         ready: VecDeque::new(),
+        parses: 0,
     };
     blocks.open(bom, bom);
     blocks
@@ -68,6 +69,8 @@ pub struct Blocks<'t> {
     /// the piece is known to end where the Markdown does.
     held: Vec<Block>,
     ready: VecDeque<Block>,
+    /// How many pieces were parsed (re-reads included).
+    parses: usize,
 }
 
 impl Iterator for Blocks<'_> {
@@ -116,6 +119,7 @@ impl Blocks<'_> {
             true => piece_end(self.text, at_least.max(start + self.piece)),
             false => self.text.len(),
         };
+        self.parses += 1;
         self.start = start;
         self.end = end;
         self.depth = 0;
@@ -139,8 +143,11 @@ impl Blocks<'_> {
                 self.events = None;
             }
             Some((top, true)) => {
+                // Read again at least twice as far: a fence left open for megabytes is
+                // parsed a logarithmic number of times, not once per heading.
                 self.held.clear();
-                self.open(top, self.end + 1);
+                let at_least = self.end + (self.end - top).max(self.piece);
+                self.open(top, at_least);
             }
             _ => {
                 self.ready.extend(self.held.drain(..));
@@ -224,6 +231,15 @@ mod tests {
         // The list's blocks are given; the paragraph after it is held, the code not read.
         assert!(lazy.ready.is_empty());
         assert!(lazy.held.len() <= 1, "{:?}", lazy.held);
+    }
+
+    #[test]
+    fn a_fence_left_open_over_many_headings_is_read_again_a_few_times_only() {
+        let text = format!("```sh\n{}", "line\n\n# x\n".repeat(20_000));
+        let mut pieces = blocks_in_pieces(&text, 64);
+        let read: Vec<Block> = pieces.by_ref().collect();
+        assert_eq!(read, whole(&text));
+        assert!(pieces.parses < 20, "{} parses", pieces.parses);
     }
 
     #[test]

@@ -35,7 +35,64 @@ static PNAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"\bpname\s*=\s*"([
 
 /// Reads a Nix text.
 pub fn analyze(text: &str) -> NixFile {
+    // rowan builds, hashes and frees its trees recursively, and a long shell script parsed
+    // as Nix is one application as deep as it has words: a small text is read here, a
+    // larger one on a thread whose stack grows with it (2 MiB worker stacks would
+    // overflow), and none over 8 MiB is read as Nix.
+    const HERE: usize = 8 * 1024;
+    const MOST: usize = 8 << 20;
+    if text.len() <= HERE {
+        return analyze_here(text);
+    }
+    let too_large = || NixFile {
+        errors: vec![SyntaxError {
+            offset: None,
+            message: "too large to read as Nix".into(),
+        }],
+        ..NixFile::default()
+    };
+    if text.len() > MOST {
+        return too_large();
+    }
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .stack_size((text.len() * 128).max(8 << 20))
+            .spawn_scoped(scope, || analyze_here(text));
+        match reader {
+            Ok(reader) => reader.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Err(_) => too_large(),
+        }
+    })
+}
+
+fn analyze_here(text: &str) -> NixFile {
     let parse = rnix::Root::parse(text);
+    let file = read(&parse, text);
+    let green = parse.syntax().green().to_owned();
+    drop(parse);
+    drop_flat(green);
+    file
+}
+
+/// Drops a syntax tree without recursion. rowan frees a node's children from inside the
+/// node's own drop, so a chain 100,000 deep (a long shell script parses as one Nix
+/// application) would overflow the stack: every node is held here first, parents before
+/// children, so each drop only lowers its children's counts.
+fn drop_flat(root: rowan::GreenNode) {
+    let mut all = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        stack.extend(
+            node.children()
+                .filter_map(|c| c.into_node())
+                .map(ToOwned::to_owned),
+        );
+        all.push(node);
+    }
+    drop(all);
+}
+
+fn read(parse: &rnix::Parse<rnix::Root>, text: &str) -> NixFile {
     let errors = parse
         .errors()
         .iter()
@@ -78,6 +135,12 @@ pub fn analyze(text: &str) -> NixFile {
 /// True for a block that is a Nix expression a file could hold (not a fragment, and not a
 /// shell command that happens to parse as Nix).
 pub fn is_nix_file(text: &str) -> bool {
+    // A Nix file mislabelled as shell is never this large; a long shell script parsed as
+    // Nix is one application as deep as it has words, which rowan hashes in quadratic time.
+    const LARGEST: usize = 64 * 1024;
+    if text.len() > LARGEST {
+        return false;
+    }
     let file = analyze(text);
     file.errors.is_empty() && file.is_expression
 }
@@ -135,6 +198,22 @@ fn error_offset(error: &rnix::ParseError) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_shell_script_parsed_as_nix_is_freed_without_deep_recursion() {
+        // `echo a echo a …` is one Nix application 6,000 deep: read on a thread of its own
+        // even from a small stack.
+        let script = "echo a\n".repeat(3_000);
+        let file = std::thread::Builder::new()
+            .stack_size(128 * 1024)
+            .spawn(move || analyze(&script))
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(!file.is_expression);
+        // A longer script is not read as Nix at all.
+        assert!(!is_nix_file(&"echo a\n".repeat(50_000)));
+    }
 
     #[test]
     fn a_package_function_has_formals_and_pname() {
