@@ -53,12 +53,16 @@ pub fn shows_a_build(shown: &[&str]) -> bool {
 /// For each shown line: the name (`hello-1.0`) of the derivation whose build log it belongs
 /// to, when the real run did not build that derivation (it was in the store already). The
 /// `building '…'` line itself is a planning line, not part of the log.
-pub fn unbuilt_logs(shown: &[String], real: &[String]) -> Vec<Option<String>> {
-    let built: HashSet<&str> = real.iter().filter_map(|l| building(l)).collect();
+pub fn unbuilt_logs(shown: &[impl AsRef<str>], real: &[impl AsRef<str>]) -> Vec<Option<String>> {
+    if !shown.iter().any(|l| building(l.as_ref()).is_some()) {
+        return vec![None; shown.len()]; // no build shown (most steps): nothing to look at
+    }
+    let built: HashSet<&str> = real.iter().filter_map(|l| building(l.as_ref())).collect();
     let mut current: Option<String> = None;
     shown
         .iter()
         .map(|line| {
+            let line = line.as_ref();
             if let Some(path) = building(line) {
                 current = (!built.contains(path)).then(|| store_name(path));
                 None

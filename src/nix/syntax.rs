@@ -67,32 +67,6 @@ pub fn analyze(text: &str) -> NixFile {
 
 fn analyze_here(text: &str) -> NixFile {
     let parse = rnix::Root::parse(text);
-    let file = read(&parse, text);
-    let green = parse.syntax().green().to_owned();
-    drop(parse);
-    drop_flat(green);
-    file
-}
-
-/// Drops a syntax tree without recursion. rowan frees a node's children from inside the
-/// node's own drop, so a chain 100,000 deep (a long shell script parses as one Nix
-/// application) would overflow the stack: every node is held here first, parents before
-/// children, so each drop only lowers its children's counts.
-fn drop_flat(root: rowan::GreenNode) {
-    let mut all = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        stack.extend(
-            node.children()
-                .filter_map(|c| c.into_node())
-                .map(ToOwned::to_owned),
-        );
-        all.push(node);
-    }
-    drop(all);
-}
-
-fn read(parse: &rnix::Parse<rnix::Root>, text: &str) -> NixFile {
     let errors = parse
         .errors()
         .iter()

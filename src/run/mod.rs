@@ -339,12 +339,8 @@ fn read_logs(plan: &Plan, steps: &mut [Option<StepRun>], env: &[(String, String)
         else {
             continue;
         };
-        let texts: Vec<&str> = shown.lines.iter().map(|l| l.text.as_str()).collect();
-        if !crate::nix::optional::shows_a_build(&texts) {
-            continue; // no build log shown: nothing to read (most steps)
-        }
-        let shown: Vec<String> = texts.iter().map(|t| (*t).to_string()).collect();
-        let real: Vec<String> = run.output.lines().map(str::to_string).collect();
+        let shown: Vec<&str> = shown.lines.iter().map(|l| l.text.as_str()).collect();
+        let real: Vec<&str> = run.output.lines().collect();
         if crate::nix::optional::unbuilt_logs(&shown, &real)
             .iter()
             .all(Option::is_none)
