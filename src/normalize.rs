@@ -35,6 +35,21 @@ static CONTROL: LazyLock<Regex> =
 /// a reader's interactive shell does not.
 static SESSION_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^bash: line [0-9]+: ").expect("valid"));
+/// Shells and distributions word "no such command" their own way; a guide written on one
+/// shows what a reader elsewhere sees as bash's `bash: NAME: command not found` (NixOS's
+/// handler is a Nix rule). Ubuntu's install hints that follow are dropped with it.
+static NOT_FOUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?m)^(?:(?:zsh|bash|sh): command not found: (\S+)",
+        r"|-bash: (\S+): command not found",
+        r"|(?:sh|dash): \d+: (\S+): not found",
+        r"|fish: Unknown command:? '?([^\s']+)'?",
+        r"|Command '(\S+)' not found[^\n]*",
+        r"(?:\n(?:[ \t]*|(?:sudo )?(?:apt|apt-get|snap) install [^\n]*|[ \t]+command '[^\n]*|Try: [^\n]*|See 'snap info[^\n]*))*",
+        r")[ \t]*$"
+    ))
+    .expect("valid")
+});
 static RUNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\S)[ \t]{2,}").expect("valid"));
 
 impl Normalizer {
@@ -93,6 +108,11 @@ impl Normalizer {
 
     pub fn text(&self, text: &str) -> String {
         let mut text = crate::nix::normalize::apply(&self.display(text));
+        if text.contains("not found") || text.contains("Unknown command") {
+            text = NOT_FOUND
+                .replace_all(&text, "bash: $1$2$3$4$5: command not found")
+                .into_owned();
+        }
         for r in &self.redactions {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
         }
@@ -167,6 +187,27 @@ mod tests {
             n.display("bash: line 13: nosuch: command not found\n"),
             "bash: nosuch: command not found\n"
         );
+    }
+
+    #[test]
+    fn every_shells_command_not_found_reads_as_bashs() {
+        let n = Normalizer::default();
+        for shown in [
+            "zsh: command not found: cowsay",
+            "-bash: cowsay: command not found",
+            "sh: 1: cowsay: not found",
+            "fish: Unknown command: cowsay",
+            "Command 'cowsay' not found, but can be installed with:\n\nsudo apt install cowsay",
+            "The program ‘cowsay’ is currently not installed.",
+            "bash: line 4: cowsay: command not found",
+        ] {
+            assert_eq!(n.text(shown), "bash: cowsay: command not found", "{shown}");
+        }
+        assert_eq!(
+            n.text("Command 'x' not found, did you mean:\n  command 'xz' from deb xz-utils\nTry: sudo apt install <deb name>\nnext"),
+            "bash: x: command not found\nnext"
+        );
+        assert_eq!(n.text("file not found: a.txt"), "file not found: a.txt");
     }
 
     #[test]

@@ -325,9 +325,15 @@ fn need(output: &str) -> Option<crate::failure::Blocked> {
     blocked::blocked(output).or_else(|| crate::failure::blocked(output))
 }
 
-/// A shown output that contains an error line expects failure; otherwise success.
+/// A shown output that contains an error line expects failure; otherwise success. Lines
+/// are read as normalised (`The program ‘x’ is currently not installed.` is
+/// `bash: x: command not found`).
 fn expected_exit(shown: &[ShownLine], normalizer: &Normalizer) -> ExitExpectation {
-    match shown.iter().any(|l| normalizer.errors().is_error(&l.text)) {
+    let is_error = |text: &str| {
+        let errors = normalizer.errors();
+        errors.is_error(text) || normalizer.text(text).lines().any(|l| errors.is_error(l))
+    };
+    match shown.iter().any(|l| is_error(&l.text)) {
         true => ExitExpectation::Failure,
         false => ExitExpectation::Success,
     }

@@ -143,3 +143,23 @@ fn planning_lines_may_be_missing() {
     );
     assert_eq!(v.status, Status::Failed);
 }
+
+#[test]
+fn a_missing_program_shown_in_another_shells_words_passes_and_expects_failure() {
+    let nixos = "The program ‘cowsay’ is currently not installed.";
+    let real = "bash: line 3: cowsay: command not found\n";
+    assert_eq!(verdict(nixos, real, 127).status, Status::Passed);
+    assert_eq!(
+        verdict("zsh: command not found: cowsay", real, 127).status,
+        Status::Passed
+    );
+    // The program is there after all: that is drift.
+    let found = verdict(nixos, " _____\n< moo >\n", 0);
+    assert_eq!(found.status, Status::Failed);
+    assert!(found.problems.iter().any(|p| matches!(p, Problem::Exit { .. })));
+    // Another program missing is drift too.
+    assert_eq!(
+        verdict(nixos, "bash: lolcat: command not found\n", 127).status,
+        Status::Failed
+    );
+}

@@ -56,7 +56,7 @@ fn candidates(text: &str) -> u32 {
 }
 
 /// The Nix rules, in the order they must be applied.
-pub static RULES: [Rule; 23] = [
+pub static RULES: [Rule; 25] = [
     // 20: noise that depends on the network and Nix settings, not on the guide.
     rule(
         &["unable to download"],
@@ -164,6 +164,23 @@ pub static RULES: [Rule; 23] = [
         r"(?m)^[ \t]*Did you mean (?:one of )?[^\n]*\?[ \t]*\n",
         "",
     ),
+    // Links to the Nix manual in messages moved with the manual (2.8:
+    // `https://nixos.org/manual/nix/stable/#ss-functions`, later
+    // `https://nix.dev/manual/nix/stable/language/constructs.html#functions`).
+    rule(
+        &["/manual/nix/"],
+        r"https?://(?:nixos\.org|nix\.dev)/manual/nix/\S*?(\.?(?:\s|$))",
+        "[NIX MANUAL]$1",
+    ),
+    // NixOS's command-not-found handler says what a plain shell says as
+    // `bash: NAME: command not found`, with install hints that depend on the release
+    // (`The program ‘cowsay’ is currently not installed. …  nix-env -iA nixos.cowsay`,
+    // `The program 'cowsay' is not in your PATH. … nix-shell -p cowsay`).
+    rule(
+        &["The program "],
+        r"(?m)^The program [‘'`](\S+?)[’'`] is (?:currently not installed|not in your PATH)\.[^\n]*(?:\n(?:ephemeral shell|You can make it available|[ \t]+nix(?:-env|-shell| profile| shell)\b)[^\n]*)*",
+        "bash: $1: command not found",
+    ),
     // 22: the version in banners and `--version` lines is the machine's, not the guide's:
     // `Welcome to Nix 2.13.3. Type :? for help.`, `nix (Nix) 2.8.0`, `(Lix, like Nix) 2.91.1`.
     rule(
@@ -258,6 +275,38 @@ mod tests {
             "nix (Lix, like Nix) [VERSION]"
         );
         assert_eq!(apply("hello-2.12.1 (Nix) is fine"), "hello-2.12.1 (Nix) is fine");
+    }
+
+    #[test]
+    fn links_to_the_nix_manual_are_one_placeholder() {
+        for (text, want) in [
+            (
+                "values. See\n       https://nixos.org/manual/nix/stable/#ss-functions.\n",
+                "values. See\n       [NIX MANUAL].\n",
+            ),
+            (
+                "See https://nix.dev/manual/nix/stable/language/constructs.html#functions.",
+                "See [NIX MANUAL].",
+            ),
+            ("https://nix.dev/manual/nix/2.18/command-ref x", "[NIX MANUAL] x"),
+        ] {
+            assert_eq!(apply(text), want, "{text}");
+        }
+        assert_eq!(
+            apply("https://nix.dev/tutorials/x."),
+            "https://nix.dev/tutorials/x."
+        );
+    }
+
+    #[test]
+    fn nixos_command_not_found_reads_as_the_shells() {
+        let old = "The program ‘cowsay’ is currently not installed. You can install it by typing:\n  nix-env -iA nixos.cowsay\nnext\n";
+        assert_eq!(apply(old), "bash: cowsay: command not found\nnext\n");
+        let new = "The program 'lolcat' is not in your PATH. You can make it available in an\nephemeral shell by typing:\n  nix-shell -p lolcat\n";
+        assert_eq!(apply(new), "bash: lolcat: command not found\n");
+        let short = "The program ‘cowsay’ is currently not installed.\n\n$ next";
+        assert_eq!(apply(short), "bash: cowsay: command not found\n\n$ next");
+        assert_eq!(apply("The program is fine."), "The program is fine.");
     }
 
     #[test]

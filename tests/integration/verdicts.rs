@@ -176,3 +176,30 @@ fn offline_hello(from: &str, to: &str) -> (String, String, tempfile::TempDir, st
     std::fs::write(dir.path().join("guidecheck.toml"), config).unwrap();
     (original, text, dir, path)
 }
+
+#[test]
+fn a_missing_program_in_another_systems_words_is_the_same_fact() {
+    // NixOS's handler, zsh and Ubuntu say "not installed" their own way; here bash says it.
+    for shown in [
+        "The program ‘guidecheck-nope’ is currently not installed.",
+        "The program 'guidecheck-nope' is not in your PATH. You can make it available in an\nephemeral shell by typing:\n  nix-shell -p guidecheck-nope",
+        "zsh: command not found: guidecheck-nope",
+        "Command 'guidecheck-nope' not found, but can be installed with:\n\nsudo apt install guidecheck-nope",
+    ] {
+        let text = format!("```console\n$ guidecheck-nope moo\n{shown}\n\n$ echo after\nafter\n```\n");
+        let (_dir, path) = write_guide("g.md", &text);
+        assert_eq!(Run::new([&path]).expect(0).steps(), (2, 0, 0, 0), "{shown}");
+    }
+    // A program that is there after all (or another one missing) is drift, at its line.
+    for (command, shown) in [
+        ("echo moo", "The program ‘echo’ is currently not installed."),
+        (
+            "guidecheck-other",
+            "The program ‘guidecheck-nope’ is currently not installed.",
+        ),
+    ] {
+        let text = format!("# T\n\n```console\n$ {command}\n{shown}\n```\n");
+        let (_dir, path) = write_guide("g.md", &text);
+        Run::new([&path]).expect(1).contains(":4: ");
+    }
+}
