@@ -8,7 +8,7 @@ use crate::normalize::Normalizer;
 use crate::plan::{self, Plan, StepKind};
 use crate::report::{self, GuideResult};
 use crate::rewrite;
-use crate::run::{self, GuideRun};
+use crate::run::{self, GuideRun, StepRun};
 use crate::{guide, snapshot};
 use std::path::Path;
 use std::time::Instant;
@@ -18,8 +18,24 @@ pub struct Evaluation {
     pub plan: Plan,
     /// None when the guide has nothing to run.
     pub run: Option<GuideRun>,
+    /// What each step printed, one per plan step (None: not run); empty unless asked for
+    /// (`Keep::runs`): a run keeps only its verdicts, so memory does not grow with output.
+    pub runs: Vec<Option<StepRun>>,
     pub verdicts: Vec<Verdict>,
+    /// How long each step took (None for steps that did not run).
+    pub timings: Vec<Option<std::time::Duration>>,
+    /// The snapshot entries, when asked for (`Keep::facts`).
+    pub facts: Option<snapshot::Facts>,
     pub normalizer: Normalizer,
+}
+
+/// What a run keeps of its steps besides their verdicts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    /// Every step's output (`--bless` and `--check` rewrite the guide with it).
+    pub runs: bool,
+    /// The snapshot's facts.
+    pub facts: bool,
 }
 
 /// Reads the plan of a guide's text.
@@ -62,29 +78,33 @@ pub fn evaluate(
     text: &str,
     settings: &Settings,
     observer: &dyn run::Observer,
+    keep: Keep,
 ) -> Result<Evaluation> {
-    execute(read(path, text, settings)?, settings, observer)
+    execute(read(path, text, settings)?, settings, observer, keep)
 }
 
-/// Runs and compares a plan.
-pub fn execute(plan: Plan, settings: &Settings, observer: &dyn run::Observer) -> Result<Evaluation> {
+/// Runs and compares a plan, each step as it ends.
+pub fn execute(
+    plan: Plan,
+    settings: &Settings,
+    observer: &dyn run::Observer,
+    keep: Keep,
+) -> Result<Evaluation> {
+    let n = plan.steps.len();
     if !plan.steps.iter().any(plan::Step::runs) {
-        let verdicts = plan
-            .steps
-            .iter()
-            .map(|_| Verdict {
-                status: Status::Skipped,
-                problems: vec![],
-            })
-            .collect();
+        let normalizer = Normalizer::default();
+        let verdicts = compare::compare(&plan, &vec![None; n], &normalizer);
         return Ok(Evaluation {
             plan,
             run: None,
+            runs: Vec::new(),
             verdicts,
-            normalizer: Normalizer::default(),
+            timings: vec![None; n],
+            facts: None,
+            normalizer,
         });
     }
-    let guide_run = run::run(&plan, &settings.run, observer)?;
+    let workspace = run::Workspace::create()?;
     let files: Vec<String> = plan
         .steps
         .iter()
@@ -94,18 +114,102 @@ pub fn execute(plan: Plan, settings: &Settings, observer: &dyn run::Observer) ->
         })
         .collect();
     let normalizer = Normalizer::new(
-        Some((&guide_run.root, &guide_run.work)),
+        Some((workspace.root(), &workspace.work())),
         settings.redactions.clone(),
     )
     .with_guide_files(&files)
     .with_errors(settings.errors.clone());
-    let verdicts = compare::compare(&plan, &guide_run, &normalizer);
+    let mut settled = Settled::new(&plan, &normalizer, keep);
+    let guide_run = run::run(&plan, workspace, &settings.run, observer, &mut |i, r| {
+        settled.settle(i, r);
+    })?;
+    let done = settled.finish();
     Ok(Evaluation {
         plan,
         run: Some(guide_run),
-        verdicts,
+        runs: done.runs,
+        verdicts: done.verdicts,
+        timings: done.timings,
+        facts: keep.facts.then_some(done.facts),
         normalizer,
     })
+}
+
+/// Steps as a run settles them: compared at once, in plan order, and kept only as `Keep`
+/// asks. A step that cannot run here may come before the commands around it: it waits.
+struct Settled<'a> {
+    plan: &'a Plan,
+    normalizer: &'a Normalizer,
+    keep: Keep,
+    comparer: compare::Comparer<'a>,
+    /// Steps that came before earlier ones did, by plan index.
+    early: std::collections::BTreeMap<usize, StepRun>,
+    next: usize,
+    done: Settlement,
+}
+
+/// What `Settled` leaves.
+#[derive(Default)]
+struct Settlement {
+    verdicts: Vec<Verdict>,
+    runs: Vec<Option<StepRun>>,
+    timings: Vec<Option<std::time::Duration>>,
+    facts: snapshot::Facts,
+}
+
+impl<'a> Settled<'a> {
+    fn new(plan: &'a Plan, normalizer: &'a Normalizer, keep: Keep) -> Self {
+        Settled {
+            plan,
+            normalizer,
+            keep,
+            comparer: compare::Comparer::new(plan, normalizer),
+            early: std::collections::BTreeMap::new(),
+            next: 0,
+            done: Settlement {
+                timings: Vec::with_capacity(plan.steps.len()),
+                ..Settlement::default()
+            },
+        }
+    }
+
+    /// Step `index` ended. Steps that do not run are never handed over: they settle as
+    /// not run when their turn comes.
+    fn settle(&mut self, index: usize, run: StepRun) {
+        self.early.insert(index, run);
+        while let Some(step) = self.plan.steps.get(self.next) {
+            let run = match step.runs() {
+                false => None,
+                true => match self.early.remove(&self.next) {
+                    Some(run) => Some(run),
+                    None => break,
+                },
+            };
+            self.take(run);
+        }
+    }
+
+    fn take(&mut self, run: Option<StepRun>) {
+        let step = &self.plan.steps[self.next];
+        self.comparer.push(run.as_ref());
+        self.done.timings.push(run.as_ref().map(|r| r.duration));
+        if self.keep.facts {
+            self.done.facts.add(step, run.as_ref(), self.normalizer);
+        }
+        if self.keep.runs {
+            self.done.runs.push(run);
+        }
+        self.next += 1;
+    }
+
+    fn finish(mut self) -> Settlement {
+        while self.next < self.plan.steps.len() {
+            let run = self.early.remove(&self.next);
+            self.take(run);
+        }
+        self.done.verdicts = self.comparer.finish();
+        self.done
+    }
 }
 
 /// How many times `--bless` runs a guide again after pasting changed hashes.
@@ -126,11 +230,13 @@ pub fn bless(
     let mut latest: Option<Evaluation> = None;
     for _ in 0..BLESS_ROUNDS {
         let evaluation = latest.as_ref().unwrap_or(first);
-        let Some(run) = &evaluation.run else { break };
+        if evaluation.run.is_none() {
+            break;
+        }
         let blessing = rewrite::bless(
             &current,
             &evaluation.plan,
-            &run.steps,
+            &evaluation.runs,
             &evaluation.verdicts,
             &evaluation.normalizer,
         );
@@ -138,7 +244,11 @@ pub fn bless(
             break;
         }
         current = blessing.text;
-        latest = Some(evaluate(path, &current, settings, &run::Quiet)?);
+        let keep = Keep {
+            runs: true,
+            facts: first.facts.is_some(),
+        };
+        latest = Some(evaluate(path, &current, settings, &run::Quiet, keep)?);
         if blessing.hash_changes.is_empty() {
             break;
         }
@@ -175,7 +285,11 @@ pub fn check(
     if request.snapshots && settings.snapshot_policy != snapshot::Policy::Off && uses_nix(&plan) {
         std::thread::spawn(run::nix_version);
     }
-    let mut evaluation = execute(plan, settings, observer)?;
+    let keep = Keep {
+        runs: request.bless || request.check,
+        facts: wants_snapshot(path, settings, request),
+    };
+    let mut evaluation = execute(plan, settings, observer, keep)?;
     let mut rewritten = None;
     if request.bless || request.check {
         let (new, after) = bless(path, text, &evaluation, settings)?;
@@ -188,7 +302,7 @@ pub fn check(
             rewritten = Some(report::rewrite_diff(path, text, &new));
         }
     }
-    let snapshot = check_snapshot(path, &evaluation, settings, request)?;
+    let snapshot = check_snapshot(path, &mut evaluation, settings, request)?;
     let failed = evaluation.verdicts.iter().any(|v| v.status == Status::Failed);
     let kept = match evaluation.run.as_mut() {
         Some(run) if request.keep_workspace || request.keep_failed && failed => run.keep_workspace(),
@@ -200,10 +314,6 @@ pub fn check(
         Some(_) if !uses_nix(&evaluation.plan) => String::new(),
         Some(run) => run.store.clone(),
     };
-    let timings = match &evaluation.run {
-        Some(run) => run.steps.iter().map(|s| s.as_ref().map(|s| s.duration)).collect(),
-        None => vec![None; evaluation.plan.steps.len()],
-    };
     Ok(GuideResult {
         plan: evaluation.plan,
         verdicts: evaluation.verdicts,
@@ -212,27 +322,29 @@ pub fn check(
         kept,
         rewritten,
         snapshot,
-        timings,
+        timings: evaluation.timings,
     })
+}
+
+/// Are snapshots wanted for this guide? A guide read from a FIFO or stdin has no place for
+/// one beside it.
+fn wants_snapshot(path: &Path, settings: &Settings, request: &Request) -> bool {
+    request.snapshots && settings.snapshot_policy != snapshot::Policy::Off && crate::guide::is_regular(path)
 }
 
 /// The snapshot file and what happened to it, when snapshots are on and something ran.
 fn check_snapshot(
     path: &Path,
-    evaluation: &Evaluation,
+    evaluation: &mut Evaluation,
     settings: &Settings,
     request: &Request,
 ) -> Result<Option<(std::path::PathBuf, snapshot::Outcome)>> {
-    let Some(run) = &evaluation.run else {
-        return Ok(None);
-    };
-    // A guide read from a FIFO or stdin has no place for a snapshot beside it.
-    if !request.snapshots
-        || settings.snapshot_policy == snapshot::Policy::Off
-        || !crate::guide::is_regular(path)
-    {
+    if evaluation.run.is_none() || !wants_snapshot(path, settings, request) {
         return Ok(None);
     }
+    let Some(facts) = evaluation.facts.take() else {
+        return Ok(None);
+    };
     let name = guide_name(path);
     // Asking Nix its version costs a process: only for guides that use Nix.
     let nix = if uses_nix(&evaluation.plan) {
@@ -240,7 +352,7 @@ fn check_snapshot(
     } else {
         "not used".to_string()
     };
-    let facts = snapshot::take(&name, &nix, &evaluation.plan, &run.steps, &evaluation.normalizer);
+    let facts = facts.text(&name, &nix, &evaluation.plan);
     let statuses: Vec<Status> = evaluation.verdicts.iter().map(|v| v.status).collect();
     let outcome = snapshot::check(
         &settings.snapshot_path,
@@ -271,4 +383,74 @@ fn guide_name(path: &Path) -> String {
         .unwrap_or(&absolute)
         .display()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> Plan {
+        let blocks = crate::extract::extract(text);
+        let prompts = crate::plan::console::Prompts::default();
+        plan::build(Path::new("g.md"), text, &blocks, &prompts).unwrap()
+    }
+
+    fn ran(output: &str) -> StepRun {
+        StepRun {
+            output: output.into(),
+            status: Some(0),
+            duration: std::time::Duration::from_millis(1),
+            ..StepRun::default()
+        }
+    }
+
+    #[test]
+    fn steps_settle_in_plan_order_whatever_order_they_end_in() {
+        // a, b (skipped: never handed over), c, d: c ends before a (as a step that cannot
+        // run here is settled before the commands around it).
+        let plan = plan(
+            "```console\n$ echo a\na\n```\n\n```console skip\n$ echo b\n```\n\n```console\n$ echo c\nc\n$ echo d\nd\n```\n",
+        );
+        assert_eq!(plan.steps.len(), 4);
+        let normalizer = Normalizer::default();
+        let keep = Keep {
+            runs: true,
+            facts: true,
+        };
+        let mut settled = Settled::new(&plan, &normalizer, keep);
+        settled.settle(2, ran("c\n"));
+        assert_eq!(settled.next, 0, "c waits for a");
+        settled.settle(0, ran("a\n"));
+        assert_eq!(settled.next, 3, "a, then b (not run), then c");
+        settled.settle(3, ran("wrong\n"));
+        let done = settled.finish();
+        let statuses: Vec<Status> = done.verdicts.iter().map(|v| v.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Passed, Status::Skipped, Status::Passed, Status::Failed]
+        );
+        let outputs: Vec<Option<&str>> = done
+            .runs
+            .iter()
+            .map(|r| r.as_ref().map(|r| r.output.as_str()))
+            .collect();
+        assert_eq!(outputs, [Some("a\n"), None, Some("c\n"), Some("wrong\n")]);
+        assert_eq!(done.timings.iter().filter(|t| t.is_some()).count(), 3);
+        let facts = done.facts.text("g.md", "not used", &plan);
+        assert!(
+            facts.contains("## 1: echo a\nexit: 0\n") && facts.contains("## 4: echo d\n"),
+            "{facts}"
+        );
+    }
+
+    #[test]
+    fn without_keep_no_output_is_kept() {
+        let plan = plan("```console\n$ echo a\na\n```\n");
+        let normalizer = Normalizer::default();
+        let mut settled = Settled::new(&plan, &normalizer, Keep::default());
+        settled.settle(0, ran("a\n"));
+        let done = settled.finish();
+        assert!(done.runs.is_empty());
+        assert_eq!(done.verdicts[0].status, Status::Passed);
+    }
 }

@@ -83,7 +83,6 @@ impl Progress {
             progress: self,
             id,
             name,
-            summaries: plan.steps.iter().map(crate::plan::Step::summary).collect(),
             bar,
         }
     }
@@ -94,20 +93,18 @@ pub struct GuideProgress<'a> {
     id: usize,
     /// The guide's file name.
     name: String,
-    summaries: Vec<String>,
     bar: Option<ProgressBar>,
 }
 
 impl GuideProgress<'_> {
-    fn what(&self, index: usize) -> String {
-        let summary = self.summaries.get(index).map_or("", String::as_str);
-        format!("step {} of {}: {summary}", index + 1, self.name)
+    fn what(&self, index: usize, step: &crate::plan::Step) -> String {
+        format!("step {} of {}: {}", index + 1, self.name, step.summary())
     }
 }
 
 impl Observer for GuideProgress<'_> {
-    fn step_started(&self, index: usize) {
-        let what = self.what(index);
+    fn step_started(&self, index: usize, step: &crate::plan::Step) {
+        let what = self.what(index, step);
         if let Some(bar) = &self.bar {
             bar.reset_elapsed();
             bar.set_message(what.clone());

@@ -1,6 +1,6 @@
 //! Snapshots: the facts a guide's shown output may not show (exit statuses, error blocks,
 //! hashes), one readable file per guide, keyed by command order and text so prose edits do
-//! not churn it. `take` and `changed` are pure; `check` and `accept` read and write files.
+//! not churn it. `Facts` and `changed` are pure; `check` and `accept` read and write files.
 
 use crate::compare::Status;
 use crate::error::{Error, ErrorKind, Result};
@@ -109,28 +109,29 @@ pub fn path_for(guide: &Path, root: &Path, dir: &Path) -> PathBuf {
     base.join(dir).join(relative.with_extension("snap"))
 }
 
-/// The snapshot text of a run: a header, then one entry per command step that ran.
-pub fn take(
-    guide: &str,
-    nix_version: &str,
-    plan: &Plan,
-    runs: &[Option<StepRun>],
-    normalizer: &Normalizer,
-) -> String {
-    let mut out = format!(
-        "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\ndigest: {}\n---\n",
-        env!("CARGO_PKG_VERSION"),
-        today(),
-        digest(plan)
-    );
-    let mut ordinal = 0;
-    for (step, run) in plan.steps.iter().zip(runs) {
+/// A snapshot's entries, taken step by step as a run settles them: what it keeps of a
+/// step is its facts, never its output.
+#[derive(Debug, Default)]
+pub struct Facts {
+    body: String,
+    /// Command steps seen so far (entries are numbered among commands, run or not).
+    ordinal: usize,
+}
+
+impl Facts {
+    /// The next plan step, in order, and its run (None: not run).
+    pub fn add(&mut self, step: &crate::plan::Step, run: Option<&StepRun>, normalizer: &Normalizer) {
         let StepKind::Command { command, shown } = &step.kind else {
-            continue;
+            return;
         };
-        ordinal += 1;
-        let Some(run) = run else { continue };
-        out.push_str(&format!("\n## {ordinal}: {}\n", command.replace('\n', "\n## ")));
+        self.ordinal += 1;
+        let Some(run) = run else { return };
+        let out = &mut self.body;
+        out.push_str(&format!(
+            "\n## {}: {}\n",
+            self.ordinal,
+            command.replace('\n', "\n## ")
+        ));
         let exit = match (run.timed_out, run.status) {
             (true, _) => "timed out".to_string(),
             (false, Some(code)) => code.to_string(),
@@ -159,7 +160,17 @@ pub fn take(
             }
         }
     }
-    out
+
+    /// The snapshot text: the header, then the entries.
+    pub fn text(self, guide: &str, nix_version: &str, plan: &Plan) -> String {
+        format!(
+            "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\ndigest: {}\n---\n{}",
+            env!("CARGO_PKG_VERSION"),
+            today(),
+            digest(plan),
+            self.body
+        )
+    }
 }
 
 /// A digest of what a run of the guide checks: every step's kind, text and shown output, in

@@ -10,7 +10,7 @@ use output::{normalize_shown, output_problems};
 use crate::nix::{blocked, facts, optional};
 use crate::normalize::Normalizer;
 use crate::plan::{ExitExpectation, Plan, ShownLine, Step, StepKind};
-use crate::run::{GuideRun, StepRun};
+use crate::run::StepRun;
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 use std::time::Duration;
@@ -116,48 +116,77 @@ pub struct ComparedLine {
     pub line: usize,
 }
 
-/// Compares every step of a guide with what happened. Failures after a blocked step are
-/// blocked too: they cannot be blamed on the guide.
-pub fn compare(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verdict> {
-    let mut verdicts = compare_steps(plan, run, normalizer);
-    pastes::mistyped_pastes(plan, run, &mut verdicts);
-    verdicts
+/// Compares every step of a guide with what happened (`runs`: one per plan step, None for
+/// steps that were not run).
+pub fn compare(plan: &Plan, runs: &[Option<StepRun>], normalizer: &Normalizer) -> Vec<Verdict> {
+    let mut comparer = Comparer::new(plan, normalizer);
+    for run in runs {
+        comparer.push(run.as_ref());
+    }
+    comparer.finish()
 }
 
-fn compare_steps(plan: &Plan, run: &GuideRun, normalizer: &Normalizer) -> Vec<Verdict> {
-    let mut blocked_at: Option<usize> = None;
-    plan.steps
-        .iter()
-        .zip(&run.steps)
-        .map(|(step, result)| {
-            let mut verdict = match result {
-                Some(result) => compare_step(step, result, normalizer),
-                None => Verdict {
-                    status: Status::Skipped,
-                    problems: vec![],
-                },
-            };
-            match (verdict.status, blocked_at) {
-                (Status::Blocked, None) => blocked_at = Some(step.line),
-                (Status::Failed, Some(line)) if !step.options.independent => {
-                    verdict.status = Status::Blocked;
-                    verdict.problems.insert(
-                        0,
-                        Problem::Blocked {
-                            reason: format!("follows the blocked step at line {line}"),
-                            hint: "fix what blocks that step first; if this step does not depend on it, \
-                                   mark it `<!-- guidecheck: independent -->`"
-                                .into(),
-                            evidence: String::new(),
-                            after: Some(line),
-                        },
-                    );
-                }
-                _ => {}
+/// Verdicts as a run settles its steps, in plan order, so a run need not keep what each
+/// step printed. Failures after a blocked step are blocked too: they cannot be blamed on
+/// the guide.
+pub struct Comparer<'a> {
+    plan: &'a Plan,
+    normalizer: &'a Normalizer,
+    verdicts: Vec<Verdict>,
+    blocked_at: Option<usize>,
+}
+
+impl<'a> Comparer<'a> {
+    pub fn new(plan: &'a Plan, normalizer: &'a Normalizer) -> Self {
+        Comparer {
+            plan,
+            normalizer,
+            verdicts: Vec::with_capacity(plan.steps.len()),
+            blocked_at: None,
+        }
+    }
+
+    /// The next step's run (None: not run).
+    pub fn push(&mut self, result: Option<&StepRun>) {
+        let Some(step) = self.plan.steps.get(self.verdicts.len()) else {
+            return;
+        };
+        let mut verdict = match result {
+            Some(result) => compare_step(step, result, self.normalizer),
+            None => Verdict {
+                status: Status::Skipped,
+                problems: vec![],
+            },
+        };
+        match (verdict.status, self.blocked_at) {
+            (Status::Blocked, None) => self.blocked_at = Some(step.line),
+            (Status::Failed, Some(line)) if !step.options.independent => {
+                verdict.status = Status::Blocked;
+                verdict.problems.insert(
+                    0,
+                    Problem::Blocked {
+                        reason: format!("follows the blocked step at line {line}"),
+                        hint: "fix what blocks that step first; if this step does not depend on it, \
+                               mark it `<!-- guidecheck: independent -->`"
+                            .into(),
+                        evidence: String::new(),
+                        after: Some(line),
+                    },
+                );
             }
-            verdict
-        })
-        .collect()
+            _ => {}
+        }
+        self.verdicts.push(verdict);
+    }
+
+    /// Every step's verdict (steps never pushed were not run), with mistyped pastes.
+    pub fn finish(mut self) -> Vec<Verdict> {
+        while self.verdicts.len() < self.plan.steps.len() {
+            self.push(None);
+        }
+        pastes::mistyped_pastes(self.plan, &mut self.verdicts);
+        self.verdicts
+    }
 }
 
 /// Compares one step that ran.

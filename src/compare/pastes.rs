@@ -2,12 +2,21 @@
 
 use super::{Problem, Status, Verdict};
 use crate::plan::{Plan, StepKind};
-use crate::run::GuideRun;
 
 /// A hash pasted into a file step that is not the `got:` hash shown (and really printed)
 /// before it fails that file step, at the paste's line: the first problem, not a build
 /// diff further down.
-pub(super) fn mistyped_pastes(plan: &Plan, run: &GuideRun, verdicts: &mut [Verdict]) {
+pub(super) fn mistyped_pastes(plan: &Plan, verdicts: &mut [Verdict]) {
+    // A paste follows a shown `got:` line; most guides show none, and need no Nix steps.
+    let shows_got = plan.steps.iter().any(|s| match &s.kind {
+        StepKind::Command {
+            shown: Some(shown), ..
+        } => shown.lines.iter().any(|l| l.text.contains("got:")),
+        _ => false,
+    });
+    if !shows_got {
+        return;
+    }
     for paste in crate::nix::lint::mistyped_pastes(&plan.nix_steps()) {
         // Where the shown got-hash itself is wrong, the command's verdict says so.
         let command = plan
@@ -22,8 +31,7 @@ pub(super) fn mistyped_pastes(plan: &Plan, run: &GuideRun, verdicts: &mut [Verdi
             .steps
             .iter()
             .rposition(|s| matches!(s.kind, StepKind::File { .. }) && s.line < paste.line);
-        let Some(file) = file.filter(|&f| shown_was_real && run.steps.get(f).is_some_and(Option::is_some))
-        else {
+        let Some(file) = file.filter(|&f| shown_was_real && verdicts[f].status != Status::Skipped) else {
             continue;
         };
         let verdict = &mut verdicts[file];

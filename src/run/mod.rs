@@ -35,11 +35,9 @@ pub struct RunOptions {
     pub output_limit: usize,
 }
 
-/// What happened when a guide ran.
+/// What is left of a guide's run once its steps are settled: where it ran, and how.
 #[derive(Debug)]
 pub struct GuideRun {
-    /// One entry per plan step: None for steps that were not run.
-    pub steps: Vec<Option<StepRun>>,
     /// The workspace root and work directory, for redaction in output.
     pub root: PathBuf,
     pub work: PathBuf,
@@ -90,7 +88,7 @@ fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
 /// What a run tells as it goes (progress lines, `--verbose` streaming).
 pub trait Observer: Sync {
     /// A step (by plan index) starts.
-    fn step_started(&self, _index: usize) {}
+    fn step_started(&self, _index: usize, _step: &crate::plan::Step) {}
     /// The step that ran last is over.
     fn step_finished(&self, _index: usize) {}
     /// Output of the running command, as it arrives.
@@ -102,14 +100,24 @@ pub struct Quiet;
 
 impl Observer for Quiet {}
 
-/// Runs every step of a plan in one workspace and one shell session.
-pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result<GuideRun> {
+/// Plan steps whose commands are made and handed to the session at once (the session
+/// keeps a few batches in flight; a chunk's end only waits for its last command).
+const COMMANDS_AT_ONCE: usize = 1024;
+
+/// Runs every step of a plan in `workspace` and one shell session. Each step that runs is
+/// handed to `settle` as it ends, with its plan index (steps not run are not handed over;
+/// a step that cannot run here may come before the commands around it).
+pub fn run(
+    plan: &Plan,
+    workspace: Workspace,
+    options: &RunOptions,
+    observer: &dyn Observer,
+    settle: &mut dyn FnMut(usize, StepRun),
+) -> Result<GuideRun> {
     procs::become_subreaper();
-    let workspace = Workspace::create()?;
     let (launch, store) = launch(&workspace, options, &plan.guide);
     let launch_env = launch.env.clone();
     let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
-    let mut steps: Vec<Option<StepRun>> = vec![None; plan.steps.len()];
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
     let mut inside = false;
@@ -118,10 +126,10 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
         let step = &plan.steps[i];
         if let StepKind::File { path, content, .. } = &step.kind {
             if let Some(need) = missing_need(step) {
-                steps[i] = Some(StepRun::missing(need));
+                settle(i, StepRun::missing(need));
             } else if step.runs() {
-                observer.step_started(i);
-                steps[i] = Some(write_file(&session.cwd(), &workspace, path, content));
+                observer.step_started(i, step);
+                settle(i, write_file(&session.cwd(), &workspace, path, content));
                 observer.step_finished(i);
             }
             i += 1;
@@ -131,31 +139,39 @@ pub fn run(plan: &Plan, options: &RunOptions, observer: &dyn Observer) -> Result
         let end = (i..plan.steps.len())
             .find(|&k| matches!(plan.steps[k].kind, StepKind::File { .. }))
             .unwrap_or(plan.steps.len());
-        for (step, slot) in plan.steps[i..end].iter().zip(&mut steps[i..end]) {
-            if let Some(need) = missing_need(step) {
-                *slot = Some(StepRun::missing(need));
+        for k in i..end {
+            if let Some(need) = missing_need(&plan.steps[k]) {
+                settle(k, StepRun::missing(need));
             }
         }
-        let (step_of, commands) = session_commands(plan, i..end, options.timeout, &mut inside);
-        session
-            .run_batch(
-                &commands,
-                &sink,
-                &mut |b| step_of[b].into_iter().for_each(|k| observer.step_started(k)),
-                &mut |b, finished| {
-                    if let Some(k) = step_of[b] {
-                        steps[k] = Some(StepRun::from(finished));
-                        observer.step_finished(k);
-                    }
-                },
-            )
-            .map_err(spawn)?;
+        // In chunks: the commands of a long stretch are not all held at once.
+        for from in (i..end).step_by(COMMANDS_AT_ONCE) {
+            let to = end.min(from + COMMANDS_AT_ONCE);
+            let (step_of, commands) = session_commands(plan, from..to, options.timeout, &mut inside);
+            session
+                .run_batch(
+                    &commands,
+                    &sink,
+                    &mut |b| {
+                        step_of[b]
+                            .into_iter()
+                            .for_each(|k| observer.step_started(k, &plan.steps[k]))
+                    },
+                    &mut |b, finished| {
+                        if let Some(k) = step_of[b] {
+                            let mut run = StepRun::from(finished);
+                            read_logs(&plan.steps[k], &mut run, &launch_env);
+                            settle(k, run);
+                            observer.step_finished(k);
+                        }
+                    },
+                )
+                .map_err(spawn)?;
+        }
         i = end;
     }
     drop(session);
-    read_logs(plan, &mut steps, &launch_env);
     Ok(GuideRun {
-        steps,
         root: workspace.root().to_path_buf(),
         work: workspace.work(),
         store,
@@ -328,41 +344,39 @@ pub fn nix_version() -> String {
 
 /// For a command whose shown output has build-log lines of derivations this run did not
 /// build (they were in the store), the logs Nix kept of what it printed as results.
-fn read_logs(plan: &Plan, steps: &mut [Option<StepRun>], env: &[(String, String)]) {
-    for (step, run) in plan.steps.iter().zip(steps.iter_mut()) {
-        let (
-            StepKind::Command {
-                shown: Some(shown), ..
-            },
-            Some(run),
-        ) = (&step.kind, run)
-        else {
-            continue;
-        };
-        let shown: Vec<&str> = shown.lines.iter().map(|l| l.text.as_str()).collect();
-        let real: Vec<&str> = run.output.lines().collect();
-        if crate::nix::optional::unbuilt_logs(&shown, &real)
-            .iter()
-            .all(Option::is_none)
+fn read_logs(step: &crate::plan::Step, run: &mut StepRun, env: &[(String, String)]) {
+    let StepKind::Command {
+        shown: Some(shown), ..
+    } = &step.kind
+    else {
+        return;
+    };
+    let shown: Vec<&str> = shown.lines.iter().map(|l| l.text.as_str()).collect();
+    if !crate::nix::optional::shows_a_build(&shown) {
+        return; // most commands: no build log shown, nothing to look up
+    }
+    let real: Vec<&str> = run.output.lines().collect();
+    if crate::nix::optional::unbuilt_logs(&shown, &real)
+        .iter()
+        .all(Option::is_none)
+    {
+        return;
+    }
+    let [program, arg] = crate::nix::LOG_COMMAND;
+    for path in crate::nix::optional::out_paths(&run.output) {
+        let log = std::process::Command::new(program)
+            .arg(arg)
+            .arg(&path)
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdin(std::process::Stdio::null())
+            .output();
+        if let Ok(out) = log
+            && out.status.success()
         {
-            continue;
-        }
-        let [program, arg] = crate::nix::LOG_COMMAND;
-        for path in crate::nix::optional::out_paths(&run.output) {
-            let log = std::process::Command::new(program)
-                .arg(arg)
-                .arg(&path)
-                .env_clear()
-                .envs(env.iter().map(|(k, v)| (k, v)))
-                .stdin(std::process::Stdio::null())
-                .output();
-            if let Ok(out) = log
-                && out.status.success()
-            {
-                let name = crate::nix::optional::store_name(&path);
-                run.logs
-                    .push((name, String::from_utf8_lossy(&out.stdout).into_owned()));
-            }
+            let name = crate::nix::optional::store_name(&path);
+            run.logs
+                .push((name, String::from_utf8_lossy(&out.stdout).into_owned()));
         }
     }
 }

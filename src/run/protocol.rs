@@ -67,7 +67,7 @@ fn functions(token: &str) -> String {
          case $- in *e*) __gc_x=\"set -${{__gc_f}}e\"$'\\n'; return;; esac; \
          __gc_x=\"set -$__gc_f; {{ __gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
          __gc_end() {{ __gc_st=$?; __gc_x=; case $- in *[xve]*) __gc_opts; set +xve;; esac; \
-         builtin printf '{token}:%s:%s:%s:%s\\0' \"$1\" \"$__gc_st\" \"$$\" \"$PWD\" >&{TOKEN_FD}; return \"$__gc_st\"; }}\n"
+         builtin printf '%s\\0' \"{token}:$1:$__gc_st:$$:$PWD\" >&{TOKEN_FD}; return $__gc_st; }}\n"
     )
 }
 

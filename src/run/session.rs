@@ -206,7 +206,8 @@ impl Session {
                 let (index, seq) = inflight.pop_front().expect("sent");
                 self.output.gather = !inflight.is_empty();
                 started(index);
-                let before = self.cwd.clone();
+                // The outer shell's directory, kept while inside a shell this command enters.
+                let before = (commands[index].role == Role::Enter).then(|| self.cwd.clone());
                 let (done, replace) = self.collect(seq, &commands[index], sink)?;
                 self.track_shell(commands[index].role, &done, before);
                 finished(index, done);
@@ -218,9 +219,9 @@ impl Session {
     }
 
     /// Keeps count of the entered shell: entered, left, or lost with a replaced shell.
-    fn track_shell(&mut self, role: Role, done: &Finished, before: PathBuf) {
+    fn track_shell(&mut self, role: Role, done: &Finished, before: Option<PathBuf>) {
         match role {
-            Role::Enter if done.status == Some(0) => self.outer_cwd = Some(before),
+            Role::Enter if done.status == Some(0) => self.outer_cwd = before,
             Role::Leave => self.outer_cwd = None,
             _ => {}
         }

@@ -95,7 +95,10 @@ impl<B: Borrow<Block>, I: Iterator<Item = B>> Steps<'_, I> {
         self.builder.steps.reserve(lines / 2 + 1);
         while self.read_block() {}
         let todos = self.finish()?;
-        Ok((std::mem::take(&mut self.builder.steps), todos))
+        let mut steps = std::mem::take(&mut self.builder.steps);
+        // The reservation was for the worst case; a plan is kept for the whole run.
+        steps.shrink_to_fit();
+        Ok((steps, todos))
     }
 
     /// Reads the next block into the builder; false once there is none (or a bad
