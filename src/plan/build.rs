@@ -2,7 +2,7 @@
 
 use super::console::{self, Prompts};
 use super::directive::{self, Directive};
-use super::fence::Fence;
+use super::fence::{FILE_NAME, Fence};
 use super::twice;
 use super::{Nest, Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions};
 use crate::error::{Error, ErrorKind, Result};
@@ -282,9 +282,10 @@ impl Builder<'_> {
             .take()
             .map(|f| (f, "directive file=".to_string()))
             .or_else(|| {
-                fence
-                    .file_name()
-                    .map(|(f, key)| (f.to_string(), format!("{key}=\"{f}\"")))
+                fence.file_name().map(|(f, key)| match key {
+                    "path" => (f.to_string(), format!("the fence's `{f}`")),
+                    _ => (f.to_string(), format!("{key}=\"{f}\"")),
+                })
             })
             .or_else(|| caption.map(|c| (c, ":caption:".to_string())))
     }
@@ -430,11 +431,6 @@ fn output_span(text: &str, code: &CodeBlock, from: usize, to: usize) -> Span {
 fn next_line_start(text: &str, offset: usize) -> usize {
     text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
 }
-
-/// A file name a comment may title a block with: a relative path whose last part has an
-/// extension (`pkgs.nix`, `src/main.c`), is a dotfile (`.envrc`), or is a well-known
-/// extensionless name (`Makefile`).
-const FILE_NAME: &str = r"(?:[\w.+-]+/)*(?:[\w+-][\w.+-]*\.[A-Za-z][\w]*|\.[A-Za-z][\w.-]*|(?:GNU)?[Mm]akefile|Dockerfile|Containerfile|[Jj]ustfile|Gemfile|Rakefile|Procfile|Vagrantfile|Caddyfile|Brewfile)";
 
 static COMMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
     // A title may go on with a description after `:`, ` - `, ` — ` or ` – `.

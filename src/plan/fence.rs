@@ -27,13 +27,25 @@ impl Fence {
                 (&info[..end], &info[end..])
             }
         };
-        let mut fence = Fence {
-            lang: lang.trim_matches(|c| c == '{' || c == '}').to_ascii_lowercase(),
-            ..Fence::default()
+        let lang = lang.trim_matches(|c| c == '{' || c == '}');
+        let mut fence = Fence::default();
+        // `js:app.js`, `python:src/main.py`: a language and a file name in one word.
+        let lang = match lang.split_once(':') {
+            Some((lang, name)) if looks_like_file(name) => {
+                fence.attrs.push(("path".to_string(), name.to_string()));
+                lang
+            }
+            _ => lang,
         };
+        fence.lang = lang.to_ascii_lowercase();
         for word in words(rest) {
             match word.split_once('=') {
                 Some((k, v)) => fence.attrs.push((k.to_string(), unquote(v))),
+                // `nix shell.nix`, `{code-block} python myapp.py`: a file name after the
+                // language (the first one; flags are plain words).
+                None if fence.attr("path").is_none() && looks_like_file(&word) => {
+                    fence.attrs.push(("path".to_string(), word));
+                }
                 None => fence.flags.push(word),
             }
         }
@@ -48,9 +60,10 @@ impl Fence {
         self.flags.iter().any(|f| f == flag)
     }
 
-    /// A name given to the block by `file=`, `title=`, `filename=` or `name=`.
+    /// A name given to the block by `file=`, `title=`, `filename=` or `name=`, or by a
+    /// file name after the language (`path`).
     pub fn file_name(&self) -> Option<(&str, &'static str)> {
-        ["file", "title", "filename", "name"]
+        ["file", "title", "filename", "name", "path"]
             .into_iter()
             .find_map(|key| self.attr(key).map(|v| (v, key)))
     }
@@ -105,6 +118,18 @@ pub fn myst_options(content: &str, info: &str) -> (String, Myst) {
     (rest.to_string(), myst)
 }
 
+/// A file name a guide may give a block (in a fence, or a comment titling it): a relative
+/// path whose last part has an extension (`pkgs.nix`, `src/main.c`), is a dotfile
+/// (`.envrc`), or is a well-known extensionless name (`Makefile`).
+pub const FILE_NAME: &str = r"(?:[\w.+-]+/)*(?:[\w+-][\w.+-]*\.[A-Za-z][\w]*|\.[A-Za-z][\w.-]*|(?:GNU)?[Mm]akefile|Dockerfile|Containerfile|[Jj]ustfile|Gemfile|Rakefile|Procfile|Vagrantfile|Caddyfile|Brewfile)";
+
+/// A whole word that is a `FILE_NAME`, not a version (`3.11`), an option or a directive.
+fn looks_like_file(word: &str) -> bool {
+    static WHOLE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(&format!("^{FILE_NAME}$")).expect("valid"));
+    !word.starts_with('-') && WHOLE.is_match(word)
+}
+
 /// Splits on whitespace and commas, keeping quoted values together.
 fn words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -153,5 +178,41 @@ mod tests {
         assert_eq!(f.lang, "nix");
         assert_eq!(Fence::parse("").lang, "");
         assert_eq!(Fence::parse("Console").lang, "console");
+    }
+
+    #[test]
+    fn a_file_name_after_the_language_names_the_block() {
+        for (info, lang, name) in [
+            ("nix shell.nix", "nix", "shell.nix"),
+            ("{code-block} python myapp.py", "python", "myapp.py"),
+            ("{code-block} c hello.c", "c", "hello.c"),
+            ("js:app.js", "js", "app.js"),
+            ("python:src/main.py", "python", "src/main.py"),
+            ("make Makefile", "make", "Makefile"),
+            ("bash .envrc", "bash", ".envrc"),
+            ("nix skip default.nix", "nix", "default.nix"),
+        ] {
+            let f = Fence::parse(info);
+            assert_eq!(
+                (f.lang.as_str(), f.file_name().map(|(n, _)| n)),
+                (lang, Some(name)),
+                "{info}"
+            );
+        }
+        for info in [
+            "nix skip",
+            "python 3.11",
+            "sh -x",
+            "console ignore",
+            "nix {.class}",
+            "text v1.2",
+            "js:",
+        ] {
+            assert_eq!(Fence::parse(info).file_name(), None, "{info}");
+        }
+        // A named attribute wins over the word.
+        let f = Fence::parse(r#"nix other.nix title="a.nix""#);
+        assert_eq!(f.file_name(), Some(("a.nix", "title")));
+        assert!(Fence::parse("nix skip default.nix").has_flag("skip"));
     }
 }

@@ -1,6 +1,6 @@
 //! Guides as their authors wrote them: inferred names, mislabelled fences, diffs, prompts.
 
-use crate::{Run, files_of, fixture};
+use crate::{Run, files_of, fixture, write_guide};
 
 #[test]
 fn the_raw_llamafile_blog_is_read_as_a_person_would() {
@@ -76,4 +76,28 @@ fn a_missing_tool_is_blocked_with_exit_3() {
         "{stdout}"
     );
     assert!(stdout.contains("hint: install Nix"), "{stdout}");
+}
+
+#[test]
+fn a_file_name_after_the_fence_language_writes_that_file() {
+    let guide = |shown: &str| {
+        format!(
+            "# App\n\n```{{code-block}} python app.py\nprint(\"hi from app\")\n```\n\n```sh:run.sh\necho ran\n```\n\n\
+             ```console\n$ python3 app.py\n{shown}\n$ sh run.sh\nran\n```\n"
+        )
+    };
+    let (_dir, path) = write_guide("g.md", &guide("hi from app"));
+    let plan = Run::new(["plan".as_ref(), path.as_os_str()])
+        .expect(0)
+        .stdout
+        .clone();
+    assert!(
+        plan.contains("file     app.py (1 lines, named by the fence's `app.py`)"),
+        "{plan}"
+    );
+    assert!(plan.contains("file     run.sh"), "{plan}");
+    assert_eq!(Run::new([&path]).expect(0).steps(), (4, 0, 0, 0));
+    // The file really is what the command runs: other output is drift.
+    let (_dir, path) = write_guide("g.md", &guide("hi from elsewhere"));
+    Run::new([&path]).expect(1).contains("g.md:12: python3 app.py");
 }
