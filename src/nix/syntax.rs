@@ -119,6 +119,12 @@ pub fn is_nix_file(text: &str) -> bool {
     file.errors.is_empty() && file.is_expression
 }
 
+/// True for a text that parses as one whole Nix expression (`1 + 2` too, unlike
+/// `is_nix_file`), not an excerpt such as an attribute (`x = 1;`).
+pub fn parses(text: &str) -> bool {
+    analyze(text).errors.is_empty()
+}
+
 fn strip_parens(expr: ast::Expr) -> ast::Expr {
     match expr {
         ast::Expr::Paren(p) => p.expr().map_or(ast::Expr::Paren(p), strip_parens),

@@ -47,7 +47,16 @@ struct Pending {
     /// `<!-- guidecheck: eval -->`: the next block is an expression.
     eval: bool,
     /// An expression waiting for the block that shows its value.
-    expression: Option<(Span, String)>,
+    expression: Option<Expression>,
+}
+
+/// An expression block waiting for its value.
+struct Expression {
+    span: Span,
+    text: String,
+    /// Marked `:class: expression`: only a `:class: value` block shows its value (an
+    /// `eval` directive's expression takes the next plain block too).
+    myst: bool,
 }
 
 struct Builder<'a> {
@@ -450,7 +459,7 @@ fn comment_path(content: &str) -> Option<String> {
 }
 
 /// A line that stands for omitted content: `# ...`, `...`, `/* ... */`.
-fn has_placeholder(content: &str) -> bool {
+pub(super) fn has_placeholder(content: &str) -> bool {
     content.lines().any(|l| {
         let t = l
             .trim()

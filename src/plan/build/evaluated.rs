@@ -2,26 +2,64 @@
 //! (nix.dev's `:class: expression` then `:class: value`, or `<!-- guidecheck: eval -->`
 //! then any block) and REPL transcripts (`nix-repl> ` lines).
 
-use super::{Builder, block_lines};
+use super::{Builder, Expression, block_lines, has_placeholder};
 use crate::extract::CodeBlock;
 use crate::plan::fence::Myst;
-use crate::plan::{ReplInput, Shown, ShownLine, StepKind};
+use crate::plan::{ReplInput, Shown, ShownLine, SnippetWhy, StepKind};
 use crate::span::Span;
 
 impl Builder<'_> {
     /// Takes an expression or a value block; true when the block was one of them.
     pub(super) fn evaluated(&mut self, code: &CodeBlock, content: &str, myst: &Myst) -> bool {
         let class = myst.class.as_deref();
-        if let Some((span, expression)) = self.pending.expression.take() {
-            if class == Some("value") || class.is_none() && !code.info.trim_start().starts_with('{') {
+        if let Some(Expression {
+            span,
+            text,
+            myst: marked,
+        }) = self.pending.expression.take()
+        {
+            let plain = !marked && class.is_none() && !code.info.trim_start().starts_with('{');
+            if class == Some("value") || plain {
                 let shown = self.shown_from(code, myst.lines);
-                self.push(span, StepKind::Eval { expression, shown });
+                self.push(
+                    span,
+                    StepKind::Eval {
+                        expression: text,
+                        shown,
+                    },
+                );
                 return true;
             }
-            self.push_expression(span, expression);
+            self.push_expression(span, text);
         }
-        if class == Some("expression") || std::mem::take(&mut self.pending.eval) {
-            self.pending.expression = Some((code.span, content.to_string()));
+        let asked = std::mem::take(&mut self.pending.eval);
+        if class == Some("expression") && !asked {
+            // nix.dev marks excerpts `expression` too: `with pkgs; …` then `# ...`, or an
+            // attribute (`buildInputs = …;`). Only a whole expression is evaluated.
+            if has_placeholder(content) {
+                self.snippet(
+                    code.span,
+                    SnippetWhy::Placeholder,
+                    "expression with a placeholder line (`...`): an excerpt".into(),
+                );
+                return true;
+            }
+            if !crate::nix::syntax::parses(content) {
+                self.snippet(
+                    code.span,
+                    SnippetWhy::Fragment,
+                    "expression that is not a whole Nix expression: an excerpt".into(),
+                );
+                return true;
+            }
+        }
+        if class == Some("expression") || asked {
+            let myst = !asked;
+            self.pending.expression = Some(Expression {
+                span: code.span,
+                text: content.to_string(),
+                myst,
+            });
             return true;
         }
         false
@@ -29,8 +67,8 @@ impl Builder<'_> {
 
     /// An expression whose value is not shown: it must evaluate, nothing more.
     pub(super) fn flush_expression(&mut self) {
-        if let Some((span, expression)) = self.pending.expression.take() {
-            self.push_expression(span, expression);
+        if let Some(Expression { span, text, .. }) = self.pending.expression.take() {
+            self.push_expression(span, text);
         }
     }
 

@@ -267,3 +267,49 @@ fn an_unnamed_block_is_the_file_the_next_command_reads() {
     ));
     assert!(kinds(&p)[1].starts_with("5: snippet"), "{:?}", kinds(&p));
 }
+
+#[test]
+fn an_expression_pairs_with_a_value_block_and_excerpts_are_not_evaluated() {
+    let myst = |body: &str, class: &str| format!("```{{code-block}} nix\n:class: {class}\n{body}\n```\n\n");
+    // A value block shows the value; a later plain block is no value of a MyST expression.
+    let text = myst("1 + 2", "expression")
+        + &myst("3", "value")
+        + &myst("{ a = 1; }", "expression")
+        + "Prose.\n\n```nix\nimport <nixpkgs> {}\n```\n";
+    let p = plan(&text);
+    let evals: Vec<(usize, usize)> = p
+        .steps
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StepKind::Eval { shown, .. } => Some((s.line, shown.lines.len())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(evals, [(1, 1), (11, 0)], "{:?}", kinds(&p));
+    // An attribute, or an expression with `# ...` standing for the rest, is an excerpt.
+    for (body, why) in [
+        ("buildInputs = with pkgs; [ curl jq ];", SnippetWhy::Fragment),
+        (
+            "let\n  pkgs = import <nixpkgs> {};\nin\n\n# ...",
+            SnippetWhy::Placeholder,
+        ),
+        (
+            "with (import <nixpkgs> {});\n\n# ... lots of code",
+            SnippetWhy::Fragment,
+        ),
+    ] {
+        let p = plan(&myst(body, "expression"));
+        assert!(
+            matches!(p.steps[0].kind, StepKind::Snippet { why: w, .. } if w == why),
+            "{body}: {:?}",
+            kinds(&p)
+        );
+    }
+    // Asked for with a directive, the next block is the value whatever it is.
+    let p = plan("<!-- guidecheck: eval -->\n```nix\n1 + 2\n```\n\n```\n3\n```\n");
+    assert!(
+        matches!(&p.steps[0].kind, StepKind::Eval { shown, .. } if shown.lines.len() == 1),
+        "{:?}",
+        kinds(&p)
+    );
+}
