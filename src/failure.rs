@@ -111,6 +111,11 @@ pub const NEEDS: &[Need] = &[
         hint: "run where the SSH keys and hosts the guide uses exist",
     },
     Need {
+        name: "a terminal",
+        output: r"(?m)(?:the input device is not a TTY|a terminal is required|no tty present|stdin is not a (?:tty|terminal)|(?:cannot open|open) '?/dev/tty'?|/dev/tty: No such device|Inappropriate ioctl for device)",
+        hint: "guidecheck runs commands without a terminal, as CI does: run the step without `-it`/`-t` if it need not be interactive, or mark its block `skip`",
+    },
+    Need {
         name: "a VM (KVM)",
         output: r"(?m)(?:/dev/kvm|KVM (?:is )?not available|Could not access KVM kernel module)",
         hint: "run where /dev/kvm is available",
@@ -183,6 +188,15 @@ mod tests {
             (
                 "Could not access KVM kernel module: No such file or directory\n",
                 "a VM (KVM)",
+            ),
+            ("the input device is not a TTY\n", "a terminal"),
+            (
+                "sudo: a terminal is required to read the password; either use the -S option\n",
+                "a terminal",
+            ),
+            (
+                "gpg: cannot open '/dev/tty': No such device or address\n",
+                "a terminal",
             ),
         ] {
             let b = blocked(output).unwrap_or_else(|| panic!("{output}"));

@@ -19,6 +19,7 @@ fn each_missing_environment_is_blocked_with_its_need() {
             "<nixpkgs> in the Nix search path",
         ),
         ("nix repl -f '<nixpkgs>' </dev/null", "a newer Nix"),
+        ("read -r -p 'Name: ' name </dev/tty", "a terminal"),
     ] {
         let text =
             format!("```console\n$ {command}\nall good\n```\n\n```console\n$ echo after\nafter\n```\n");
