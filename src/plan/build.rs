@@ -243,25 +243,34 @@ impl Builder<'_> {
             return self.diff(code, &content, named.map(|(f, _)| f));
         }
         if let Some((path, named_by)) = named {
-            return self.file(code.span, path, content, named_by);
+            return self.file(code.span, path, content.into_owned(), named_by);
         }
         if !fence.is_console()
             && !fence.is_script()
             && let Some(path) = comment_path(&content)
         {
-            return self.file(code.span, path, content, "first-line comment".to_string());
+            return self.file(
+                code.span,
+                path,
+                content.into_owned(),
+                "first-line comment".to_string(),
+            );
         }
         let mislabelled =
             !prompts && (fence.is_script() || fence.lang.is_empty()) && syntax::is_nix_file(&content);
         if crate::nix::is_nix_lang(&fence.lang) || mislabelled {
-            return self.nix_block(code.span, content, mislabelled.then_some(fence.lang.as_str()));
+            return self.nix_block(
+                code.span,
+                content.into_owned(),
+                mislabelled.then_some(fence.lang.as_str()),
+            );
         }
         if (fence.is_console() || fence.is_script() || fence.lang.is_empty()) && self.commands(code, &fence) {
             return;
         }
         if fence.is_script() {
             let kind = StepKind::Script {
-                script: content,
+                script: content.into_owned(),
                 hidden: false,
             };
             return self.push(code.span, kind);

@@ -99,10 +99,11 @@ pub struct Myst {
 }
 
 /// The body of a block without its MyST options, and the options.
-pub fn myst_options(content: &str, info: &str) -> (String, Myst) {
+pub fn myst_options<'a>(content: &'a str, info: &str) -> (std::borrow::Cow<'a, str>, Myst) {
     let mut myst = Myst::default();
     if !info.trim_start().starts_with('{') {
-        return (content.to_string(), myst);
+        // Most blocks: the body as it is, not copied (a transcript is read by lines).
+        return (std::borrow::Cow::Borrowed(content), myst);
     }
     let mut rest = content;
     while let Some(line) = rest.lines().next().filter(|l| l.starts_with(':')) {
@@ -115,7 +116,7 @@ pub fn myst_options(content: &str, info: &str) -> (String, Myst) {
         myst.lines += 1;
         rest = rest[line.len()..].strip_prefix('\n').unwrap_or("");
     }
-    (rest.to_string(), myst)
+    (std::borrow::Cow::Owned(rest.to_string()), myst)
 }
 
 /// A file name a guide may give a block (in a fence, or a comment titling it): a relative
