@@ -115,6 +115,9 @@ pub fn run(
     settle: &mut dyn FnMut(usize, StepRun),
 ) -> Result<GuideRun> {
     procs::become_subreaper();
+    if options.store == StoreMode::Fresh {
+        workspace.make_nix()?;
+    }
     let (launch, store) = launch(&workspace, options, &plan.guide);
     let launch_env = launch.env.clone();
     let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
@@ -388,7 +391,11 @@ fn launch(workspace: &Workspace, options: &RunOptions, guide: &Path) -> (Launch,
         .iter()
         .find(|(k, _)| k == "PATH")
         .map_or("", |(_, v)| v.as_str());
-    let nix_build = crate::nix::store::locate_nix_build(path_var);
+    // Only a private store needs to know where `nix-build` lives, and a folder.
+    let nix_build = match options.store {
+        StoreMode::Fresh => crate::nix::store::locate_nix_build(path_var),
+        StoreMode::System => None,
+    };
     let isolation =
         crate::nix::store::isolation(options.store, &workspace.nix(), nix_build.as_deref(), is_root());
     let launch = Launch {

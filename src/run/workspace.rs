@@ -52,7 +52,8 @@ impl Workspace {
         };
         // `ctl/` only where /dev/shm cannot hold the control files.
         let ctl = ws.ctl.is_none().then_some("ctl");
-        for sub in ["work", "home", "tmp", "nix"].into_iter().chain(ctl) {
+        // `nix/` (a private store) is made only when a run asks for one (`nix()`).
+        for sub in ["work", "home", "tmp"].into_iter().chain(ctl) {
             std::fs::create_dir_all(ws.root().join(sub)).map_err(|e| Error::new(ErrorKind::Write(e)))?;
         }
         Ok(ws)
@@ -80,8 +81,14 @@ impl Workspace {
             .map_or_else(|| self.root().join("ctl"), |d| d.path().to_path_buf())
     }
 
+    /// The folder for a private store (made by `make_nix`).
     pub fn nix(&self) -> PathBuf {
         self.root().join("nix")
+    }
+
+    /// Makes the private store's folder, for a run that uses one.
+    pub fn make_nix(&self) -> Result<()> {
+        std::fs::create_dir_all(self.nix()).map_err(|e| Error::new(ErrorKind::Write(e)))
     }
 
     /// Keeps the directory on disk and returns its path.
