@@ -235,7 +235,7 @@ impl Builder<'_> {
         }
         self.fence_options(&fence);
         let (content, myst) = super::fence::myst_options(&code.content, &code.info);
-        if self.evaluated(code, &content, &myst) {
+        if self.evaluated(code, &content, &myst) || self.include(code, &fence, &myst) {
             return;
         }
         let named = self.name(&fence, myst.caption);
@@ -480,6 +480,7 @@ pub(super) fn has_placeholder(content: &str) -> bool {
 
 mod diffs;
 mod evaluated;
+mod include;
 mod stream;
 #[cfg(test)]
 mod tests;

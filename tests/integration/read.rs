@@ -101,3 +101,29 @@ fn a_file_name_after_the_fence_language_writes_that_file() {
     let (_dir, path) = write_guide("g.md", &guide("hi from elsewhere"));
     Run::new([&path]).expect(1).contains("g.md:12: python3 app.py");
 }
+
+#[test]
+fn a_literalinclude_is_the_file_beside_the_guide() {
+    let text = "# Inc\n\n```{literalinclude} app.sh\n:language: bash\n:caption: app.sh\n```\n\n\
+                ```{literalinclude} gone.sh\n```\n\n```{literalinclude} app.sh\n:lines: 1\n```\n\n\
+                ```console\n$ sh app.sh\nincluded\n```\n";
+    let (dir, path) = write_guide("g.md", text);
+    std::fs::write(dir.path().join("app.sh"), "echo included\n").unwrap();
+    let plan = Run::new(["plan".as_ref(), path.as_os_str()])
+        .expect(0)
+        .stdout
+        .clone();
+    assert!(
+        plan.contains("file     app.sh (1 lines, named by {literalinclude} app.sh)"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("{literalinclude} of `gone.sh`, which is not beside the guide"),
+        "{plan}"
+    );
+    assert!(plan.contains("{literalinclude} of part of `app.sh`"), "{plan}");
+    assert_eq!(Run::new([&path]).expect(0).steps(), (2, 0, 0, 0));
+    // What the guide shows must be what the included file does.
+    std::fs::write(dir.path().join("app.sh"), "echo changed\n").unwrap();
+    Run::new([&path]).expect(1).contains("- included");
+}
