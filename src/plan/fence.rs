@@ -14,6 +14,9 @@ impl Fence {
     /// ```` ```{code-block} nix ```` and `title="x"` spellings.
     pub fn parse(info: &str) -> Fence {
         let info = info.trim();
+        if let Some(fence) = Fence::pandoc(info) {
+            return fence;
+        }
         let (lang, rest) = match info.strip_prefix("{code-block}").or(info.strip_prefix("{code}")) {
             Some(rest) => {
                 let rest = rest.trim_start();
@@ -39,6 +42,22 @@ impl Fence {
         };
         fence.lang = lang.to_ascii_lowercase();
         for word in words(rest) {
+            // Hugo's `{filename="main.go", linenos=table}`, VitePress's `[config.ts]`.
+            let unbraced = word.trim_matches(|c| c == '{' || c == '}');
+            if unbraced.len() < word.len()
+                && let Some(class) = unbraced.strip_prefix('.')
+            {
+                fence.flags.push(class.to_string()); // `{.class}`: a class, not a dotfile
+                continue;
+            }
+            let word = match unbraced.strip_prefix('[').and_then(|w| w.strip_suffix(']')) {
+                Some(inner) if looks_like_file(inner) => inner,
+                _ => unbraced,
+            }
+            .to_string();
+            if word.is_empty() {
+                continue;
+            }
             match word.split_once('=') {
                 Some((k, v)) => fence.attrs.push((k.to_string(), unquote(v))),
                 // `nix shell.nix`, `{code-block} python myapp.py`: a file name after the
@@ -50,6 +69,25 @@ impl Fence {
             }
         }
         fence
+    }
+
+    /// Pandoc's and Quarto's attribute braces: ```` ```{.python .numberLines filename="x.py"} ````
+    /// (the first class is the language). Not MyST's ```` ```{code-block} ````.
+    fn pandoc(info: &str) -> Option<Fence> {
+        let inner = info.strip_prefix('{')?.strip_suffix('}')?;
+        if !(inner.starts_with('.') || inner.starts_with('#') || inner.contains('=')) {
+            return None;
+        }
+        let mut fence = Fence::default();
+        for word in words(inner) {
+            match (word.split_once('='), word.strip_prefix('.')) {
+                (Some((k, v)), _) => fence.attrs.push((k.to_string(), unquote(v))),
+                (None, Some(class)) if fence.lang.is_empty() => fence.lang = class.to_ascii_lowercase(),
+                (None, Some(class)) => fence.flags.push(class.to_string()),
+                (None, None) => {} // `#id`
+            }
+        }
+        Some(fence)
     }
 
     pub fn attr(&self, key: &str) -> Option<&str> {
@@ -211,6 +249,24 @@ mod tests {
         ] {
             assert_eq!(Fence::parse(info).file_name(), None, "{info}");
         }
+        // Other sites' spellings.
+        for (info, lang, name) in [
+            (r#"go {filename="main.go", linenos=table}"#, "go", Some("main.go")),
+            (r#"{.python filename="x.py"}"#, "python", Some("x.py")),
+            ("{.bash .numberLines}", "bash", None),
+            ("ts [config.ts]", "ts", Some("config.ts")),
+            ("nix {title=default.nix}", "nix", Some("default.nix")),
+            ("{literalinclude} a.nix", "literalinclude", Some("a.nix")),
+            ("{note}", "note", None),
+        ] {
+            let f = Fence::parse(info);
+            assert_eq!(
+                (f.lang.as_str(), f.file_name().map(|(n, _)| n)),
+                (lang, name),
+                "{info}"
+            );
+        }
+        assert!(Fence::parse("{.bash .skip}").has_flag("skip"));
         // A named attribute wins over the word.
         let f = Fence::parse(r#"nix other.nix title="a.nix""#);
         assert_eq!(f.file_name(), Some(("a.nix", "title")));
