@@ -52,8 +52,15 @@ pub struct HunkError {
     pub line: usize,
 }
 
-/// Applies every hunk of `diff` to `content`, in order.
+/// Applies every hunk of `diff` to `content`, in order. A hunk without context lines goes
+/// at the end.
 pub fn apply(content: &str, diff: &str) -> Result<String, HunkError> {
+    apply_inserting(content, diff, None)
+}
+
+/// `apply`, with hunks that have no context lines inserted before line `at` (0-based)
+/// instead of at the end.
+pub fn apply_inserting(content: &str, diff: &str, mut insert_at: Option<usize>) -> Result<String, HunkError> {
     let mut lines: Vec<String> = content.lines().map(String::from).collect();
     let mut from = 0;
     for (index, hunk) in hunks(diff).into_iter().enumerate() {
@@ -69,15 +76,26 @@ pub fn apply(content: &str, diff: &str) -> Result<String, HunkError> {
             .filter(|(c, _)| *c != '-')
             .map(|(_, l)| l.clone())
             .collect();
-        let at = find(&lines, &old, from, |a, b| a == b)
+        let inserted = insert_at.filter(|_| old.is_empty()).map(|a| a.min(lines.len()));
+        let at = inserted
+            .or_else(|| find(&lines, &old, from, |a, b| a == b))
             .or_else(|| find(&lines, &old, 0, |a, b| a == b))
             .or_else(|| find(&lines, &old, 0, |a, b| a.trim() == b.trim()))
             .ok_or(HunkError {
                 hunk: index,
                 line: hunk.start,
             })?;
-        from = at + new.len();
-        lines.splice(at..at + old.len(), new);
+        let (added, removed) = (new.len(), old.len());
+        lines.splice(at..at + removed, new);
+        from = at + added;
+        // Later insertions keep their place (before the same line).
+        insert_at = insert_at.map(|i| {
+            if at <= i {
+                (i + added).saturating_sub(removed)
+            } else {
+                i
+            }
+        });
     }
     let mut out = lines.join("\n");
     if content.ends_with('\n') || content.is_empty() {
@@ -162,6 +180,16 @@ mod tests {
             Some("1\n")
         );
         assert_eq!(new_file("-a\n+b\n"), None);
+    }
+
+    #[test]
+    fn hunks_without_context_go_where_asked_in_order() {
+        let diff = "+  a = 1;\n@@\n+  b = 2;\n";
+        assert_eq!(apply("{\n}\n", diff).unwrap(), "{\n}\n  a = 1;\n  b = 2;\n");
+        assert_eq!(
+            apply_inserting("{\n}\n", diff, Some(1)).unwrap(),
+            "{\n  a = 1;\n  b = 2;\n}\n"
+        );
     }
 
     #[test]

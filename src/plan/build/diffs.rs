@@ -31,9 +31,11 @@ impl Builder<'_> {
                 .collect(),
             None => self.texts.iter().rev().collect(),
         };
-        let placed = candidates
-            .iter()
-            .find_map(|t| patch::apply(&t.content, diff).ok().map(|patched| (*t, patched)));
+        let placed = candidates.iter().find_map(|t| {
+            patch::apply(&t.content, diff)
+                .ok()
+                .map(|patched| (*t, inside_nix(t, diff, patched)))
+        });
         let Some((text, patched)) = placed else {
             let reason = unplaced_reason(target.as_deref(), &candidates, diff);
             return self.snippet(span, SnippetWhy::UnplacedDiff, reason);
@@ -66,6 +68,23 @@ impl Builder<'_> {
             SnippetWhy::Unnamed,
             format!("diff of the unnamed nix block at line {line}: no file name given or inferred"),
         );
+    }
+}
+
+/// "Add this to x.nix" with no context: at the end, a Nix file no longer parses; a reader
+/// puts it inside the top-level set, before its closing brace. Used when that parses.
+fn inside_nix(text: &Text, diff: &str, at_end: String) -> String {
+    let nix = text.path.as_ref().is_none_or(|p| p.ends_with(".nix"));
+    if !nix || crate::nix::syntax::parses(&at_end) || !crate::nix::syntax::parses(&text.content) {
+        return at_end;
+    }
+    let lines: Vec<&str> = text.content.lines().collect();
+    let Some(close) = lines.iter().rposition(|l| l.trim_start().starts_with('}')) else {
+        return at_end;
+    };
+    match patch::apply_inserting(&text.content, diff, Some(close)) {
+        Ok(inside) if crate::nix::syntax::parses(&inside) => inside,
+        _ => at_end,
     }
 }
 

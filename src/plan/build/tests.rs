@@ -313,3 +313,29 @@ fn an_expression_pairs_with_a_value_block_and_excerpts_are_not_evaluated() {
         kinds(&p)
     );
 }
+
+#[test]
+fn added_lines_without_context_go_inside_a_nix_files_set() {
+    // Not for other files: there the end is the end.
+    let text = "```nix title=\"m.nix\"\n{ lib, ... }: {\n  a = 1;\n}\n```\n\nAdd this to `m.nix`:\n\n\
+                ```diff title=\"m.nix\"\n+  b = 2;\n```\n\n```text title=\"notes.txt\"\nfirst\n```\n\n\
+                ```diff title=\"notes.txt\"\n+more\n```\n";
+    let p = plan(text);
+    let contents: Vec<&str> = p
+        .steps
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StepKind::File { content, .. } => Some(content.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        contents,
+        [
+            "{ lib, ... }: {\n  a = 1;\n}\n",
+            "{ lib, ... }: {\n  a = 1;\n  b = 2;\n}\n",
+            "first\n",
+            "first\nmore\n"
+        ]
+    );
+}
