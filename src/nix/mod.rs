@@ -7,6 +7,7 @@
 pub mod blocked;
 pub mod env;
 pub mod eval;
+pub mod excerpt;
 pub mod facts;
 pub mod infer;
 pub mod lint;

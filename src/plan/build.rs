@@ -315,6 +315,16 @@ impl Builder<'_> {
 
     /// A whole file; a block with a placeholder line (`# ...`) is a fragment, not run.
     fn file(&mut self, span: Span, path: String, content: String, named_by: String) {
+        // `sourceFiles = …;` titled `package.nix`: the bindings it shows, in the file.
+        let earlier = self
+            .texts
+            .iter()
+            .rev()
+            .find(|t| t.path.as_deref() == Some(path.as_str()));
+        if let Some(revised) = earlier.and_then(|t| crate::nix::excerpt::revise(&t.content, &content)) {
+            let named_by = format!("{named_by}; its bindings replace those of the latest {path}");
+            return self.file(span, path, revised, named_by);
+        }
         if has_placeholder(&content) {
             return self.snippet(
                 span,

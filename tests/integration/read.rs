@@ -127,3 +127,26 @@ fn a_literalinclude_is_the_file_beside_the_guide() {
     std::fs::write(dir.path().join("app.sh"), "echo changed\n").unwrap();
     Run::new([&path]).expect(1).contains("- included");
 }
+
+#[test]
+fn an_excerpt_of_bindings_revises_the_file_it_names() {
+    let guide = |shown: &str| {
+        format!(
+            "# Sets\n\n```nix title=\"a.nix\"\n{{\n  x = 1;\n  y = 2;\n}}\n```\n\nChange `y`:\n\n\
+             ```nix title=\"a.nix\"\n  y = 3;\n```\n\n```console\n$ nix-instantiate --eval --strict a.nix\n{shown}\n```\n"
+        )
+    };
+    let (_dir, path) = write_guide("g.md", &guide("{ x = 1; y = 3; }"));
+    assert_eq!(
+        Run::new(["--offline".as_ref(), path.as_os_str()])
+            .expect(0)
+            .steps(),
+        (3, 0, 0, 0)
+    );
+    // The file as a whole was replaced by the excerpt before: x was gone. Showing the old
+    // value is drift.
+    let (_dir, path) = write_guide("g.md", &guide("{ x = 1; y = 2; }"));
+    Run::new(["--offline".as_ref(), path.as_os_str()])
+        .expect(1)
+        .contains("- { x = 1; y = 2; }");
+}

@@ -339,3 +339,37 @@ fn added_lines_without_context_go_inside_a_nix_files_set() {
         ]
     );
 }
+
+#[test]
+fn a_titled_excerpt_of_bindings_revises_the_file() {
+    let text = "```nix title=\"icat.nix\"\n{ stdenv }:\nstdenv.mkDerivation {\n  pname = \"icat\";\n  installPhase = ''\n    cp icat $out\n  '';\n}\n```\n\n\
+                Adjust your `installPhase`:\n\n```nix\n# icat.nix\n\n# ...\n\n  installPhase = ''\n    runHook preInstall\n    cp icat $out\n  '';\n\n# ...\n```\n";
+    let p = plan(text);
+    let StepKind::File {
+        content, named_by, ..
+    } = &p.steps[1].kind
+    else {
+        panic!("{:?}", kinds(&p));
+    };
+    assert!(content.starts_with("{ stdenv }:\nstdenv.mkDerivation {\n  pname = \"icat\";\n  installPhase = ''\n    runHook preInstall\n"), "{content}");
+    assert!(
+        named_by.ends_with("its bindings replace those of the latest icat.nix"),
+        "{named_by}"
+    );
+    // A binding the file does not have is no revision: the excerpt stays a placeholder.
+    let p = plan(&text.replace(
+        "  installPhase = ''\n    runHook",
+        "  buildPhase = ''\n    runHook",
+    ));
+    assert!(
+        matches!(
+            p.steps[1].kind,
+            StepKind::Snippet {
+                why: SnippetWhy::Placeholder,
+                ..
+            }
+        ),
+        "{:?}",
+        kinds(&p)
+    );
+}
