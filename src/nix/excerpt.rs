@@ -4,11 +4,22 @@
 
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
+use std::sync::LazyLock;
+
+/// The start of a binding: `name =`, `a.b."c" =`.
+static BINDING: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r#"^[A-Za-z_][\w'-]*(?:\.(?:[A-Za-z_][\w'-]*|"[^"]*"))*\s*=(?:[^=]|$)"#).expect("valid")
+});
 
 /// `file` with the bindings `excerpt` shows put in place of its own, when the excerpt is
 /// only bindings, each names one binding of the file, and the result parses.
 pub fn revise(file: &str, excerpt: &str) -> Option<String> {
-    if !super::syntax::parses(file) || super::syntax::parses(excerpt) {
+    // Cheap first: most blocks are whole files, which do not start with a binding.
+    let first = excerpt
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    if !BINDING.is_match(first) || super::syntax::parses(excerpt) || !super::syntax::parses(file) {
         return None;
     }
     // The bindings, read as the body of a set.
