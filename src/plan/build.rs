@@ -2,17 +2,15 @@
 
 use super::console::{self, Prompts};
 use super::directive::{self, Directive};
-use super::fence::{FILE_NAME, Fence};
+use super::fence::{Fence, comment_path};
 use super::twice;
 use super::{Nest, Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{Block, CodeBlock};
 use crate::nix::syntax;
 use crate::span::{LineIndex, Location, Span};
-use regex::Regex;
 use std::borrow::Borrow;
 use std::path::Path;
-use std::sync::LazyLock;
 pub use stream::Steps;
 
 /// Reads the steps of a guide from its blocks.
@@ -235,6 +233,9 @@ impl Builder<'_> {
         }
         self.fence_options(&fence);
         let (content, myst) = super::fence::myst_options(&code.content, &code.info);
+        let Some(content) = self.with_includes(code, content) else {
+            return;
+        };
         if self.evaluated(code, &content, &myst) || self.include(code, &fence, &myst) {
             return;
         }
@@ -460,23 +461,6 @@ fn next_line_start(text: &str, offset: usize) -> usize {
     text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
 }
 
-static COMMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    // A title may go on with a description after `:`, ` - `, ` — ` or ` – `.
-    let description = r"(?:\s*:(?:\s.*)?|\s+[-—–]\s.*)?";
-    Regex::new(&format!(
-        r"^(?:#|//|--|;+)\s*({FILE_NAME}){description}$|^/\*\s*({FILE_NAME}){description}\s*\*/$"
-    ))
-    .expect("valid")
-});
-
-/// `# hello.nix`, `// main.c`, `/* hello.nix */`, `# pkgs.nix: a tiny package set`,
-/// `// main.c — the program`: a first line that titles the block with a file name.
-fn comment_path(content: &str) -> Option<String> {
-    let caps = COMMENT_PATH.captures(content.lines().next()?.trim())?;
-    let path = caps.get(1).or(caps.get(2))?.as_str();
-    Some(path.to_string())
-}
-
 /// A line that stands for omitted content: `# ...`, `...`, `/* ... */`.
 pub(super) fn has_placeholder(content: &str) -> bool {
     content.lines().any(|l| {
@@ -491,6 +475,7 @@ pub(super) fn has_placeholder(content: &str) -> bool {
 mod diffs;
 mod evaluated;
 mod include;
+mod mdbook_include;
 mod stream;
 #[cfg(test)]
 mod tests;

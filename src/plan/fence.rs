@@ -1,5 +1,8 @@
 //! The info string of a fence: its language and `key=value` attributes.
 
+use regex::Regex;
+use std::sync::LazyLock;
+
 /// What a fence's info string says.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fence {
@@ -162,10 +165,26 @@ pub fn myst_options<'a>(content: &'a str, info: &str) -> (std::borrow::Cow<'a, s
 /// (`.envrc`), or is a well-known extensionless name (`Makefile`).
 pub const FILE_NAME: &str = r"(?:[\w.+-]+/)*(?:[\w+-][\w.+-]*\.[A-Za-z][\w]*|\.[A-Za-z][\w.-]*|(?:GNU)?[Mm]akefile|Dockerfile|Containerfile|[Jj]ustfile|Gemfile|Rakefile|Procfile|Vagrantfile|Caddyfile|Brewfile)";
 
+static COMMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    // A title may go on with a description after `:`, ` - `, ` — ` or ` – `.
+    let description = r"(?:\s*:(?:\s.*)?|\s+[-—–]\s.*)?";
+    Regex::new(&format!(
+        r"^(?:#|//|--|;+)\s*({FILE_NAME}){description}$|^/\*\s*({FILE_NAME}){description}\s*\*/$"
+    ))
+    .expect("valid")
+});
+
+/// `# hello.nix`, `// main.c`, `/* hello.nix */`, `# pkgs.nix: a tiny package set`,
+/// `// main.c — the program`: a first line that titles the block with a file name.
+pub fn comment_path(content: &str) -> Option<String> {
+    let caps = COMMENT_PATH.captures(content.lines().next()?.trim())?;
+    let path = caps.get(1).or(caps.get(2))?.as_str();
+    Some(path.to_string())
+}
+
 /// A whole word that is a `FILE_NAME`, not a version (`3.11`), an option or a directive.
 fn looks_like_file(word: &str) -> bool {
-    static WHOLE: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(&format!("^{FILE_NAME}$")).expect("valid"));
+    static WHOLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!("^{FILE_NAME}$")).expect("valid"));
     !word.starts_with('-') && WHOLE.is_match(word)
 }
 

@@ -150,3 +150,29 @@ fn an_excerpt_of_bindings_revises_the_file_it_names() {
         .expect(1)
         .contains("- { x = 1; y = 2; }");
 }
+
+#[test]
+fn an_mdbook_include_is_read_when_a_chapter_is_checked_on_its_own() {
+    let text = "# Chapter\n\n```sh title=\"run.sh\"\n{{#include listings/run.sh:body}}\n```\n\n\
+                ```sh title=\"gone.sh\"\n{{#include listings/gone.sh}}\n```\n\n```console\n$ sh run.sh\nfrom the listing\n```\n";
+    let (dir, path) = write_guide("g.md", text);
+    std::fs::create_dir(dir.path().join("listings")).unwrap();
+    let listing = "#!/bin/sh\n# ANCHOR: body\necho from the listing\n# ANCHOR_END: body\n";
+    std::fs::write(dir.path().join("listings/run.sh"), listing).unwrap();
+    let plan = Run::new(["plan".as_ref(), path.as_os_str()])
+        .expect(0)
+        .stdout
+        .clone();
+    assert!(plan.contains("file     run.sh (1 lines"), "{plan}");
+    assert!(
+        plan.contains("{{#include listings/gone.sh}}: not found beside the guide"),
+        "{plan}"
+    );
+    assert_eq!(Run::new([&path]).expect(0).steps(), (2, 0, 0, 0));
+    std::fs::write(
+        dir.path().join("listings/run.sh"),
+        listing.replace("from the", "not the"),
+    )
+    .unwrap();
+    Run::new([&path]).expect(1).contains("- from the listing");
+}
