@@ -165,7 +165,7 @@ fn an_mdbook_include_is_read_when_a_chapter_is_checked_on_its_own() {
         .clone();
     assert!(plan.contains("file     run.sh (1 lines"), "{plan}");
     assert!(
-        plan.contains("{{#include listings/gone.sh}}: not found beside the guide"),
+        plan.contains("{{#include listings/gone.sh}}, which is not beside the guide"),
         "{plan}"
     );
     assert_eq!(Run::new([&path]).expect(0).steps(), (2, 0, 0, 0));

@@ -44,8 +44,7 @@ impl Builder<'_> {
             (_, false) => Err(format!(
                 "{{literalinclude}} of `{file}`, outside the guide's folder"
             )),
-            _ => std::fs::read_to_string(&beside)
-                .map_err(|_| format!("{{literalinclude}} of `{file}`, which is not beside the guide")),
+            _ => read_listing(&beside).map_err(|why| format!("{{literalinclude}} of `{file}`, {why}")),
         };
         match content {
             Ok(content) => {
@@ -56,6 +55,20 @@ impl Builder<'_> {
         }
         true
     }
+}
+
+/// The text of a file a guide includes: a regular file (a FIFO would never end, a device
+/// never either), at most `LARGEST` bytes, UTF-8; else why not.
+pub(super) fn read_listing(path: &Path) -> Result<String, &'static str> {
+    const LARGEST: u64 = 16 << 20;
+    let meta = std::fs::metadata(path).map_err(|_| "which is not beside the guide")?;
+    if !meta.is_file() {
+        return Err("which is not a regular file");
+    }
+    if meta.len() > LARGEST {
+        return Err("which is over 16 MiB");
+    }
+    std::fs::read_to_string(path).map_err(|_| "which cannot be read as UTF-8 text")
 }
 
 /// A relative path that stays in its folder (no `..`, not absolute).

@@ -51,13 +51,9 @@ fn expand(content: &str, guide: &Path) -> Option<Result<String, String>> {
             continue;
         };
         let file = &caps[1];
-        let text = match std::fs::read_to_string(folder.join(file)) {
+        let text = match super::include::read_listing(&folder.join(file)) {
             Ok(text) => text,
-            Err(_) => {
-                return Some(Err(format!(
-                    "{{{{#include {file}}}}}: not found beside the guide"
-                )));
-            }
+            Err(why) => return Some(Err(format!("{{{{#include {file}}}}}, {why}"))),
         };
         match part(&text, caps.get(2).map_or("", |m| m.as_str())) {
             Some(part) => out.push_str(&part),
@@ -112,7 +108,15 @@ mod tests {
         assert_eq!(body("main.rs:2:2").unwrap(), "fn main() {\n");
         assert_eq!(body("main.rs::1").unwrap(), "");
         assert!(body("main.rs:nothing").is_err());
-        assert!(body("gone.rs").unwrap_err().contains("not found"));
+        assert!(body("gone.rs").unwrap_err().contains("not beside the guide"));
+        // A FIFO is never read (it would never end).
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            dir.path().join("pipe"),
+            rustix::fs::Mode::from(0o600),
+        )
+        .unwrap();
+        assert!(body("pipe").unwrap_err().contains("not a regular file"));
         assert_eq!(expand("plain text {{ x }}\n", &guide), None);
         // Lines around an include stay.
         let mixed = expand("// before\n{{#include main.rs:body}}\n", &guide)
