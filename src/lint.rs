@@ -55,6 +55,7 @@ pub fn lint(plan: &Plan) -> Vec<Finding> {
         .collect();
     findings.extend(cd_targets(plan));
     findings.extend(escaping_files(plan));
+    findings.extend(system_writes(plan));
     findings.extend(unrun_blocks(plan));
     findings.extend(plan.todos.iter().map(|todo| Finding {
         line: todo.line,
@@ -109,6 +110,39 @@ fn escaping_files(plan: &Plan) -> Vec<Finding> {
                 ))
             }
             _ => None,
+        })
+        .collect()
+}
+
+/// A redirection, `tee`, or a command that changes files, aimed at the machine's own
+/// folders (not `/tmp`, `/dev`, or the workspace).
+static SYSTEM_WRITE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?m)(?:>>?|\btee(?:\s+-a)?|\b(?:mv|cp|rm|rmdir|mkdir|chmod|chown|ln|install|truncate|touch|ssh-keygen|sqlite3)\b[^\n;&|]*?)",
+        r"\s*((?:/etc|/root|/usr|/var|/boot|/opt|/srv|/home|/nix/var)(?:/[^\s;&|'\x22)]*)?)"
+    ))
+    .expect("valid")
+});
+
+/// Commands that would change this machine: guidecheck runs them as written, as you.
+fn system_writes(plan: &Plan) -> Vec<Finding> {
+    plan.steps
+        .iter()
+        .filter(|step| step.runs())
+        .filter_map(|step| {
+            let text = match &step.kind {
+                StepKind::Command { command, .. } => command,
+                StepKind::Script { script, .. } => script,
+                _ => return None,
+            };
+            let path = SYSTEM_WRITE.captures(text)?.get(1)?.as_str().to_string();
+            Some(Finding {
+                line: step.line,
+                col: 1,
+                severity: Severity::Warning,
+                message: format!("this command changes `{path}`, outside the workspace: a run does it to this machine"),
+                hint: Some("guidecheck runs commands as you: check such a guide in a container or VM, or mark the block `skip`".into()),
+            })
         })
         .collect()
 }
@@ -232,6 +266,18 @@ mod tests {
 
     fn lint_of(text: &str) -> Vec<Finding> {
         lint(&build(Path::new("g.md"), text, &extract(text), &Prompts::default()).unwrap())
+    }
+
+    #[test]
+    fn commands_that_change_the_machine_are_warned_about() {
+        let text = "```console\n$ echo x >> /etc/nix/nix.conf\n$ mv /nix/var/nix/db /nix/var/nix/db.old\n$ ssh-keygen -f /root/.ssh/k\n\
+                    $ cat /etc/os-release\n$ echo x > /tmp/y\n$ cp a.txt b.txt\n$ echo x > /dev/null\n```\n\n```console skip\n$ rm -rf /usr/local/x\n```\n";
+        let found: Vec<usize> = lint_of(text)
+            .into_iter()
+            .filter(|f| f.message.contains("outside the workspace: a run does it"))
+            .map(|f| f.line)
+            .collect();
+        assert_eq!(found, [2, 3, 4]);
     }
 
     #[test]

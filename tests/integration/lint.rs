@@ -88,3 +88,13 @@ fn todo_lists_sections_and_deny_todo_fails() {
         .outcome();
     assert_eq!(denied.code, Some(1));
 }
+
+#[test]
+fn a_command_that_would_change_the_machine_is_a_warning_at_its_line() {
+    let text = "# Cache\n\n```console\n$ echo \"substituters = https://example.org\" >> /etc/nix/nix.conf\n$ echo ok > notes.txt\n```\n";
+    let (_dir, path) = write_guide("g.md", text);
+    Run::new(["lint".as_ref(), path.as_os_str()])
+        .expect(0)
+        .contains("g.md:4:1: warning: this command changes `/etc/nix/nix.conf`, outside the workspace")
+        .contains("0 errors, 1 warning");
+}
