@@ -358,11 +358,11 @@ fn need(output: &str) -> Option<crate::failure::Blocked> {
 /// are read as normalised (`The program ‘x’ is currently not installed.` is
 /// `bash: x: command not found`).
 fn expected_exit(shown: &[ShownLine], normalizer: &Normalizer) -> ExitExpectation {
-    let is_error = |text: &str| {
-        let errors = normalizer.errors();
-        errors.is_error(text) || normalizer.text(text).lines().any(|l| errors.is_error(l))
-    };
-    match shown.iter().any(|l| is_error(&l.text)) {
+    let errors = normalizer.errors();
+    let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+    let shows_error = shown.iter().any(|l| errors.is_error(&l.text))
+        || normalizer.lines(&joined).iter().any(|l| errors.is_error(l));
+    match shows_error {
         true => ExitExpectation::Failure,
         false => ExitExpectation::Success,
     }

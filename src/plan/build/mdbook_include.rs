@@ -33,8 +33,7 @@ static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*\{\{\s*#(?:include|rustdoc_include)\s+([^\s:}]+)(?::([^\s}]*))?\s*\}\}\s*$")
         .expect("valid")
 });
-static ANCHOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bANCHOR(?:_END)?:\s*([\w-]+)").expect("valid"));
+static ANCHOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bANCHOR(_END)?:\s*([\w-]+)").expect("valid"));
 
 /// `content` with each `{{#include …}}` line replaced by what it names; Err with the
 /// reason when one cannot be read. None when there is no include line.
@@ -74,19 +73,20 @@ fn part(text: &str, range: &str) -> Option<String> {
         let to = to.parse::<usize>().unwrap_or(lines.len()).min(lines.len());
         lines.get(from..to.max(from))?.to_vec()
     } else {
-        let start = lines.iter().position(|l| anchor(l, "ANCHOR:") == Some(range))?;
+        let start = lines.iter().position(|l| anchor(l) == Some((false, range)))?;
         let end = lines[start..]
             .iter()
-            .position(|l| anchor(l, "ANCHOR_END:") == Some(range))?;
+            .position(|l| anchor(l) == Some((true, range)))?;
         lines[start + 1..start + end].to_vec()
     };
-    let kept: Vec<&str> = picked.into_iter().filter(|l| !ANCHOR.is_match(l)).collect();
+    let kept: Vec<&str> = picked.into_iter().filter(|l| anchor(l).is_none()).collect();
     Some(kept.iter().map(|l| format!("{l}\n")).collect())
 }
 
-fn anchor<'a>(line: &'a str, kind: &str) -> Option<&'a str> {
-    let at = line.find(kind)?;
-    line[at + kind.len()..].split_whitespace().next()
+/// `ANCHOR: name` (false) or `ANCHOR_END: name` (true) in a line.
+fn anchor(line: &str) -> Option<(bool, &str)> {
+    let caps = ANCHOR.captures(line)?;
+    Some((caps.get(1).is_some(), caps.get(2)?.as_str()))
 }
 
 #[cfg(test)]
