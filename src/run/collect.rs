@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 /// How long an interrupted command may take to end before it counts as timed out.
 const AFTER_INTERRUPT: Duration = Duration::from_secs(5);
+/// How often Ctrl-C is pressed again while an interrupted command goes on: bash drops a
+/// SIGINT that arrives as its foreground child exits on its own (a loop of short commands).
+const CTRL_C_AGAIN: Duration = Duration::from_millis(200);
 /// How long the shell may take to end a command whose processes were killed; past it, the
 /// shell itself is stuck (a loop in the shell) and is replaced.
 const AFTER_KILL: Duration = Duration::from_secs(2);
@@ -105,11 +108,13 @@ impl Session {
         let mut outcome = wait.feed(&pending).map(Outcome::Ended);
         while outcome.is_none() {
             let now = Instant::now();
-            if interrupt_at.is_some_and(|at| at <= now || follower.saw_all()) {
-                interrupt_at = None;
-                interrupted = true;
+            if interrupt_at.is_some_and(|at| at <= now || (!interrupted && follower.saw_all())) {
                 self.signal(rustix::process::Signal::INT);
-                deadline = deadline.min(later(now, AFTER_INTERRUPT));
+                if !interrupted {
+                    deadline = deadline.min(later(now, AFTER_INTERRUPT));
+                }
+                interrupted = true;
+                interrupt_at = (!killed).then(|| later(now, CTRL_C_AGAIN));
             }
             let wake = interrupt_at.map_or(deadline, |at| at.min(deadline));
             let quiet = match self.output.next(wake.saturating_duration_since(now)) {
@@ -127,6 +132,7 @@ impl Session {
                 true if Instant::now() < deadline => None,
                 true if !killed && self.kill_command() => {
                     killed = true;
+                    interrupt_at = None;
                     deadline = later(Instant::now(), AFTER_KILL);
                     None
                 }

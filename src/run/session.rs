@@ -195,7 +195,10 @@ impl Session {
             let mut to_send = next;
             let mut replaced = false;
             while next < commands.len() && !replaced {
-                while to_send < commands.len() && inflight.len() < IN_FLIGHT {
+                // Nothing is sent after a command that will be interrupted until it ended: the
+                // Ctrl-C pressed for it (again, when a loop swallowed one) reaches no other.
+                let barrier = |sent: usize| sent > next && commands[sent - 1].interrupt.is_some();
+                while to_send < commands.len() && inflight.len() < IN_FLIGHT && !barrier(to_send) {
                     if inflight.is_empty() {
                         self.mark = Instant::now();
                     }
@@ -233,7 +236,12 @@ impl Session {
         let role = commands[0].role;
         let take = match role {
             Role::Enter | Role::Leave => 1,
-            Role::Plain | Role::Inside => commands.iter().take(BATCH).take_while(|c| c.role == role).count(),
+            Role::Plain | Role::Inside => {
+                let same = commands.iter().take(BATCH).take_while(|c| c.role == role);
+                // A batch ends with a command that will be interrupted (see `run_batch`).
+                let until = same.clone().position(|c| c.interrupt.is_some()).map(|i| i + 1);
+                until.unwrap_or_else(|| same.count())
+            }
         };
         let seqs: Vec<u64> = (0..take as u64).map(|k| self.seq + 1 + k).collect();
         self.seq += take as u64;

@@ -117,7 +117,7 @@ fn commands_that_run_until_interrupted_are_stopped_like_a_reader_would() {
     // A timeout far below the 10-minute default: passing means Ctrl-C, not the timeout,
     // ended them, and the session went on.
     let run = Run::new(["--timeout".as_ref(), "20s".as_ref(), guide.as_os_str()]).expect(0);
-    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    assert_eq!(run.steps(), (6, 0, 0, 0), "{}", run.all());
     // A wrong shown line is still drift: the same follow, stopped after its interval.
     let text = crate::read(&guide).replace("listening\n```", "ready\n```");
     let (_dir, path) = write_guide("g.md", &text);
