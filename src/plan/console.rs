@@ -64,6 +64,9 @@ pub struct Prompts {
 const DEFAULT_PROMPTS: &[&str] = &[
     r"^\$ ",
     r"^% ",
+    // pure, starship and spaceship (zsh), and fish's `user@host ~>`.
+    r"^❯ ",
+    r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+ (?-u:[^ \t>])*> ",
     r"^➜[ \t]+(?-u:[^ \t])+(?:[ \t]+git:\((?-u:[^)])*\)(?:[ \t]+✗)?)?[ \t]+",
     r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^$# \t])*[$#] ",
     r"^\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^\]])*\][$#] ",
@@ -193,27 +196,24 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
     commands
 }
 
-/// Appends the body of the heredoc the command opens, if any; returns the next line.
+/// Appends the bodies of the heredocs the command opens and has not closed yet (one
+/// line may open several: `cat <<A > a; cat <<B > b`), in order; returns the next line.
 fn read_heredoc_body(lines: &[&str], mut i: usize, command: &mut String) -> usize {
-    let Some((delimiter, strip_tabs)) = heredoc(command) else {
+    let mut pending = heredocs(command);
+    if pending.is_empty() {
         return i;
-    };
+    }
     // A transcript shows a heredoc's body with the `> ` of the secondary prompt when its
     // first line has one; the delimiter line then reads `> EOF`.
     let secondary = lines.get(i).is_some_and(|l| is_secondary(l));
-    while i < lines.len() {
+    while i < lines.len() && !pending.is_empty() {
         let raw = lines[i];
         let body = if secondary { strip_secondary(raw) } else { raw };
         command.push('\n');
         command.push_str(body);
         i += 1;
-        let word = if strip_tabs {
-            body.trim_start_matches('\t')
-        } else {
-            body
-        };
-        if word == delimiter {
-            break;
+        if pending[0].closed_by(body) {
+            pending.remove(0);
         }
     }
     i
@@ -251,18 +251,48 @@ fn strip_secondary(line: &str) -> &str {
         .unwrap_or(line)
 }
 
-fn heredoc(command: &str) -> Option<(String, bool)> {
-    let lines: Vec<&str> = command.lines().collect();
-    let (at, caps) = lines
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, l)| l.contains("<<"))
-        .find_map(|(i, l)| HEREDOC.captures(l).map(|c| (i, c)))?;
-    let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
-    // The heredoc body may already have been taken in as continuation lines.
-    let already_closed = lines[at + 1..].iter().any(|l| l.trim_start_matches('\t') == word);
-    (!already_closed).then(|| (word.to_string(), &caps[1] == "-"))
+/// A heredoc whose body is still to come: its delimiter, and whether `<<-` strips tabs.
+#[derive(Debug, PartialEq, Eq)]
+struct Heredoc {
+    delimiter: String,
+    strip_tabs: bool,
+}
+
+impl Heredoc {
+    fn closed_by(&self, line: &str) -> bool {
+        let word = if self.strip_tabs {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        };
+        word == self.delimiter
+    }
+}
+
+/// The heredocs of `command` whose bodies it does not hold yet. Bodies follow the line
+/// that opens them, one after another; a body line opens nothing (continuation lines
+/// may already hold some bodies).
+fn heredocs(command: &str) -> Vec<Heredoc> {
+    let mut pending: Vec<Heredoc> = Vec::new();
+    for line in command.lines() {
+        if let Some(open) = pending.first() {
+            if open.closed_by(line) {
+                pending.remove(0);
+            }
+            continue;
+        }
+        if !line.contains("<<") {
+            continue;
+        }
+        pending.extend(HEREDOC.captures_iter(line).filter_map(|caps| {
+            let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
+            Some(Heredoc {
+                delimiter: word.to_string(),
+                strip_tabs: &caps[1] == "-",
+            })
+        }));
+    }
+    pending
 }
 
 #[cfg(test)]
@@ -373,6 +403,31 @@ mod tests {
             ]
         );
         assert!(got.iter().all(|(_, out)| out.is_empty()));
+    }
+
+    #[test]
+    fn every_heredoc_a_line_opens_takes_its_body_in_order() {
+        let text = "$ cat <<'X' > b; cat <<-Y >> b\n$HOME\nX\n\tsecond\n\tY\n$ cat b\n$HOME\nsecond\n";
+        let got = commands(text, false);
+        assert_eq!(got[0].0, "cat <<'X' > b; cat <<-Y >> b\n$HOME\nX\n\tsecond\n\tY");
+        assert_eq!(got[1], ("cat b".into(), vec!["$HOME".into(), "second".into()]));
+        // At the secondary prompt, and with a body line that looks like an operator.
+        let text = "$ cat <<A; cat <<B\n> x <<C\n> A\n> y\n> B\n$ true\n";
+        let got = commands(text, false);
+        assert_eq!(got[0].0, "cat <<A; cat <<B\nx <<C\nA\ny\nB");
+        assert_eq!(got[1].0, "true");
+    }
+
+    #[test]
+    fn pure_starship_and_fish_prompts() {
+        let got = commands("❯ echo a\na\nme@box ~/src> echo b\nb\n", false);
+        assert_eq!(
+            got,
+            [
+                ("echo a".into(), vec!["a".into()]),
+                ("echo b".into(), vec!["b".into()])
+            ]
+        );
     }
 
     #[test]

@@ -60,9 +60,17 @@ fn zsh_and_user_host_prompts_elision_wildcards_and_hidden_setup() {
     let run = Run::bare().arg(fixture("read/prompts/guide.md")).expect(0);
     let (stdout, _stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
-        stdout.ends_with("5 steps: 5 passed, 0 failed, 0 blocked, 0 skipped\n"),
+        stdout.ends_with("9 steps: 9 passed, 0 failed, 0 blocked, 0 skipped\n"),
         "{stdout}"
     );
+    // The second heredoc's body is read, not shown output: a wrong line in it fails.
+    let text = crate::read(&fixture("read/prompts/guide.md")).replace("42 expands\n```", "41 expands\n```");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:52: cat a.txt b.txt")
+        .contains("- 41 expands");
 }
 
 #[test]
