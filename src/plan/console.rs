@@ -2,6 +2,7 @@
 //! are what the command printed. `\` line ends, `> ` continuation lines and heredocs are
 //! part of the command.
 
+use super::heredoc;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -83,11 +84,6 @@ fn combine(patterns: impl Iterator<Item = String>) -> regex::bytes::Regex {
 }
 
 static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
-static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[^<])<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_-]*))"#)
-        .expect("valid")
-});
-
 static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::build(&[], &[]));
 
 impl Default for Prompts {
@@ -140,8 +136,50 @@ impl Prompts {
     }
 }
 
+/// A command that makes the shell root's: its prompt turns to `# `.
+static BECOMES_ROOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:sudo(?:\s+-[A-Za-z]*[is][A-Za-z]*|\s+(?:-E\s+)?(?:su|bash|sh|zsh)\b)|su\b|doas\s+(?:-s|su|bash|sh)\b)")
+        .expect("valid")
+});
+
+/// Whether `# ` is root's prompt at this point of a transcript. In console-like blocks it
+/// is when every prompt of the block is `# `, or after a command that makes the shell
+/// root's (`sudo -i`, `su -`) until it exits; in a `$ ` transcript otherwise a `# ` line is
+/// what a command printed (`cat default.nix` showing `# default.nix`) or a remark.
+struct RootPrompt {
+    now: bool,
+    /// Every prompt is `# `: nothing switches it off.
+    throughout: bool,
+    possible: bool,
+}
+
+impl RootPrompt {
+    fn new(lines: &[&str], prompts: &Prompts, possible: bool) -> Self {
+        let throughout = possible && !lines.iter().any(|l| prompts.strip(l, false).is_some());
+        RootPrompt {
+            now: throughout,
+            throughout,
+            possible,
+        }
+    }
+
+    fn after(&mut self, command: &str) {
+        if !self.possible || self.throughout {
+            return;
+        }
+        let command = command.trim();
+        if BECOMES_ROOT.is_match(command) {
+            self.now = true;
+        } else if matches!(command, "exit" | "logout") {
+            self.now = false;
+        }
+    }
+}
+
 /// Splits a transcript into commands. Empty when no line starts with a prompt.
+/// `hash_prompt`: `# ` may be root's prompt (console-like blocks; see `RootPrompt`).
 pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<ParsedCommand> {
+    let mut root = RootPrompt::new(lines, prompts, hash_prompt);
     let mut commands = Vec::new();
     let mut directives = Vec::new();
     let mut i = 0;
@@ -151,7 +189,7 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
             i += 1;
             continue;
         }
-        let Some(mut first) = prompts.strip(lines[i], hash_prompt) else {
+        let Some(mut first) = prompts.strip(lines[i], root.now) else {
             i += 1;
             continue;
         };
@@ -168,13 +206,14 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
         while i < lines.len() && continues(&command) {
             let next = lines[i];
             command.push('\n');
-            command.push_str(strip_secondary(next));
+            command.push_str(heredoc::strip_secondary(next));
             i += 1;
         }
-        i = read_heredoc_body(lines, i, &mut command);
+        i = heredoc::read_bodies(lines, i, &mut command);
+        root.after(&command);
         let output_start = i;
         while i < lines.len()
-            && prompts.strip(lines[i], hash_prompt).is_none()
+            && prompts.strip(lines[i], root.now).is_none()
             && directive_line(lines[i]).is_none()
         {
             i += 1;
@@ -196,29 +235,6 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
     commands
 }
 
-/// Appends the bodies of the heredocs the command opens and has not closed yet (one
-/// line may open several: `cat <<A > a; cat <<B > b`), in order; returns the next line.
-fn read_heredoc_body(lines: &[&str], mut i: usize, command: &mut String) -> usize {
-    let mut pending = heredocs(command);
-    if pending.is_empty() {
-        return i;
-    }
-    // A transcript shows a heredoc's body with the `> ` of the secondary prompt when its
-    // first line has one; the delimiter line then reads `> EOF`.
-    let secondary = lines.get(i).is_some_and(|l| is_secondary(l));
-    while i < lines.len() && !pending.is_empty() {
-        let raw = lines[i];
-        let body = if secondary { strip_secondary(raw) } else { raw };
-        command.push('\n');
-        command.push_str(body);
-        i += 1;
-        if pending[0].closed_by(body) {
-            pending.remove(0);
-        }
-    }
-    i
-}
-
 /// True when the command so far cannot end here: a trailing `\`, an operator, or an
 /// unclosed quote.
 fn continues(command: &str) -> bool {
@@ -238,61 +254,6 @@ fn open_quote(command: &str) -> bool {
         }
     }
     single || double
-}
-
-/// A line shown at the shell's secondary prompt (`> `, or a bare `>` for an empty line).
-fn is_secondary(line: &str) -> bool {
-    line.starts_with("> ") || line == ">"
-}
-
-fn strip_secondary(line: &str) -> &str {
-    line.strip_prefix("> ")
-        .or_else(|| line.strip_prefix('>').filter(|r| r.is_empty()))
-        .unwrap_or(line)
-}
-
-/// A heredoc whose body is still to come: its delimiter, and whether `<<-` strips tabs.
-#[derive(Debug, PartialEq, Eq)]
-struct Heredoc {
-    delimiter: String,
-    strip_tabs: bool,
-}
-
-impl Heredoc {
-    fn closed_by(&self, line: &str) -> bool {
-        let word = if self.strip_tabs {
-            line.trim_start_matches('\t')
-        } else {
-            line
-        };
-        word == self.delimiter
-    }
-}
-
-/// The heredocs of `command` whose bodies it does not hold yet. Bodies follow the line
-/// that opens them, one after another; a body line opens nothing (continuation lines
-/// may already hold some bodies).
-fn heredocs(command: &str) -> Vec<Heredoc> {
-    let mut pending: Vec<Heredoc> = Vec::new();
-    for line in command.lines() {
-        if let Some(open) = pending.first() {
-            if open.closed_by(line) {
-                pending.remove(0);
-            }
-            continue;
-        }
-        if !line.contains("<<") {
-            continue;
-        }
-        pending.extend(HEREDOC.captures_iter(line).filter_map(|caps| {
-            let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
-            Some(Heredoc {
-                delimiter: word.to_string(),
-                strip_tabs: &caps[1] == "-",
-            })
-        }));
-    }
-    pending
 }
 
 #[cfg(test)]
@@ -416,6 +377,37 @@ mod tests {
         let got = commands(text, false);
         assert_eq!(got[0].0, "cat <<A; cat <<B\nx <<C\nA\ny\nB");
         assert_eq!(got[1].0, "true");
+    }
+
+    #[test]
+    fn hash_is_roots_prompt_in_a_root_transcript_or_after_becoming_root() {
+        let got = commands("# whoami\nroot\n# echo a\na\n", true);
+        assert_eq!(
+            got,
+            [
+                ("whoami".into(), vec!["root".into()]),
+                ("echo a".into(), vec!["a".into()])
+            ]
+        );
+        // In a `$ ` transcript, a `# ` line is output (or a remark), not a command ...
+        let got = commands("# set up\n$ cat default.nix\n# default.nix\n{ }\n$ true\n", true);
+        assert_eq!(
+            got[0],
+            (
+                "cat default.nix".into(),
+                vec!["# default.nix".into(), "{ }".into()]
+            )
+        );
+        assert_eq!(got.len(), 2);
+        // ... until a command makes the shell root's, and after it exits.
+        let text = "$ sudo -i\n# nixos-rebuild switch\nok\n# exit\n$ echo back\n# back\n";
+        let got: Vec<String> = commands(text, true).into_iter().map(|c| c.0).collect();
+        assert_eq!(got, ["sudo -i", "nixos-rebuild switch", "exit", "echo back"]);
+        for becomes in ["sudo su -", "sudo -s", "su", "sudo -E bash", "sudo -iu root"] {
+            let text = format!("$ {becomes}\n# id -u\n0\n");
+            assert_eq!(commands(&text, true).len(), 2, "{becomes}");
+        }
+        assert_eq!(commands("$ sudo ls\n# x\n", true).len(), 1);
     }
 
     #[test]

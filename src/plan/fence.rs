@@ -169,16 +169,16 @@ static COMMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
     // A title may go on with a description after `:`, ` - `, ` — ` or ` – `.
     let description = r"(?:\s*:(?:\s.*)?|\s+[-—–]\s.*)?";
     Regex::new(&format!(
-        r"^(?:#|//|--|;+)\s*({FILE_NAME}){description}$|^/\*\s*({FILE_NAME}){description}\s*\*/$"
+        r"^(?:#|//|--|;+)\s*({FILE_NAME}){description}$|^/\*\s*({FILE_NAME}){description}\s*\*/$|^<!--\s*({FILE_NAME}){description}\s*-->$"
     ))
     .expect("valid")
 });
 
-/// `# hello.nix`, `// main.c`, `/* hello.nix */`, `# pkgs.nix: a tiny package set`,
+/// `# hello.nix`, `// main.c`, `/* hello.nix */`, `<!-- index.html -->`, `# pkgs.nix: a tiny package set`,
 /// `// main.c — the program`: a first line that titles the block with a file name.
 pub fn comment_path(content: &str) -> Option<String> {
     let caps = COMMENT_PATH.captures(content.lines().next()?.trim())?;
-    let path = caps.get(1).or(caps.get(2))?.as_str();
+    let path = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str();
     Some(path.to_string())
 }
 
@@ -290,5 +290,32 @@ mod tests {
         let f = Fence::parse(r#"nix other.nix title="a.nix""#);
         assert_eq!(f.file_name(), Some(("a.nix", "title")));
         assert!(Fence::parse("nix skip default.nix").has_flag("skip"));
+    }
+
+    #[test]
+    fn a_first_line_comment_in_each_languages_spelling_titles_the_block() {
+        for (first, name) in [
+            ("# hello.nix", "hello.nix"),
+            ("// main.c — the program", "main.c"),
+            ("/* style.css */", "style.css"),
+            ("<!-- index.html -->", "index.html"),
+            ("<!-- site/about.html: the about page -->", "site/about.html"),
+            ("-- init.lua", "init.lua"),
+            ("; settings.ini", "settings.ini"),
+        ] {
+            assert_eq!(
+                comment_path(&format!("{first}\nbody\n")).as_deref(),
+                Some(name),
+                "{first}"
+            );
+        }
+        for first in [
+            "<!-- a note -->",
+            "# Build it",
+            "<!-- index.html",
+            "// see main.c for more",
+        ] {
+            assert_eq!(comment_path(first), None, "{first}");
+        }
     }
 }

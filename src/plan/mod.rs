@@ -7,6 +7,7 @@ pub mod console;
 pub mod directive;
 pub mod fence;
 pub mod follow;
+mod heredoc;
 mod patch;
 mod todo;
 mod twice;

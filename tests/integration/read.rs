@@ -60,7 +60,7 @@ fn zsh_and_user_host_prompts_elision_wildcards_and_hidden_setup() {
     let run = Run::bare().arg(fixture("read/prompts/guide.md")).expect(0);
     let (stdout, _stderr) = (run.stdout.clone(), run.stderr.clone());
     assert!(
-        stdout.ends_with("9 steps: 9 passed, 0 failed, 0 blocked, 0 skipped\n"),
+        stdout.ends_with("12 steps: 12 passed, 0 failed, 0 blocked, 0 skipped\n"),
         "{stdout}"
     );
     // The second heredoc's body is read, not shown output: a wrong line in it fails.

@@ -1,0 +1,87 @@
+//! Heredocs in transcripts: the bodies a command line opens, in the order bash reads them.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|[^<])<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_-]*))"#)
+        .expect("valid")
+});
+
+/// Appends the bodies of the heredocs the command opens and has not closed yet (one
+/// line may open several: `cat <<A > a; cat <<B > b`), in order; returns the next line.
+pub(super) fn read_bodies(lines: &[&str], mut i: usize, command: &mut String) -> usize {
+    let mut pending = heredocs(command);
+    if pending.is_empty() {
+        return i;
+    }
+    // A transcript shows a heredoc's body with the `> ` of the secondary prompt when its
+    // first line has one; the delimiter line then reads `> EOF`.
+    let secondary = lines.get(i).is_some_and(|l| is_secondary(l));
+    while i < lines.len() && !pending.is_empty() {
+        let raw = lines[i];
+        let body = if secondary { strip_secondary(raw) } else { raw };
+        command.push('\n');
+        command.push_str(body);
+        i += 1;
+        if pending[0].closed_by(body) {
+            pending.remove(0);
+        }
+    }
+    i
+}
+
+/// A line shown at the shell's secondary prompt (`> `, or a bare `>` for an empty line).
+fn is_secondary(line: &str) -> bool {
+    line.starts_with("> ") || line == ">"
+}
+
+pub(super) fn strip_secondary(line: &str) -> &str {
+    line.strip_prefix("> ")
+        .or_else(|| line.strip_prefix('>').filter(|r| r.is_empty()))
+        .unwrap_or(line)
+}
+
+/// A heredoc whose body is still to come: its delimiter, and whether `<<-` strips tabs.
+#[derive(Debug, PartialEq, Eq)]
+struct Heredoc {
+    delimiter: String,
+    strip_tabs: bool,
+}
+
+impl Heredoc {
+    fn closed_by(&self, line: &str) -> bool {
+        let word = if self.strip_tabs {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        };
+        word == self.delimiter
+    }
+}
+
+/// The heredocs of `command` whose bodies it does not hold yet. Bodies follow the line
+/// that opens them, one after another; a body line opens nothing (continuation lines
+/// may already hold some bodies).
+fn heredocs(command: &str) -> Vec<Heredoc> {
+    let mut pending: Vec<Heredoc> = Vec::new();
+    for line in command.lines() {
+        if let Some(open) = pending.first() {
+            if open.closed_by(line) {
+                pending.remove(0);
+            }
+            continue;
+        }
+        if !line.contains("<<") {
+            continue;
+        }
+        pending.extend(HEREDOC.captures_iter(line).filter_map(|caps| {
+            let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
+            Some(Heredoc {
+                delimiter: word.to_string(),
+                strip_tabs: &caps[1] == "-",
+            })
+        }));
+    }
+    pending
+}
