@@ -190,14 +190,21 @@ pub static RULES: [Rule; 25] = [
     ),
 ];
 
+/// What a machine prints and another does not, for the same guide: cache.nixos.org out of
+/// reach (rule 20), and `nix-shell` looking for `(import <nixpkgs> {}).bashInteractive`
+/// where there is none, then going on with bash from the environment (where there is one,
+/// it says nothing).
 static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^warning: (?:error: )?unable to download 'https://cache\.nixos\.org[^\n]*\n?")
-        .expect("valid")
+    Regex::new(concat!(
+        r"(?m)^warning: (?:error: )?unable to download 'https://cache\.nixos\.org[^\n]*\n?",
+        r"|^error: file '[^'\n]+' was not found in the Nix search path[^\n]*\n(?:(?:[ \t][^\n]*)?\n)*?will use bash from your environment\n?",
+    ))
+    .expect("valid")
 });
 
-/// Drops the lines rule 20 drops for cache.nixos.org (kept out of what `--bless` writes).
+/// Drops the lines of `NOISE` (kept out of comparisons, verdicts and what `--bless` writes).
 pub fn drop_noise(text: &str) -> String {
-    if !text.contains("unable to download") {
+    if !text.contains("unable to download") && !text.contains("will use bash from your environment") {
         return text.to_string();
     }
     NOISE.replace_all(text, "").into_owned()
@@ -243,7 +250,7 @@ fn sort_planned_paths(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::apply;
+    use super::{apply, drop_noise};
 
     #[test]
     fn error_context_that_varies_by_version_is_dropped() {
@@ -436,5 +443,14 @@ mod tests {
             apply("error: builder for '/nix/store/a.drv' failed with exit code 2;\n"),
             "error: builder for '/nix/store/a.drv' failed with exit code 2\n"
         );
+    }
+
+    #[test]
+    fn nix_shell_going_on_without_nixpkgs_bash_is_noise() {
+        let out = "error: file 'nixpkgs' was not found in the Nix search path (add it using $NIX_PATH or -I)\n\n       at «string»:1:9:\n\n            1| (import <nixpkgs> {}).bashInteractive\n             |         ^\nwill use bash from your environment\n[]\n";
+        assert_eq!(drop_noise(out), "[]\n");
+        // Without the fallback, the missing `<nixpkgs>` is what stopped the command.
+        let stopped = "error: file 'nixpkgs' was not found in the Nix search path (add it using $NIX_PATH or -I)\n\n       at /w/shell.nix:1:14:\n";
+        assert_eq!(drop_noise(stopped), stopped);
     }
 }

@@ -10,7 +10,7 @@ fn guide(case: &str) -> std::path::PathBuf {
 #[test]
 fn commands_at_the_nix_shell_prompt_run_inside_it_and_exit_restores_the_outer_shell() {
     let run = Run::new([guide("nix_shell")]).expect(0);
-    assert_eq!(run.steps(), (9, 0, 0, 0));
+    assert_eq!(run.steps(), (10, 0, 0, 0), "{}", run.all());
     let plan = plan_json(&guide("nix_shell"));
     let nests: Vec<String> = plan["steps"]
         .as_array()
@@ -36,6 +36,17 @@ fn mutated_fails(from: &str, to: &str, failing: &str) {
         .env("GUIDECHECK_UPDATE", "off")
         .expect(1)
         .contains(&format!("FAIL {}:{line}: ", path.display()));
+}
+
+#[test]
+fn a_wrong_answer_of_nix_shell_run_is_drift_though_nixpkgs_is_missing() {
+    // nix-shell's search for `bashInteractive` in `<nixpkgs>` fails here and it goes on:
+    // the wrong line is the guide's fault, not this machine's.
+    mutated_fails(
+        "pure: unset",
+        "pure: 1",
+        "$ nix-shell --pure --run 'greet; echo \"pure: ${OUTER:-unset}\"'",
+    );
 }
 
 #[test]
