@@ -7,6 +7,9 @@ use std::time::Duration;
 
 pub(super) struct Output {
     reader: std::io::PipeReader,
+    /// The session shell as a pidfd, readable once it has exited: processes it left in
+    /// the background may hold the pipe open, and then only this says it is gone.
+    shell: Option<std::os::fd::OwnedFd>,
     buf: Vec<u8>,
     /// More commands are queued: let output gather a moment before reading it, so one
     /// read (and one wake-up) serves several commands.
@@ -21,14 +24,20 @@ pub(super) enum Chunk<'a> {
     Data(&'a [u8]),
     /// Nothing arrived in the time given.
     Quiet,
-    /// Every writer is gone: the shell and all it started have ended.
+    /// The shell has ended (every writer is gone, or the shell exited and what it wrote
+    /// has been read).
     Closed,
 }
 
 impl Output {
-    pub(super) fn new(reader: std::io::PipeReader) -> Output {
+    /// Output of the shell `pid` (None where pidfds are not available: then only the
+    /// pipe's closing says the shell ended).
+    pub(super) fn new(reader: std::io::PipeReader, pid: i32) -> Output {
+        let shell = rustix::process::Pid::from_raw(pid)
+            .and_then(|pid| rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty()).ok());
         Output {
             reader,
+            shell,
             buf: vec![0; 64 * 1024],
             gather: false,
         }
@@ -43,9 +52,19 @@ impl Output {
         };
         loop {
             let mut fds = [PollFd::new(&self.reader, PollFlags::IN)];
-            match poll(&mut fds, Some(&timeout)) {
+            let mut both;
+            let fds = match &self.shell {
+                Some(shell) => {
+                    both = [fds[0].clone(), PollFd::new(shell, PollFlags::IN)];
+                    &mut both[..]
+                }
+                None => &mut fds[..],
+            };
+            match poll(fds, Some(&timeout)) {
                 Ok(0) => return Ok(Chunk::Quiet),
-                Ok(_) => break,
+                // The pipe first: what the shell wrote before it exited is still to read.
+                Ok(_) if !fds[0].revents().is_empty() => break,
+                Ok(_) => return Ok(Chunk::Closed),
                 Err(rustix::io::Errno::INTR) => {}
                 Err(e) => return Err(e.into()),
             }

@@ -150,7 +150,7 @@ impl Session {
             launch,
             child,
             go,
-            output: super::pipe::Output::new(reader),
+            output: super::pipe::Output::new(reader, pid),
             token,
             marker,
             sid,

@@ -50,6 +50,29 @@ fn no_process_outlives_a_timeout_or_the_end_of_a_guide() {
     }
 }
 
+#[test]
+fn a_shell_that_exits_while_its_background_jobs_hold_the_output_never_hangs() {
+    let [a, b] = [4, 5].map(unique);
+    // `exit` and `exec bash` (which reads /dev/null and ends) leave a `sleep` holding the
+    // output pipe: the shell's end, not the pipe's, says the session is over.
+    let text = format!(
+        "# Gone\n\n```console\n$ sleep {a} &\n$ export KEPT=1\n$ exec bash\n$ echo \"new shell ${{KEPT:-fresh}}\"\nnew shell fresh\n$ sleep {b} &\n$ exit 3\n$ echo back\nback\n```\n"
+    );
+    let (_dir, guide) = write_guide("g.md", &text);
+    let started = std::time::Instant::now();
+    let run = Run::new(["--timeout".as_ref(), "60s".as_ref(), guide.as_os_str()]).expect(1);
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "waited for the timeout: {}",
+        run.all()
+    );
+    assert_eq!(run.steps(), (6, 1, 0, 0), "{}", run.all());
+    run.contains(":10: exit 3\n  expected success (exit 0), got exit 3");
+    for seconds in [a, b] {
+        assert_eq!(sleeping(seconds), Vec::<i32>::new(), "sleep {seconds} survived");
+    }
+}
+
 /// Starts guidecheck on a guide that runs `sleep seconds`, in its own TMPDIR.
 fn start_sleeping(seconds: u32) -> (std::process::Child, tempfile::TempDir, PathBuf) {
     let text = format!(
