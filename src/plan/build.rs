@@ -73,6 +73,8 @@ struct Builder<'a> {
     skip_rest: bool,
     /// The command step whose output may come in the next block.
     awaiting_output: Option<usize>,
+    /// Where the block of that step ends.
+    awaiting_since: usize,
     /// The latest content of every file written so far, and of every unnamed Nix block (a
     /// diff may edit either), in the order last written.
     texts: Vec<Text>,
@@ -222,8 +224,8 @@ impl Builder<'_> {
 
     fn code(&mut self, code: &CodeBlock) {
         let fence = Fence::parse(&code.info);
-        let awaiting = self.awaiting_output.take();
         let output = std::mem::take(&mut self.pending.output);
+        let awaiting = (self.awaiting_output.take()).filter(|_| output || self.follows_closely(code));
         let prompts = has_prompt(self, code, &fence);
         if !prompts && self.repl_block(code) {
             return;
@@ -270,11 +272,7 @@ impl Builder<'_> {
             return;
         }
         if fence.is_script() {
-            let kind = StepKind::Script {
-                script: content.into_owned(),
-                hidden: false,
-            };
-            return self.push(code.span, kind);
+            return self.script(code, content.into_owned());
         }
         let (why, reason) = not_run(code, &fence);
         self.snippet(code.span, why, reason);
@@ -476,6 +474,7 @@ mod diffs;
 mod evaluated;
 mod include;
 mod mdbook_include;
+mod output;
 mod stream;
 #[cfg(test)]
 mod tests;

@@ -74,6 +74,25 @@ fn zsh_and_user_host_prompts_elision_wildcards_and_hidden_setup() {
 }
 
 #[test]
+fn an_output_block_after_a_script_or_a_command_is_its_output_unless_a_heading_parts_them() {
+    let guide = fixture("read/output_blocks/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("   5  command  $ printf 'one\\ntwo\\n'\n              expects 2 shown lines")
+        .contains("  30  script   mkdir -p conf")
+        .contains("  39  snippet");
+    Run::bare().arg(&guide).expect(0);
+    // A wrong line in the block under "You should see:" fails the script above it.
+    let text = crate::read(&guide).replacen("one\ntwo\n```", "one\nthree\n```", 1);
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:5: printf")
+        .contains("- three");
+}
+
+#[test]
 fn a_missing_tool_is_blocked_with_exit_3() {
     let run = Run::bare()
         .arg(fixture("blocked/missing_tool/guide.md"))

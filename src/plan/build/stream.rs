@@ -39,6 +39,7 @@ impl<'a, I> Steps<'a, I> {
             pending: Pending::default(),
             skip_rest: false,
             awaiting_output: None,
+            awaiting_since: 0,
             texts: Vec::new(),
             error: None,
             emitted: 0,

@@ -54,7 +54,7 @@ impl Builder<'_> {
                 step.line = line;
             }
             if i == last && empty {
-                self.awaiting_output = Some(self.steps.len() - 1);
+                self.await_output(code);
             }
         }
         true
@@ -187,27 +187,6 @@ impl Builder<'_> {
             *script = rest;
         }
         lines
-    }
-
-    /// An output block right after a command with no shown output is that output.
-    pub(super) fn attach_output(&mut self, step: usize, code: &CodeBlock) {
-        let lines = block_lines(self.text, code);
-        let shown = Shown {
-            lines: lines
-                .iter()
-                .zip(&code.lines)
-                .map(|(text, span)| ShownLine {
-                    text: (*text).to_string(),
-                    line: self.line(span.start),
-                })
-                .collect(),
-            span: output_span(self.text, code, 0, code.lines.len()),
-            block: code.span,
-            placeholder: code.content.trim().is_empty(),
-        };
-        if let StepKind::Command { shown: slot, .. } = &mut self.steps[step].kind {
-            *slot = Some(shown);
-        }
     }
 }
 

@@ -1,0 +1,73 @@
+//! Output shown in a block of its own: "Run this: … You should see:" after a command that
+//! shows none, or after a script.
+
+use super::{Builder, block_lines, output_span};
+use crate::extract::CodeBlock;
+use crate::plan::{Shown, ShownLine, StepKind};
+
+/// At most this many lines of prose between a command and the block showing its output.
+const MAX_PROSE_BEFORE_OUTPUT: usize = 6;
+
+impl Builder<'_> {
+    /// A script block: every line runs; its output may come in the next block.
+    pub(super) fn script(&mut self, code: &CodeBlock, script: String) {
+        let kind = StepKind::Script {
+            script,
+            hidden: false,
+        };
+        self.push(code.span, kind);
+        self.await_output(code);
+    }
+
+    /// The last step may show its output in the next block (after `code`).
+    pub(super) fn await_output(&mut self, code: &CodeBlock) {
+        self.awaiting_output = Some(self.steps.len() - 1);
+        self.awaiting_since = code.span.end;
+    }
+
+    /// Only a little prose lies between the block awaiting its output and `code` ("You
+    /// should see:"), and no heading or rule: a reader still reads the two together.
+    pub(super) fn follows_closely(&self, code: &CodeBlock) -> bool {
+        let between = self.text.get(self.awaiting_since..code.span.start).unwrap_or("");
+        let prose: Vec<&str> = between
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("<!--"))
+            .collect();
+        let heading_or_rule = |l: &&str| {
+            l.starts_with('#') || (l.len() >= 3 && l.chars().all(|c| matches!(c, '-' | '=' | '*' | '_')))
+        };
+        prose.len() <= MAX_PROSE_BEFORE_OUTPUT && !prose.iter().any(heading_or_rule)
+    }
+
+    /// An output block right after a command with no shown output (or a script) is that
+    /// output.
+    pub(super) fn attach_output(&mut self, step: usize, code: &CodeBlock) {
+        let lines = block_lines(self.text, code);
+        let shown = Shown {
+            lines: lines
+                .iter()
+                .zip(&code.lines)
+                .map(|(text, span)| ShownLine {
+                    text: (*text).to_string(),
+                    line: self.line(span.start),
+                })
+                .collect(),
+            span: output_span(self.text, code, 0, code.lines.len()),
+            block: code.span,
+            placeholder: code.content.trim().is_empty(),
+        };
+        let kind = &mut self.steps[step].kind;
+        match kind {
+            StepKind::Command { shown: slot, .. } => *slot = Some(shown),
+            // A script with its output shown is compared as one command.
+            StepKind::Script { script, .. } => {
+                *kind = StepKind::Command {
+                    command: script.trim_end_matches('\n').to_string(),
+                    shown: Some(shown),
+                }
+            }
+            _ => {}
+        }
+    }
+}
