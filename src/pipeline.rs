@@ -280,11 +280,6 @@ pub fn check(
     observer: &dyn run::Observer,
 ) -> Result<GuideResult> {
     let started = Instant::now();
-    // The snapshot names the Nix version: ask for it while the guide runs (Nix takes
-    // tens of milliseconds to say it), not after.
-    if request.snapshots && settings.snapshot_policy != snapshot::Policy::Off && uses_nix(&plan) {
-        std::thread::spawn(run::nix_version);
-    }
     let keep = Keep {
         runs: request.bless || request.check,
         facts: wants_snapshot(path, settings, request),
@@ -346,9 +341,11 @@ fn check_snapshot(
         return Ok(None);
     };
     let name = guide_name(path);
-    // Asking Nix its version costs a process: only for guides that use Nix.
+    // Asking Nix its version costs a process (tens of milliseconds): only for guides that
+    // use Nix, and only when the snapshot is written anew.
     let nix = if uses_nix(&evaluation.plan) {
-        run::nix_version()
+        let current = facts.text(&name, "", &evaluation.plan);
+        snapshot::recorded_nix(&settings.snapshot_path, &current).unwrap_or_else(run::nix_version)
     } else {
         "not used".to_string()
     };
