@@ -166,10 +166,12 @@ pub fn myst_options<'a>(content: &'a str, info: &str) -> (std::borrow::Cow<'a, s
 pub const FILE_NAME: &str = r"(?:[\w.+-]+/)*(?:[\w+-][\w.+-]*\.[A-Za-z][\w]*|\.[A-Za-z][\w.-]*|(?:GNU)?[Mm]akefile|Dockerfile|Containerfile|[Jj]ustfile|Gemfile|Rakefile|Procfile|Vagrantfile|Caddyfile|Brewfile)";
 
 static COMMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    // A title may go on with a description after `:`, ` - `, ` — ` or ` – `.
-    let description = r"(?:\s*:(?:\s.*)?|\s+[-—–]\s.*)?";
+    // A title may say what it is (`file: a.nix`, `In c.nix:`, `save as d.nix`) and go on
+    // with a description after `:`, ` - `, ` — `, ` – ` or in parentheses.
+    let label = r"(?:(?i:file(?:\s*name)?|path|in|save(?:\s+this)?\s+as)\s*:?\s+)?";
+    let description = r"(?:\s*:(?:\s.*)?|\s+[-—–]\s.*|\s+\(.*\))?";
     Regex::new(&format!(
-        r"^(?:#|//|--|;+)\s*({FILE_NAME}){description}$|^/\*\s*({FILE_NAME}){description}\s*\*/$|^<!--\s*({FILE_NAME}){description}\s*-->$"
+        r"^(?:#|//|--|;+)\s*{label}({FILE_NAME}){description}$|^/\*\s*{label}({FILE_NAME}){description}\s*\*/$|^<!--\s*{label}({FILE_NAME}){description}\s*-->$"
     ))
     .expect("valid")
 });
@@ -302,6 +304,13 @@ mod tests {
             ("<!-- site/about.html: the about page -->", "site/about.html"),
             ("-- init.lua", "init.lua"),
             ("; settings.ini", "settings.ini"),
+            ("# file: a.nix", "a.nix"),
+            ("# Filename: f.nix", "f.nix"),
+            ("// File name: src/main.rs", "src/main.rs"),
+            ("# b.nix (updated)", "b.nix"),
+            ("# In c.nix:", "c.nix"),
+            ("# save this as shell.nix", "shell.nix"),
+            ("/* path: d.nix */", "d.nix"),
         ] {
             assert_eq!(
                 comment_path(&format!("{first}\nbody\n")).as_deref(),

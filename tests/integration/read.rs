@@ -93,6 +93,16 @@ fn an_output_block_after_a_script_or_a_command_is_its_output_unless_a_heading_pa
 }
 
 #[test]
+fn a_first_line_comment_titles_its_block_in_the_spellings_authors_use() {
+    let guide = fixture("read/titles/guide.md");
+    Run::bare().arg(&guide).expect(0);
+    // A title that is only a remark names no file: what the listing shows is then missing.
+    let text = crate::read(&guide).replace("# b.nix (updated)", "# the second one");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare().arg(&path).expect(1).contains("- b.nix");
+}
+
+#[test]
 fn a_missing_tool_is_blocked_with_exit_3() {
     let run = Run::bare()
         .arg(fixture("blocked/missing_tool/guide.md"))
