@@ -21,11 +21,13 @@ pub mod syntax;
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Prompts of the shells Nix opens (`nix-shell`), added to the generic ones.
+/// Prompts of the shells Nix opens (`nix-shell`; `nix develop`'s
+/// `(nix:nix-shell-env) bash-5.2$ `), added to the generic ones.
 pub const PROMPTS: &[&str] = &[
     r"^\[nix-shell(?::(?-u:[^\]])*)?\][$#] ",
     r"^\(nix-shell\) [$#] ",
     r"^nix-shell[$#] ",
+    r"^\(nix:(?-u:[^)\s])*\) (?:(?-u:[^\s$#])*)?[$#] ",
 ];
 
 /// Nix's environment variables, which guide commands see.

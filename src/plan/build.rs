@@ -66,6 +66,9 @@ struct Builder<'a> {
     shells: &'a [String],
     /// The Markdown line of the command that entered the shell the guide is in.
     shell: Option<usize>,
+    /// That shell was entered at a prompt that looks like the outer one (`$ nix-shell`,
+    /// then `$ hello`): only its `exit` leaves it.
+    plain_shell: bool,
     /// Needs declared before any step: every step has them.
     guide_needs: Vec<String>,
     steps: Vec<Step>,

@@ -24,6 +24,25 @@ fn commands_at_the_nix_shell_prompt_run_inside_it_and_exit_restores_the_outer_sh
     assert_eq!(nests[8], "null");
 }
 
+#[test]
+fn a_shell_entered_at_a_plain_prompt_holds_the_commands_after_it_until_exit() {
+    // Blogs show `$ nix-shell` and then `$ greet`: the reader types it in the shell.
+    let text = read(&guide("nix_shell"));
+    let shell_nix = &text[..text.find("```console").unwrap()];
+    let plain = format!(
+        "{shell_nix}```console\n$ nix-shell\n```\n\nNow in it:\n\n```console\n$ greet\nhello from setup\n$ exit\n$ echo \"${{GREETING:-gone}}\"\ngone\n```\n"
+    );
+    let (_dir, path) = write_guide("guide.md", &plain);
+    let plan = Run::new(["plan".as_ref(), path.as_os_str()]).expect(0);
+    plan.contains("[in the shell of line 23] $ greet")
+        .contains("[leaves the shell of line 23] $ exit");
+    let run = Run::new([&path]).env("GUIDECHECK_UPDATE", "off").expect(0);
+    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    // After `exit`, the shell's environment is gone.
+    let (_dir, path) = write_guide("guide.md", &plain.replace("gone\n```", "hello from setup\n```"));
+    Run::new([&path]).env("GUIDECHECK_UPDATE", "off").expect(1);
+}
+
 /// The nix-shell fixture with `from` replaced by `to` fails at the line of `failing`.
 #[track_caller]
 fn mutated_fails(from: &str, to: &str, failing: &str) {

@@ -34,6 +34,7 @@ impl<'a, I> Steps<'a, I> {
             prompts,
             shells,
             shell: None,
+            plain_shell: false,
             guide_needs: Vec::new(),
             steps: Vec::new(),
             pending: Pending::default(),

@@ -373,3 +373,26 @@ fn a_titled_excerpt_of_bindings_revises_the_file() {
         kinds(&p)
     );
 }
+
+#[test]
+fn a_shell_entered_at_a_plain_prompt_holds_what_is_read_with_it() {
+    let nests = |text: &str| -> Vec<String> {
+        plan(text)
+            .steps
+            .iter()
+            .map(|s| {
+                format!("{:?}", s.options.nest)
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    };
+    // The same block, or the next one after a sentence: in the shell until `exit`.
+    let near = "# g\n\n```console\n$ nix-shell -p terraform\n```\n\nThen log in:\n\n```console\n$ terraform login\n$ exit\n$ ls\n```\n";
+    assert_eq!(nests(near), ["Enter", "Inside", "Leave", "Outer"]);
+    // Under a later heading, the reader has moved on: the shell was a demonstration.
+    let far = "# g\n\n```console\n$ nix-shell -p cowsay\n```\n\n## A file\n\n```console\n$ ls\n```\n";
+    assert_eq!(nests(far), ["Outer", "Outer"]);
+}

@@ -38,7 +38,7 @@ impl Builder<'_> {
                 .collect();
             self.command_directives(&mut own, &found);
             self.pending.options = own;
-            let leaves = self.track_shell(&cmd);
+            let leaves = self.track_shell(&cmd, code);
             self.name_from_use(&cmd.command);
             let command = StepKind::Command {
                 command: cmd.command,
@@ -78,14 +78,26 @@ impl Builder<'_> {
     }
 
     /// Follows the reader in and out of entered shells; true when `cmd` leaves one.
-    fn track_shell(&mut self, cmd: &console::ParsedCommand) -> bool {
-        if !cmd.nested {
-            // An outer prompt: the reader has left any shell they were in.
-            self.shell = None;
-        } else if self.shell.is_none() {
-            self.enter_before();
+    fn track_shell(&mut self, cmd: &console::ParsedCommand, code: &CodeBlock) -> bool {
+        if cmd.nested {
+            if self.shell.is_none() {
+                self.enter_before();
+            }
+            self.plain_shell = false;
+            return self.shell.is_some() && is_exit(&cmd.command);
         }
-        cmd.nested && self.shell.is_some() && is_exit(&cmd.command)
+        if self.shell.is_some() && self.plain_shell {
+            return is_exit(&cmd.command);
+        }
+        if self.shell.take().is_none() && self.last_command_reads_with(code) {
+            // The next command after one that enters a shell, in the same block or one
+            // read with it, is typed in that shell, whatever prompt the guide shows
+            // (`$ nix-shell -p hello`, then `$ hello`).
+            self.enter_before();
+            self.plain_shell = self.shell.is_some();
+        }
+        // Else an outer prompt after a shell's own: the reader has left it.
+        false
     }
 
     /// "Save this in `hello.nix` and build it": an unnamed Nix block, since the last command,
@@ -131,6 +143,16 @@ impl Builder<'_> {
 
     /// A command at a nested prompt with no shell open: the latest command step, when it
     /// enters a shell, is where the reader entered it.
+    /// The last command step is in `code`, or in a block a reader reads with it.
+    fn last_command_reads_with(&self, code: &CodeBlock) -> bool {
+        let last = self
+            .steps
+            .iter()
+            .rev()
+            .find(|s| matches!(s.kind, StepKind::Command { .. }));
+        last.is_some_and(|step| step.span.end >= code.span.end || self.reads_together(step.span.end, code))
+    }
+
     fn enter_before(&mut self) {
         let Some(entry) = self
             .steps
