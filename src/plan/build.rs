@@ -233,7 +233,8 @@ impl Builder<'_> {
         if !prompts && self.repl_block(code) {
             return;
         }
-        if let Some(step) = awaiting.filter(|_| output || fence.is_output() && !prompts) {
+        let names_a_file = fence.file_name().is_some() || self.pending.file.is_some();
+        if let Some(step) = awaiting.filter(|_| output || fence.is_output() && !prompts && !names_a_file) {
             return self.attach_output(step, code);
         }
         self.fence_options(&fence);

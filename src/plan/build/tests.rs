@@ -85,6 +85,23 @@ fn untagged_block_after_a_command_is_its_output() {
 }
 
 #[test]
+fn a_block_that_names_a_file_is_never_the_output_above_it() {
+    for named in [
+        "```text title=\"notes.txt\"\n",
+        "<!-- guidecheck: file=notes.txt -->\n```\n",
+    ] {
+        let p = plan(&format!(
+            "```console\n$ mkdir -p docs\n```\n\n{named}hello\n```\n"
+        ));
+        assert_eq!(p.steps.len(), 2, "{named}");
+        assert!(
+            matches!(&p.steps[1].kind, StepKind::File { path, .. } if path == "notes.txt"),
+            "{named}"
+        );
+    }
+}
+
+#[test]
 fn text_blocks_are_never_commands() {
     let p = plan("```text\n$ guidecheck guides/hello.md\nok\n```\n");
     assert_eq!(kinds(&p), ["1: snippet (text block with no command before it)"]);
