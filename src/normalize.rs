@@ -50,6 +50,13 @@ static NOT_FOUND: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid")
 });
+/// A home folder as a guide's author or a reader has it (`/home/alice`, `/Users/bob`,
+/// root's `/root`): whose it is varies by machine, as the session's `[HOME]` does (which
+/// `--bless` wrote as `[ROOT]/home` before it had a name).
+static HOME_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)(^|[\s'"=:(\[,])(?:/home/[A-Za-z0-9._-]+|/Users/[A-Za-z0-9._-]+|/root|\[ROOT\]/home)(/|[\s'":,)\]]|$)"#)
+        .expect("valid")
+});
 static RUNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\S)[ \t]{2,}").expect("valid"));
 
 impl Normalizer {
@@ -59,6 +66,8 @@ impl Normalizer {
         let mut paths = Vec::new();
         if let Some((root, work)) = workspace {
             paths.push((work.display().to_string(), "[WORKSPACE]"));
+            // The session's HOME (`run::workspace` puts it beside `work`).
+            paths.push((root.join("home").display().to_string(), "[HOME]"));
             paths.push((root.display().to_string(), "[ROOT]"));
         }
         Normalizer {
@@ -112,6 +121,12 @@ impl Normalizer {
             text = NOT_FOUND
                 .replace_all(&text, "bash: $1$2$3$4$5: command not found")
                 .into_owned();
+        }
+        if text.contains("/home") || text.contains("/Users/") || text.contains("/root") {
+            // Twice: a match takes the character after it, which may start the next one.
+            for _ in 0..2 {
+                text = HOME_PATH.replace_all(&text, "${1}[HOME]${2}").into_owned();
+            }
         }
         for r in &self.redactions {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
@@ -217,9 +232,31 @@ mod tests {
             vec![],
         );
         assert_eq!(
-            n.text("at /tmp/gc-1/work/hello.nix:3 and /tmp/gc-1/home"),
-            "at [WORKSPACE]/hello.nix:3 and [ROOT]/home"
+            n.text("at /tmp/gc-1/work/hello.nix:3 and /tmp/gc-1/home and /tmp/gc-1/nix"),
+            "at [WORKSPACE]/hello.nix:3 and [HOME] and [ROOT]/nix"
         );
+    }
+
+    #[test]
+    fn whose_home_folder_it_is_does_not_matter() {
+        let n = Normalizer::new(
+            Some((Path::new("/tmp/gc-1"), Path::new("/tmp/gc-1/work"))),
+            vec![],
+        );
+        for (shown, real) in [
+            ("/home/alice/projects/hello", "/tmp/gc-1/home/projects/hello"),
+            ("HOME=/Users/bob", "HOME=/tmp/gc-1/home"),
+            ("cd '/root/x' /root", "cd '/tmp/gc-1/home/x' /tmp/gc-1/home"),
+            ("[ROOT]/home [ROOT]/tmp", "/tmp/gc-1/home /tmp/gc-1/tmp"),
+        ] {
+            assert_eq!(n.text(shown), n.text(real), "{shown}");
+        }
+        // Only whose home it is: what is in it still counts.
+        assert_ne!(n.text("/home/alice/a"), n.text("/tmp/gc-1/home/b"));
+        // Not a home folder: kept.
+        for kept in ["/home", "/homework/a", "/rooted/x", "/usr/home/x", "a/home/alice"] {
+            assert_eq!(n.text(kept), kept);
+        }
     }
 
     #[test]
