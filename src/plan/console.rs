@@ -68,6 +68,10 @@ const DEFAULT_PROMPTS: &[&str] = &[
     // pure, starship and spaceship (zsh), and fish's `user@host ~>`.
     r"^❯ ",
     r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+ (?-u:[^ \t>])*> ",
+    // macOS's zsh (`alice@laptop ~/code % `), and bash or sh without a prompt of their
+    // own (`bash-5.2$ `).
+    r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+ (?-u:[^ \t%#$>])+ [%#] ",
+    r"^(?:bash|sh)-[0-9]+(?:\.[0-9]+)*[$#] ",
     r"^➜[ \t]+(?-u:[^ \t])+(?:[ \t]+git:\((?-u:[^)])*\)(?:[ \t]+✗)?)?[ \t]+",
     r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^$# \t])*[$#] ",
     r"^\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^\]])*\][$#] ",
@@ -411,7 +415,7 @@ mod tests {
     }
 
     #[test]
-    fn pure_starship_and_fish_prompts() {
+    fn pure_starship_fish_macos_zsh_and_bare_bash_prompts() {
         let got = commands("❯ echo a\na\nme@box ~/src> echo b\nb\n", false);
         assert_eq!(
             got,
@@ -420,6 +424,12 @@ mod tests {
                 ("echo b".into(), vec!["b".into()])
             ]
         );
+        let got = commands(
+            "alice@laptop ~/code % echo c\nc\nbash-5.2$ echo d\nd\nsh-5.1# echo e\n",
+            false,
+        );
+        let got: Vec<&str> = got.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(got, ["echo c", "echo d", "echo e"]);
     }
 
     #[test]
