@@ -28,6 +28,9 @@ pub fn continues(input: &str, line: &str) -> bool {
         && !super::syntax::analyze(input).errors.is_empty()
 }
 
+/// The terminal width the REPL is told it has.
+const REPL_COLUMNS: usize = 100_000;
+
 fn marker(i: usize) -> String {
     format!("\"__guidecheck_answer_{i}\"")
 }
@@ -45,8 +48,10 @@ pub fn script(command: &str, inputs: &[String]) -> String {
         body.push_str(&marker(i));
         body.push('\n');
     }
+    // A wide line: on a dumb terminal the line editor shows an input longer than its 80
+    // columns scrolled (`\r<…tail`), which hides the echo the answers are cut at.
     format!(
-        "{} <<'__GUIDECHECK_REPL__'\n{body}__GUIDECHECK_REPL__",
+        "COLUMNS={REPL_COLUMNS} {} <<'__GUIDECHECK_REPL__'\n{body}__GUIDECHECK_REPL__",
         command.trim()
     )
 }

@@ -38,6 +38,14 @@ fn at_answer(to: &str) -> &str {
 #[test]
 fn a_wrong_repl_answer_fails_at_its_line() {
     mutated_fails("repl", "\n10\n", "\n11\n", "11");
+    // An input longer than a terminal's 80 columns is cut where its echo ends, as any.
+    let wrong = "\"an input, longer than a terminal of 80 columns\"";
+    mutated_fails(
+        "repl",
+        "\"an input, longer than, a terminal of 80 columns\"",
+        wrong,
+        wrong,
+    );
 }
 
 #[test]
