@@ -54,8 +54,11 @@ static NOT_FOUND: LazyLock<Regex> = LazyLock::new(|| {
 /// root's `/root`): whose it is varies by machine, as the session's `[HOME]` does (which
 /// `--bless` wrote as `[ROOT]/home` before it had a name).
 static HOME_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)(^|[\s'"=:(\[,])(?:/home/[A-Za-z0-9._-]+|/Users/[A-Za-z0-9._-]+|/root|\[ROOT\]/home)(/|[\s'":,)\]]|$)"#)
-        .expect("valid")
+    // A name ends where its characters do; `/root` and `[ROOT]/home` at a word's end.
+    Regex::new(
+        r#"(?m)(^|[\s'"=:(\[,])(?:/home/[A-Za-z0-9._-]+|/Users/[A-Za-z0-9._-]+|/root\b|\[ROOT\]/home\b)"#,
+    )
+    .expect("valid")
 });
 static RUNS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\S)[ \t]{2,}").expect("valid"));
 
@@ -123,10 +126,7 @@ impl Normalizer {
                 .into_owned();
         }
         if text.contains("/home") || text.contains("/Users/") || text.contains("/root") {
-            // Twice: a match takes the character after it, which may start the next one.
-            for _ in 0..2 {
-                text = HOME_PATH.replace_all(&text, "${1}[HOME]${2}").into_owned();
-            }
+            text = HOME_PATH.replace_all(&text, "${1}[HOME]").into_owned();
         }
         for r in &self.redactions {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();

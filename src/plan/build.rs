@@ -228,7 +228,10 @@ impl Builder<'_> {
     fn code(&mut self, code: &CodeBlock) {
         let fence = Fence::parse(&code.info);
         let output = std::mem::take(&mut self.pending.output);
-        let awaiting = (self.awaiting_output.take()).filter(|_| output || self.follows_closely(code));
+        let awaiting = self
+            .awaiting_output
+            .take()
+            .filter(|_| output || self.reads_together(self.awaiting_since, code));
         let prompts = has_prompt(self, code, &fence);
         if !prompts && self.repl_block(code) {
             return;

@@ -140,6 +140,12 @@ impl Prompts {
     }
 }
 
+/// `exit`, `exit 0`, `logout`: leaves the shell it is typed in.
+pub fn is_exit(command: &str) -> bool {
+    let mut words = command.split_whitespace();
+    matches!(words.next(), Some("exit" | "logout")) && words.clone().count() <= 1
+}
+
 /// A command that makes the shell root's: its prompt turns to `# `.
 static BECOMES_ROOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:sudo(?:\s+-[A-Za-z]*[is][A-Za-z]*|\s+(?:-E\s+)?(?:su|bash|sh|zsh)\b)|su\b|doas\s+(?:-s|su|bash|sh)\b)")
@@ -171,10 +177,9 @@ impl RootPrompt {
         if !self.possible || self.throughout {
             return;
         }
-        let command = command.trim();
         if BECOMES_ROOT.is_match(command) {
             self.now = true;
-        } else if matches!(command, "exit" | "logout") {
+        } else if is_exit(command) {
             self.now = false;
         }
     }

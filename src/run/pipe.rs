@@ -50,16 +50,15 @@ impl Output {
             tv_sec: i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
             tv_nsec: i64::from(wait.subsec_nanos()),
         };
+        use std::os::fd::AsFd;
+        let shell = self.shell.as_ref().map_or(self.reader.as_fd(), |s| s.as_fd());
+        let watched = if self.shell.is_some() { 2 } else { 1 };
         loop {
-            let mut fds = [PollFd::new(&self.reader, PollFlags::IN)];
-            let mut both;
-            let fds = match &self.shell {
-                Some(shell) => {
-                    both = [fds[0].clone(), PollFd::new(shell, PollFlags::IN)];
-                    &mut both[..]
-                }
-                None => &mut fds[..],
-            };
+            let mut both = [
+                PollFd::new(&self.reader, PollFlags::IN),
+                PollFd::new(&shell, PollFlags::IN),
+            ];
+            let fds = &mut both[..watched];
             match poll(fds, Some(&timeout)) {
                 Ok(0) => return Ok(Chunk::Quiet),
                 // The pipe first: what the shell wrote before it exited is still to read.

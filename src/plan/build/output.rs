@@ -25,14 +25,8 @@ impl Builder<'_> {
         self.awaiting_since = code.span.end;
     }
 
-    /// Only a little prose lies between the block awaiting its output and `code` ("You
+    /// Only a little prose lies between offset `from` (the end of a block) and `code` ("You
     /// should see:"), and no heading or rule: a reader still reads the two together.
-    pub(super) fn follows_closely(&self, code: &CodeBlock) -> bool {
-        self.reads_together(self.awaiting_since, code)
-    }
-
-    /// Only a little prose lies between offset `from` (the end of a block) and `code`, and
-    /// no heading or rule.
     pub(super) fn reads_together(&self, from: usize, code: &CodeBlock) -> bool {
         let between = self.text.get(from..code.span.start).unwrap_or("");
         let prose: Vec<&str> = between

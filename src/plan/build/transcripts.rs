@@ -84,10 +84,10 @@ impl Builder<'_> {
                 self.enter_before();
             }
             self.plain_shell = false;
-            return self.shell.is_some() && is_exit(&cmd.command);
+            return self.shell.is_some() && console::is_exit(&cmd.command);
         }
         if self.shell.is_some() && self.plain_shell {
-            return is_exit(&cmd.command);
+            return console::is_exit(&cmd.command);
         }
         if self.shell.take().is_none() && self.last_command_reads_with(code) {
             // The next command after one that enters a shell, in the same block or one
@@ -210,12 +210,6 @@ impl Builder<'_> {
         }
         lines
     }
-}
-
-/// `exit`, `exit 0`, `logout`: leaves the shell it is typed in.
-fn is_exit(command: &str) -> bool {
-    let mut words = command.split_whitespace();
-    matches!(words.next(), Some("exit" | "logout")) && words.clone().count() <= 1
 }
 
 /// A fenced block's content starts on the line after its opening fence.
