@@ -71,6 +71,11 @@ fn zsh_and_user_host_prompts_elision_wildcards_and_hidden_setup() {
         .expect(1)
         .contains("g.md:52: cat a.txt b.txt")
         .contains("- 41 expands");
+    // A `# ` line under a `$ ` command is what it printed: a wrong one fails.
+    let text = crate::read(&fixture("read/prompts/guide.md"))
+        .replace("\n# notes.txt\nread me\n", "\n# notes.txt\nread you\n");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare().arg(&path).expect(1).contains("- read you");
 }
 
 #[test]

@@ -203,3 +203,16 @@ fn a_missing_program_in_another_systems_words_is_the_same_fact() {
         Run::new([&path]).expect(1).contains(":4: ");
     }
 }
+
+#[test]
+fn whose_home_folder_a_path_is_in_does_not_matter_but_what_is_in_it_does() {
+    let guide = |shown: &str| {
+        format!(
+            "# Home\n\n```console\n$ mkdir -p ~/projects/hello && cd ~/projects/hello && pwd\n{shown}\n```\n"
+        )
+    };
+    let (_dir, path) = write_guide("g.md", &guide("/home/alice/projects/hello"));
+    Run::new([&path]).expect(0);
+    let (_dir, path) = write_guide("g.md", &guide("/home/alice/projects/other"));
+    Run::new([&path]).expect(1).contains("- [HOME]/projects/other");
+}
