@@ -152,6 +152,29 @@ pub fn remove_leftovers(dir: &std::path::Path, prefix: &str) -> Vec<String> {
     removed
 }
 
+/// Housekeeping that runs beside the work (`in_background`), joined before exit.
+static BACKGROUND: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new());
+
+/// Runs `work` on a thread of its own; `finish_background` waits for it.
+pub fn in_background(work: impl FnOnce() + Send + 'static) {
+    let handle = std::thread::spawn(work);
+    if let Ok(mut list) = BACKGROUND.lock() {
+        list.push(handle);
+    }
+}
+
+/// Waits for the housekeeping started with `in_background` (before the process exits, so
+/// none of it is cut short).
+pub fn finish_background() {
+    let handles = match BACKGROUND.lock() {
+        Ok(mut list) => std::mem::take(&mut *list),
+        Err(_) => return,
+    };
+    for handle in handles {
+        let _ = handle.join();
+    }
+}
+
 /// The exit status for a signal, as shells report it: 128 + its number.
 pub fn exit_status(signal: i32) -> i32 {
     128 + signal
@@ -212,6 +235,18 @@ mod tests {
         expected.sort();
         assert_eq!(removed, expected);
         assert!(dir.path().join(&ours).exists() && dir.path().join(".guidecheck-old").exists());
+    }
+
+    #[test]
+    fn background_work_is_finished_before_exit() {
+        let done = Arc::new(AtomicUsize::new(0));
+        let flag = done.clone();
+        in_background(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            flag.fetch_add(1, Ordering::SeqCst);
+        });
+        finish_background();
+        assert_eq!(done.load(Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub fn main() -> ExitCode {
     };
     // Stopped by a signal meanwhile: the signal's exit status is the one to give.
     crate::cleanup::wait_if_stopping();
+    crate::cleanup::finish_background();
     code.into()
 }
 

@@ -11,12 +11,28 @@ fn building(line: &str) -> Option<&str> {
     let end = rest.find('\'')?;
     (end > 0).then(|| &rest[..end])
 }
-static PLANNING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:these derivations will be built:|these paths will be fetched:|copying path '|building '|last N log lines:|For full logs, run '|unpacking source archive |trying https?://|% Total|Dload|[0-9]+ +[0-9.]+[kMG]? +[0-9]+ )",
-    )
-    .expect("valid")
-});
+/// How the planning and progress lines start (no regex: this runs on every shown line).
+const PLANNING_STARTS: &[&str] = &[
+    "these derivations will be built:",
+    "these paths will be fetched:",
+    "copying path '",
+    "building '",
+    "last N log lines:",
+    "For full logs, run '",
+    "unpacking source archive ",
+    "trying http://",
+    "trying https://",
+    "% Total",
+    "Dload",
+];
+/// curl's progress table row (`100  1234  100  1234  0  0  5000  0 --:--:--`).
+static PROGRESS_ROW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]+ +[0-9.]+[kMG]? +[0-9]+ ").expect("valid"));
+
+fn planning(line: &str) -> bool {
+    PLANNING_STARTS.iter().any(|s| line.starts_with(s))
+        || (line.starts_with(|c: char| c.is_ascii_digit()) && PROGRESS_ROW.is_match(line))
+}
 
 /// For each (normalised, trimmed) shown line: may it be absent from the real output?
 ///
@@ -39,7 +55,7 @@ pub fn optional_lines(shown: &[String], real: &[String]) -> Vec<bool> {
         let tail_line = in_tail && (line.starts_with("> ") || line == ">");
         in_plan_list = line.ends_with("will be built:") || line.ends_with("will be fetched:") || list_item;
         in_tail = line.starts_with("last N log lines:") || tail_line;
-        optional.push(list_item || tail_line || PLANNING.is_match(line) || unbuilt_log);
+        optional.push(list_item || tail_line || planning(line) || unbuilt_log);
     }
     optional
 }
@@ -69,7 +85,7 @@ pub fn unbuilt_logs(shown: &[impl AsRef<str>], real: &[impl AsRef<str>]) -> Vec<
             } else if ends_build_log(line) {
                 current = None;
                 None
-            } else if PLANNING.is_match(line) {
+            } else if planning(line) {
                 None
             } else {
                 current.clone()
@@ -105,6 +121,23 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(String::from).collect()
+    }
+
+    #[test]
+    fn planning_and_progress_lines_are_told_by_their_start() {
+        for line in [
+            "these derivations will be built:",
+            "copying path '/nix/store/abc-hello' from 'https://cache.nixos.org'...",
+            "trying https://example.org/hello.tar.gz",
+            "trying http://example.org/hello.tar.gz",
+            "% Total    % Received % Xferd  Average Speed   Time    Time     Time  Current",
+            "100  1234  100  1234    0     0   5000      0 --:--:-- --:--:-- --:--:--  5000",
+        ] {
+            assert!(planning(line), "{line}");
+        }
+        for line in ["Hello, world!", "100 files", "2 derivations", "error: building failed"] {
+            assert!(!planning(line), "{line}");
+        }
     }
 
     #[test]

@@ -1,16 +1,18 @@
 //! Nix's interactive shells (`nix-shell`, `nix develop`, `nix shell`): which commands enter
 //! one, and how to enter it so that it reads the session's next commands from its stdin.
 
-use regex::Regex;
-use std::sync::LazyLock;
-
-static NIX_SHELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^nix-shell(?:\s|$)").expect("valid"));
+/// `nix-shell` as the command's first word.
+fn is_nix_shell(command: &str) -> bool {
+    command
+        .strip_prefix("nix-shell")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+}
 
 /// Does this command open an interactive shell (no command of its own to run)?
 pub fn enters(command: &str) -> bool {
     let command = command.trim();
     let words: Vec<&str> = command.split_whitespace().collect();
-    if NIX_SHELL.is_match(command) {
+    if is_nix_shell(command) {
         return !words.iter().any(|w| matches!(*w, "--run" | "--command"));
     }
     matches!(super::subcommand(command), Some("develop" | "shell"))
@@ -26,7 +28,7 @@ pub fn entry(command: &str, shell_loop: &str) -> Option<String> {
     }
     let quoted = format!("'{}'", shell_loop.replace('\'', r"'\''"));
     let command = command.trim();
-    if NIX_SHELL.is_match(command) {
+    if is_nix_shell(command) {
         // `--run` (not `--command`): a non-interactive bash that sources the environment's
         // setup and then runs the loop, so setup functions stay defined.
         return Some(format!("{command} --run {quoted}"));

@@ -24,9 +24,13 @@ impl Workspace {
     /// run removes those a crashed run left behind.
     pub fn create() -> Result<Workspace> {
         static LEFTOVERS: std::sync::Once = std::sync::Once::new();
+        // Beside the run, not before it: reading a crowded /tmp takes as long as starting
+        // the shell does.
         LEFTOVERS.call_once(|| {
-            crate::cleanup::remove_leftovers(&std::env::temp_dir(), "guidecheck-");
-            crate::cleanup::remove_leftovers(Path::new(SHM), "guidecheck-ctl-");
+            crate::cleanup::in_background(|| {
+                crate::cleanup::remove_leftovers(&std::env::temp_dir(), "guidecheck-");
+                crate::cleanup::remove_leftovers(Path::new(SHM), "guidecheck-ctl-");
+            });
         });
         let tag = crate::cleanup::owner_tag();
         let dir = tempfile::Builder::new()

@@ -193,7 +193,7 @@ pub fn digest(plan: &Plan) -> String {
 }
 
 static LINE_FIELD: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r#","?"line":\d+"#).expect("valid"));
+    std::sync::LazyLock::new(|| regex::Regex::new(r#","?"line":[0-9]+"#).expect("valid"));
 
 fn today() -> String {
     humantime::format_rfc3339(std::time::SystemTime::now()).to_string()[..10].to_string()
