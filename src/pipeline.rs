@@ -80,15 +80,17 @@ pub fn evaluate(
     observer: &dyn run::Observer,
     keep: Keep,
 ) -> Result<Evaluation> {
-    execute(read(path, text, settings)?, settings, observer, keep)
+    execute(read(path, text, settings)?, settings, observer, keep, None)
 }
 
-/// Runs and compares a plan, each step as it ends.
+/// Runs and compares a plan, each step as it ends: in `started` (a workspace and shell
+/// made while the plan was read) when given, else in new ones.
 pub fn execute(
     plan: Plan,
     settings: &Settings,
     observer: &dyn run::Observer,
     keep: Keep,
+    started: Option<run::Started>,
 ) -> Result<Evaluation> {
     let n = plan.steps.len();
     if !plan.steps.iter().any(plan::Step::runs) {
@@ -104,7 +106,11 @@ pub fn execute(
             normalizer,
         });
     }
-    let workspace = run::Workspace::create()?;
+    let started = match started {
+        Some(started) => started,
+        None => run::start(&settings.run, &plan.guide)?,
+    };
+    let workspace = started.workspace();
     let files: Vec<String> = plan
         .steps
         .iter()
@@ -120,7 +126,7 @@ pub fn execute(
     .with_guide_files(&files)
     .with_errors(settings.errors.clone());
     let mut settled = Settled::new(&plan, &normalizer, keep);
-    let guide_run = run::run(&plan, workspace, &settings.run, observer, &mut |i, r| {
+    let guide_run = run::run(&plan, started, &settings.run, observer, &mut |i, r| {
         settled.settle(i, r);
     })?;
     let done = settled.finish();
@@ -278,13 +284,14 @@ pub fn check(
     settings: &Settings,
     request: &Request,
     observer: &dyn run::Observer,
+    shell: Option<run::Started>,
 ) -> Result<GuideResult> {
     let started = Instant::now();
     let keep = Keep {
         runs: request.bless || request.check,
         facts: wants_snapshot(path, settings, request),
     };
-    let mut evaluation = execute(plan, settings, observer, keep)?;
+    let mut evaluation = execute(plan, settings, observer, keep, shell)?;
     let mut rewritten = None;
     if request.bless || request.check {
         let (new, after) = bless(path, text, &evaluation, settings)?;

@@ -227,11 +227,18 @@ fn run_guides(
 /// Reads and plans one guide, then hands it to the pipeline.
 fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progress: &Progress) -> Checked {
     let settings = config::settings(path, overrides)?;
-    let text = guide::read(path)?;
-    let mut plan = pipeline::read(path, &text, &settings)?;
-    if let Some(line) = args.until {
-        plan.stop_after(line);
-    }
+    // The guide's shell starts while the guide is read and planned; a guide with nothing
+    // to run drops it unused.
+    let (planned, started) = std::thread::scope(|scope| {
+        let started = scope.spawn(|| crate::run::start(&settings.run, path));
+        let planned = plan(path, &settings, args);
+        (planned, started.join())
+    });
+    let (text, plan) = planned?;
+    let started = match started {
+        Ok(started) if plan.steps.iter().any(crate::plan::Step::runs) => Some(started?),
+        _ => None,
+    };
     let request = pipeline::Request {
         bless: args.bless,
         check: args.check,
@@ -241,5 +248,19 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
         snapshots: args.until.is_none(),
     };
     let observer = progress.guide(id, &plan);
-    pipeline::check(path, &text, plan, &settings, &request, &observer)
+    pipeline::check(path, &text, plan, &settings, &request, &observer, started)
+}
+
+/// The guide's text and plan (up to `--until`).
+fn plan(
+    path: &Path,
+    settings: &config::Settings,
+    args: &TestArgs,
+) -> crate::error::Result<(String, crate::plan::Plan)> {
+    let text = guide::read(path)?;
+    let mut plan = pipeline::read(path, &text, settings)?;
+    if let Some(line) = args.until {
+        plan.stop_after(line);
+    }
+    Ok((text, plan))
 }

@@ -148,7 +148,15 @@ fn process_chapter(
     if run {
         // Snapshots are the CLI's business: a book build reads them, never writes them.
         let request = pipeline::Request::default();
-        let result = pipeline::check(shown, text, plan.clone(), &settings, &request, &crate::run::Quiet)?;
+        let result = pipeline::check(
+            shown,
+            text,
+            plan.clone(),
+            &settings,
+            &request,
+            &crate::run::Quiet,
+            None,
+        )?;
         let drift = result
             .plan
             .steps

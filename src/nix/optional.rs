@@ -135,7 +135,12 @@ mod tests {
         ] {
             assert!(planning(line), "{line}");
         }
-        for line in ["Hello, world!", "100 files", "2 derivations", "error: building failed"] {
+        for line in [
+            "Hello, world!",
+            "100 files",
+            "2 derivations",
+            "error: building failed",
+        ] {
             assert!(!planning(line), "{line}");
         }
     }

@@ -104,23 +104,58 @@ impl Observer for Quiet {}
 /// keeps a few batches in flight; a chunk's end only waits for its last command).
 const COMMANDS_AT_ONCE: usize = 1024;
 
-/// Runs every step of a plan in `workspace` and one shell session. Each step that runs is
-/// handed to `settle` as it ends, with its plan index (steps not run are not handed over;
-/// a step that cannot run here may come before the commands around it).
-pub fn run(
-    plan: &Plan,
+/// A guide's workspace with its shell already started. Made before the guide is planned
+/// (`start`, on a thread of its own): the shell's start-up, a millisecond or more, then
+/// overlaps the reading instead of following it.
+pub struct Started {
     workspace: Workspace,
-    options: &RunOptions,
-    observer: &dyn Observer,
-    settle: &mut dyn FnMut(usize, StepRun),
-) -> Result<GuideRun> {
+    session: Session,
+    /// The environment the shell was given (where build logs are looked up).
+    launch_env: Vec<(String, String)>,
+    /// How the store is isolated (shown in reports).
+    store: String,
+}
+
+impl Started {
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+}
+
+/// Makes a workspace for the guide at `guide` and starts its shell session.
+pub fn start(options: &RunOptions, guide: &Path) -> Result<Started> {
+    let workspace = Workspace::create()?;
     procs::become_subreaper();
     if options.store == StoreMode::Fresh {
         workspace.make_nix()?;
     }
-    let (launch, store) = launch(&workspace, options, &plan.guide);
+    let (launch, store) = launch(&workspace, options, guide);
     let launch_env = launch.env.clone();
-    let mut session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
+    let session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
+    Ok(Started {
+        workspace,
+        session,
+        launch_env,
+        store,
+    })
+}
+
+/// Runs every step of a plan in a started workspace and its shell session. Each step that
+/// runs is handed to `settle` as it ends, with its plan index (steps not run are not
+/// handed over; a step that cannot run here may come before the commands around it).
+pub fn run(
+    plan: &Plan,
+    started: Started,
+    options: &RunOptions,
+    observer: &dyn Observer,
+    settle: &mut dyn FnMut(usize, StepRun),
+) -> Result<GuideRun> {
+    let Started {
+        workspace,
+        mut session,
+        launch_env,
+        store,
+    } = started;
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
     let mut inside = false;
