@@ -62,7 +62,7 @@ impl Session {
                 (None, true, true)
             }
             Outcome::SessionDied => {
-                let status = self.child.wait().ok().and_then(|s| s.code());
+                let status = self.child.wait();
                 self.replace()?;
                 (status, killed, true)
             }

@@ -8,6 +8,7 @@ mod procs;
 mod protocol;
 mod quote;
 mod session;
+mod spawn;
 mod wait;
 mod workspace;
 

@@ -15,9 +15,7 @@ use super::quote::nonce;
 pub use super::quote::shell_quote;
 use std::collections::VecDeque;
 use std::io::Write;
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How to start the shell (directly, or inside a mount namespace for a private store).
@@ -75,7 +73,7 @@ const IN_FLIGHT: usize = 256;
 
 pub struct Session {
     pub(super) launch: Launch,
-    pub(super) child: Child,
+    pub(super) child: super::spawn::Shell,
     /// The FIFO the shell reads batch names from.
     go: std::fs::File,
     pub(super) output: super::pipe::Output,
@@ -125,17 +123,17 @@ impl Session {
             .write(true)
             .open(&go_path)?;
         let prelude = protocol::prelude(&token, &cwd, &go_path);
-        let child = shell_command(&launch.program)
-            .args(["-c", &prelude])
-            .env_clear()
-            .envs(launch.env.iter().map(|(k, v)| (k, v)))
-            .env(name, value)
-            .current_dir(&launch.cwd)
-            .stdin(Stdio::null())
-            .stdout(writer.try_clone()?)
-            .stderr(writer)
-            .spawn()?;
-        let pid = i32::try_from(child.id()).unwrap_or(0);
+        let mut program = launch.program.clone();
+        program.extend(["-c".to_string(), prelude]);
+        let mut env = launch.env.clone();
+        env.push((name.to_string(), value.to_string()));
+        let child = super::spawn::in_new_session(&super::spawn::Spawn {
+            program: &program,
+            env: &env,
+            cwd: &launch.cwd,
+            output: writer.into(),
+        })?;
+        let pid = child.id();
         let sid = pid;
         if crate::cleanup::stopping() {
             // Started while a signal's undoing ran: end it here, and wait for the exit.
@@ -304,9 +302,7 @@ impl Session {
 
     /// Signals the shell's process group (the shell and its foreground commands).
     pub(super) fn signal(&self, signal: rustix::process::Signal) {
-        let group = i32::try_from(self.child.id())
-            .ok()
-            .and_then(rustix::process::Pid::from_raw);
+        let group = rustix::process::Pid::from_raw(self.child.id());
         if let Some(group) = group {
             let _ = rustix::process::kill_process_group(group, signal);
         }
@@ -323,9 +319,9 @@ impl Session {
 
     fn kill(&mut self) {
         self.signal(rustix::process::Signal::KILL);
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let pid = i32::try_from(self.child.id()).unwrap_or(0);
+        self.child.kill();
+        self.child.wait();
+        let pid = self.child.id();
         end_processes(pid, self.sid, &self.marker);
     }
 }
@@ -343,24 +339,6 @@ fn end_processes(pid: i32, sid: i32, marker: &str) {
         let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
     }
     procs::sweep(sid, marker);
-}
-
-/// `program`, in a Unix session of its own.
-#[allow(unsafe_code)]
-fn shell_command(program: &[String]) -> Command {
-    let mut command = Command::new(&program[0]);
-    command.args(&program[1..]);
-    // SAFETY: between fork and exec the child only calls setsid(2), which is
-    // async-signal-safe and touches no memory of ours. In the child itself, not through
-    // the setsid program: one exec (and its start-up) fewer per session.
-    unsafe {
-        command.pre_exec(|| {
-            rustix::process::setsid()
-                .map(|_| ())
-                .map_err(std::io::Error::from)
-        });
-    }
-    command
 }
 
 impl Finished {
