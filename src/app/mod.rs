@@ -34,12 +34,6 @@ impl From<Exit> for ExitCode {
 }
 
 pub fn main() -> ExitCode {
-    // The built-in patterns compile (half a millisecond) while the arguments and the config
-    // are read; whoever needs them first waits for them, never compiles them twice.
-    std::thread::spawn(|| {
-        let _ = crate::plan::console::Prompts::default();
-        let _ = crate::failure::ErrorLines::default();
-    });
     let cli = Cli::parse();
     crate::cleanup::on_signals();
     let code = match cli.command {
