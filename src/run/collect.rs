@@ -52,7 +52,6 @@ impl Session {
             Outcome::Ended(Ended { status, shell, cwd }) => {
                 self.cwd = cwd;
                 self.shell = shell;
-                self.pending = std::mem::take(&mut wait.rest);
                 self.mark = arrived.checked_sub(TOKEN_LAG).unwrap_or(arrived);
                 not_run = status.is_none();
                 (status, killed, false)
@@ -103,9 +102,11 @@ impl Session {
         let mut interrupt_at = command.interrupt.as_ref().map(|i| later(started, i.after));
         let (mut interrupted, mut killed) = (false, false);
         let mut arrived = Instant::now();
-        let pending = std::mem::take(&mut self.pending);
-        follower.feed(&pending);
-        let mut outcome = wait.feed(&pending).map(Outcome::Ended);
+        // Output that came with an earlier command's: taken where it starts, not copied.
+        follower.feed(self.pending.rest());
+        let ended = wait.feed(self.pending.rest());
+        self.pending.took(ended.as_ref().map(|(_, used)| *used));
+        let mut outcome = ended.map(|(ended, _)| Outcome::Ended(ended));
         while outcome.is_none() {
             let now = Instant::now();
             if interrupt_at.is_some_and(|at| at <= now || (!interrupted && follower.saw_all())) {
@@ -121,7 +122,11 @@ impl Session {
                 Ok(Chunk::Data(chunk)) => {
                     arrived = Instant::now();
                     follower.feed(chunk);
-                    outcome = wait.feed(chunk).map(Outcome::Ended);
+                    if let Some((ended, used)) = wait.feed(chunk) {
+                        // The rest of the read is the next commands' output.
+                        self.pending.keep(&chunk[used..]);
+                        outcome = Some(Outcome::Ended(ended));
+                    }
                     continue;
                 }
                 Ok(Chunk::Quiet) => true,
@@ -153,4 +158,33 @@ pub(super) fn later(start: Instant, d: Duration) -> Instant {
     start
         .checked_add(d)
         .unwrap_or_else(|| start + Duration::from_secs(u64::from(u32::MAX)))
+}
+
+/// Output read with an earlier command's that belongs to the next ones.
+#[derive(Default)]
+pub(super) struct Pending {
+    buf: Vec<u8>,
+    /// Where the next command's output starts.
+    at: usize,
+}
+
+impl Pending {
+    fn rest(&self) -> &[u8] {
+        &self.buf[self.at..]
+    }
+
+    /// A command took `used` bytes of the rest and ended; None: it took all and goes on.
+    fn took(&mut self, used: Option<usize>) {
+        match used {
+            Some(used) => self.at += used,
+            None => self.keep(&[]),
+        }
+    }
+
+    /// What is left of a read once a command ended in it.
+    fn keep(&mut self, rest: &[u8]) {
+        self.buf.clear();
+        self.buf.extend_from_slice(rest);
+        self.at = 0;
+    }
 }

@@ -87,7 +87,7 @@ pub struct Session {
     /// The working directory after the last command (reported with its end token).
     pub(super) cwd: PathBuf,
     /// Output that arrived after the last end token: the next command's.
-    pub(super) pending: Vec<u8>,
+    pub(super) pending: super::collect::Pending,
     /// Since when the running command may have started processes.
     pub(super) mark: Instant,
     /// The shell that ran the last command (`$$`): an entered shell, or the session's.
@@ -155,7 +155,7 @@ impl Session {
             seq: 0,
             batches: 0,
             cwd,
-            pending: Vec::new(),
+            pending: super::collect::Pending::default(),
             mark: Instant::now(),
             shell: pid,
             outer_cwd: None,

@@ -14,8 +14,6 @@ pub(super) struct Wait<'a> {
     sink: &'a dyn Fn(&[u8]),
     /// Bytes that may be the start of the end token, held back until we know.
     carry: Vec<u8>,
-    /// What came after the end token's line: output of the next command.
-    pub(super) rest: Vec<u8>,
 }
 
 impl<'a> Wait<'a> {
@@ -26,7 +24,6 @@ impl<'a> Wait<'a> {
             capture: Capture::new(limit),
             sink,
             carry: Vec::new(),
-            rest: Vec::new(),
         }
     }
 
@@ -35,26 +32,40 @@ impl<'a> Wait<'a> {
         self.capture.push(bytes);
     }
 
-    /// Takes a chunk; returns the exit status and working directory once the end token
-    /// (`TOKEN:SEQ:STATUS:SHELL:PWD\0`) is in.
-    pub(super) fn feed(&mut self, chunk: &[u8]) -> Option<Ended> {
-        self.carry.extend_from_slice(chunk);
-        if let Some(at) = find(&self.carry, self.end) {
-            let rest = &self.carry[at + self.end.len()..];
-            if let Some(nl) = rest.iter().position(|&b| b == 0) {
-                let ended = parse_end(&rest[..nl])?;
-                self.rest = rest[nl + 1..].to_vec();
-                let done = self.carry[..at].to_vec();
-                self.commit(&done);
-                self.carry.clear();
-                return Some(ended);
-            }
-            return None;
+    /// Takes a chunk; once the end token (`TOKEN:SEQ:STATUS:SHELL:PWD\0`) is in, returns
+    /// what it tells and how many bytes of `chunk` it took: the rest is the next command's.
+    /// Nothing is copied but the command's own output (into its capture) and, when a read
+    /// ends inside a token, that token's start.
+    pub(super) fn feed(&mut self, chunk: &[u8]) -> Option<(Ended, usize)> {
+        if self.carry.is_empty() {
+            return self.feed_joined(chunk, 0);
         }
-        let keep = partial_suffix(&self.carry, self.end);
-        let commit: Vec<u8> = self.carry.drain(..self.carry.len() - keep).collect();
-        self.commit(&commit);
-        None
+        let mut joined = std::mem::take(&mut self.carry);
+        let carried = joined.len();
+        joined.extend_from_slice(chunk);
+        self.feed_joined(&joined, carried)
+    }
+
+    /// `data` is `carried` bytes held back from before, then the new chunk.
+    fn feed_joined(&mut self, data: &[u8], carried: usize) -> Option<(Ended, usize)> {
+        let Some(at) = find(data, self.end) else {
+            let keep = partial_suffix(data, self.end);
+            self.commit(&data[..data.len() - keep]);
+            self.carry = data[data.len() - keep..].to_vec();
+            return None;
+        };
+        let after = &data[at + self.end.len()..];
+        let ended = memchr::memchr(0, after).and_then(|nul| Some((parse_end(&after[..nul])?, nul)));
+        let Some((ended, nul)) = ended else {
+            // The token's line is not all in yet.
+            self.commit(&data[..at]);
+            self.carry = data[at..].to_vec();
+            return None;
+        };
+        self.commit(&data[..at]);
+        // The NUL came in this chunk (what was carried held none).
+        let used = at + self.end.len() + nul + 1 - carried;
+        Some((ended, used))
     }
 
     pub(super) fn finish(mut self) -> String {
@@ -179,7 +190,7 @@ mod tests {
             shell: 42,
             cwd: PathBuf::from("/w"),
         };
-        assert_eq!(w.feed(b":7:42:/w\0"), Some(ended));
+        assert_eq!(w.feed(b":7:42:/w\0next"), Some((ended, 9)));
         assert_eq!(w.finish(), "hello\n");
     }
 
@@ -191,8 +202,22 @@ mod tests {
             shell: 42,
             cwd: PathBuf::from("/a:b\nc"),
         };
-        assert_eq!(w.feed(b"no newline\x1eEND:2:0:42:/a:b\nc\0"), Some(ended));
+        let chunk = b"no newline\x1eEND:2:0:42:/a:b\nc\0";
+        assert_eq!(w.feed(chunk), Some((ended, chunk.len())));
         assert_eq!(w.finish(), "no newline");
+    }
+
+    #[test]
+    fn a_token_line_split_after_its_start_is_carried_whole() {
+        let mut w = Wait::new("\x1eEND:3:", 3, 1024, &|_| {});
+        assert_eq!(w.feed(b"out\n\x1eEND:3:0:4"), None);
+        let ended = Ended {
+            status: Some(0),
+            shell: 42,
+            cwd: PathBuf::from("/w"),
+        };
+        assert_eq!(w.feed(b"2:/w\0\x1eEND:4:"), Some((ended, 5)));
+        assert_eq!(w.finish(), "out\n");
     }
 
     #[test]
