@@ -55,11 +55,55 @@ pub(super) fn plan_command(args: &PlanArgs) -> Exit {
     if args.format == PlanFormat::Json {
         return plan_json(args);
     }
-    let (plans, code) = read_plans(args);
-    for (p, _) in &plans {
-        out(&report::plan::render(p, style(ColorArg::Auto)));
+    let (guides, overrides) = match guides(args) {
+        Ok(found) => found,
+        Err(e) => {
+            print_error(&e);
+            return Exit::BadInput;
+        }
+    };
+    let mut code = Exit::Passed;
+    for path in &guides {
+        match spill_rows(path, &overrides) {
+            Ok((tally, spill)) => out_with(|w| {
+                let mut rows = std::io::BufRead::lines(std::io::BufReader::new(spill))
+                    .map_while(Result::ok)
+                    .filter_map(|line| serde_json::from_str(&line).ok());
+                report::plan::write(w, path, &tally, &mut rows, style(ColorArg::Auto))
+            }),
+            Err(e) => {
+                print_error(&e);
+                code = Exit::BadInput;
+            }
+        }
     }
     code
+}
+
+/// One guide's plan as `plan` shows it, as rows (JSON lines) in an unnamed temporary
+/// file: each step is cut to its row as it is read, so a large guide's plan is never held
+/// whole, and a bad directive met late leaves no half plan on stdout.
+fn spill_rows(path: &Path, overrides: &Overrides) -> Result<(report::plan::Tally, std::fs::File), Error> {
+    use std::io::{Seek, Write};
+    let settings = config::settings(path, overrides)?;
+    let text = guide::read(path)?;
+    let mut stream = pipeline::read_steps(path, &text, &settings);
+    let write = |e| Error::new(ErrorKind::Write(e));
+    let mut file = tempfile::tempfile().map_err(write)?;
+    let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+    let mut tally = report::plan::Tally::default();
+    for mut step in stream.by_ref() {
+        pipeline::with_settings(&mut step, &settings);
+        let row = report::plan::row(&step);
+        tally.add(&row);
+        serde_json::to_writer(&mut buffer, &row).map_err(|e| write(e.into()))?;
+        buffer.write_all(b"\n").map_err(write)?;
+    }
+    stream.finish()?;
+    buffer.flush().map_err(write)?;
+    drop(buffer);
+    file.rewind().map_err(write)?;
+    Ok((tally, file))
 }
 
 /// `plan --format json`: each guide's steps are written as they are read, so a large

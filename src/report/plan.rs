@@ -4,94 +4,158 @@ use super::Style;
 use crate::plan::{Plan, StepKind};
 
 pub fn render(plan: &Plan, style: Style) -> String {
-    let runnable = plan.steps.iter().filter(|s| s.runs()).count();
-    let mut out = format!(
-        "{}: {} ({runnable} run)\n",
-        plan.guide.display(),
-        super::count(plan.steps.len(), "step")
-    );
-    let width = plan
-        .steps
-        .iter()
-        .map(|s| s.line)
-        .max()
-        .unwrap_or(0)
-        .to_string()
-        .len();
-    for step in &plan.steps {
-        let kind = match &step.kind {
-            StepKind::File { .. } => "file",
-            StepKind::Command { .. } => "command",
-            StepKind::Script { .. } => "script",
-            StepKind::Env { .. } => "env",
-            StepKind::Repl { .. } => "repl",
-            StepKind::Eval { .. } => "eval",
-            StepKind::Snippet { .. } => "snippet",
-        };
-        let flags = flags(step);
-        let flags = if flags.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", flags.join(", "))
-        };
-        let detail = detail(step, width);
-        out.push_str(&format!(
-            "  {:>width$}  {:<8}{} {detail}\n",
-            step.line,
-            style.paint("1", kind),
-            flags
-        ));
+    let rows: Vec<Row> = plan.steps.iter().map(row).collect();
+    let mut tally = Tally::default();
+    rows.iter().for_each(|r| tally.add(r));
+    let mut out = Vec::new();
+    write(&mut out, &plan.guide, &tally, &mut rows.into_iter(), style).expect("writing to memory");
+    String::from_utf8(out).expect("rows are text")
+}
+
+/// One step as `plan` shows it, without the padding that depends on the other steps
+/// (the width of the largest line number): what a streamed plan keeps of a step, in a
+/// file (`app` spills them as JSON lines).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Row {
+    line: usize,
+    runs: bool,
+    kind: String,
+    flags: String,
+    /// What the step does, and lines under it (indented past the line numbers).
+    detail: String,
+    under: Vec<String>,
+}
+
+/// What the header and the padding need of all the rows, counted as they pass.
+#[derive(Debug, Default)]
+pub struct Tally {
+    steps: usize,
+    runnable: usize,
+    largest_line: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, row: &Row) {
+        self.steps += 1;
+        self.runnable += usize::from(row.runs);
+        self.largest_line = self.largest_line.max(row.line);
     }
-    out
+}
+
+/// The row of a step.
+pub fn row(step: &crate::plan::Step) -> Row {
+    let kind = match &step.kind {
+        StepKind::File { .. } => "file",
+        StepKind::Command { .. } => "command",
+        StepKind::Script { .. } => "script",
+        StepKind::Env { .. } => "env",
+        StepKind::Repl { .. } => "repl",
+        StepKind::Eval { .. } => "eval",
+        StepKind::Snippet { .. } => "snippet",
+    };
+    let flags = flags(step);
+    let flags = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", flags.join(", "))
+    };
+    let (detail, under) = detail(step);
+    Row {
+        line: step.line,
+        runs: step.runs(),
+        kind: kind.to_string(),
+        flags,
+        detail,
+        under,
+    }
+}
+
+/// Writes the plan of the guide at `guide`: the header from `tally`, then each row.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    guide: &std::path::Path,
+    tally: &Tally,
+    rows: &mut dyn Iterator<Item = Row>,
+    style: Style,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}: {} ({} run)",
+        guide.display(),
+        super::count(tally.steps, "step"),
+        tally.runnable
+    )?;
+    let width = tally.largest_line.to_string().len();
+    for row in rows {
+        write!(
+            out,
+            "  {:>width$}  {:<8}{} {}",
+            row.line,
+            style.paint("1", &row.kind),
+            row.flags,
+            row.detail
+        )?;
+        for line in &row.under {
+            write!(out, "\n  {:width$}          {line}", "")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// What a step does, as `plan` shows it after its kind ("expects N shown lines" and the
-/// like are counted with `super::count`).
-fn detail(step: &crate::plan::Step, width: usize) -> String {
+/// like are counted with `super::count`), and the lines shown under it.
+fn detail(step: &crate::plan::Step) -> (String, Vec<String>) {
     match &step.kind {
         StepKind::File {
             path,
             named_by,
             content,
-        } => {
-            format!("{path} ({} lines, named by {named_by})", content.lines().count())
-        }
+        } => (
+            format!("{path} ({} lines, named by {named_by})", content.lines().count()),
+            Vec::new(),
+        ),
         StepKind::Command { command, shown } => {
             let shown = shown.as_ref().map_or(0, |s| s.lines.len());
-            let cmd = command.replace('\n', "\n  ");
-            format!(
-                "$ {cmd}\n  {:width$}          expects {}",
-                "",
-                super::count(shown, "shown line")
+            (
+                format!("$ {}", command.replace('\n', "\n  ")),
+                vec![format!("expects {}", super::count(shown, "shown line"))],
             )
         }
         StepKind::Repl { command, inputs } => {
-            let mut text = format!("$ {command}");
-            for input in inputs {
-                text.push_str(&format!(
-                    "\n  {:width$}          line {}: {} (expects {})",
-                    "",
-                    input.line,
-                    input.input.replace('\n', " "),
-                    super::count(input.shown.len(), "shown line")
-                ));
-            }
-            text
+            let under = inputs
+                .iter()
+                .map(|input| {
+                    format!(
+                        "line {}: {} (expects {})",
+                        input.line,
+                        input.input.replace('\n', " "),
+                        super::count(input.shown.len(), "shown line")
+                    )
+                })
+                .collect();
+            (format!("$ {command}"), under)
         }
-        StepKind::Eval { expression, shown } => format!(
-            "{} (expects {})",
-            expression.lines().next().unwrap_or(""),
-            super::count(shown.lines.len(), "shown line")
+        StepKind::Eval { expression, shown } => (
+            format!(
+                "{} (expects {})",
+                expression.lines().next().unwrap_or(""),
+                super::count(shown.lines.len(), "shown line")
+            ),
+            Vec::new(),
         ),
         // The kind column already says `script`.
         StepKind::Script {
             script,
             hidden: false,
-        } => match script.split_once('\n') {
-            Some((first, rest)) if !rest.trim().is_empty() => format!("{first} …"),
-            _ => script.trim_end().to_string(),
-        },
-        _ => step.summary(),
+        } => (
+            match script.split_once('\n') {
+                Some((first, rest)) if !rest.trim().is_empty() => format!("{first} …"),
+                _ => script.trim_end().to_string(),
+            },
+            Vec::new(),
+        ),
+        _ => (step.summary(), Vec::new()),
     }
 }
 

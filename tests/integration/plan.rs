@@ -64,3 +64,33 @@ fn plan_as_json_of_a_large_guide_is_read_in_pieces_and_a_late_error_leaves_no_ha
     );
     assert_eq!(out.stdout.trim(), "[]");
 }
+
+#[test]
+fn plan_of_a_large_guide_holds_rows_not_steps_and_a_late_error_prints_nothing_of_it() {
+    let chunk = "## Step\n\n```console\n$ echo hi\nhi\n```\n\n";
+    let good: String = std::iter::once("# Big\n\n")
+        .chain(std::iter::repeat_n(chunk, 20000))
+        .collect();
+    let (_dir, path) = crate::write_guide("big.md", &good);
+    let out = Run::new(["plan".as_ref(), path.as_os_str()]).expect(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].ends_with("big.md: 20000 steps (20000 run)"),
+        "{}",
+        lines[0]
+    );
+    // Padded to the largest line number (6 digits), as when the plan was held whole.
+    assert_eq!(lines[1], "       6  command  $ echo hi");
+    assert_eq!(lines[2], "                  expects 1 shown line");
+    assert_eq!(lines.len(), 1 + 2 * 20000);
+
+    let bad = good + "<!-- guidecheck: exitt=1 -->\n";
+    let (_dir2, path) = crate::write_guide("bad.md", &bad);
+    let out = Run::new(["plan".as_ref(), path.as_os_str()]).expect(2);
+    assert!(
+        out.stderr.contains("unknown directive `exitt=1`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+}
