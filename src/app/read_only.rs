@@ -22,33 +22,11 @@ fn guides(args: &PlanArgs) -> Result<(Vec<PathBuf>, Overrides), Error> {
     Ok((paths.and_then(|p| guide::discover(&p))?, overrides))
 }
 
-/// Reads the plans of the guides named on the command line; errors are printed.
-fn read_plans(args: &PlanArgs) -> (Vec<(plan::Plan, String)>, Exit) {
-    let (guides, overrides) = match guides(args) {
-        Ok(found) => found,
-        Err(e) => {
-            print_error(&e);
-            return (Vec::new(), Exit::BadInput);
-        }
-    };
-    let mut plans = Vec::new();
-    let mut code = Exit::Passed;
-    for path in &guides {
-        let read = || -> Result<(plan::Plan, String), Error> {
-            let settings = config::settings(path, &overrides)?;
-            let text = guide::read(path)?;
-            let plan = pipeline::read(path, &text, &settings)?;
-            Ok((plan, text))
-        };
-        match read() {
-            Ok(p) => plans.push(p),
-            Err(e) => {
-                print_error(&e);
-                code = Exit::BadInput;
-            }
-        }
-    }
-    (plans, code)
+/// One guide's whole plan.
+fn read_plan(path: &Path, overrides: &Overrides) -> Result<plan::Plan, Error> {
+    let settings = config::settings(path, overrides)?;
+    let text = guide::read(path)?;
+    pipeline::read(path, &text, &settings)
 }
 
 pub(super) fn plan_command(args: &PlanArgs) -> Exit {
@@ -172,19 +150,31 @@ fn spill_plan(path: &Path, overrides: &Overrides) -> Result<std::fs::File, Error
 }
 
 pub(super) fn lint_command(args: &PlanArgs) -> Exit {
-    let (plans, mut code) = read_plans(args);
-    let (mut errors, mut warnings) = (0, 0);
+    let (guides, overrides, mut code) = match guides(args) {
+        Ok((guides, overrides)) => (guides, overrides, Exit::Passed),
+        Err(e) => {
+            print_error(&e);
+            (Vec::new(), Overrides::default(), Exit::BadInput)
+        }
+    };
+    let (mut errors, mut warnings, mut read, mut todos) = (0, 0, 0, 0);
     let mut all = Vec::new();
-    for (p, _) in &plans {
-        let findings = lint::lint(p);
-        errors += findings
-            .iter()
-            .filter(|f| f.severity == lint::Severity::Error)
-            .count();
-        warnings += findings
-            .iter()
-            .filter(|f| f.severity == lint::Severity::Warning)
-            .count();
+    // One guide's plan at a time: it is linted, reported and dropped before the next.
+    for path in &guides {
+        let p = match read_plan(path, &overrides) {
+            Ok(p) => p,
+            Err(e) => {
+                print_error(&e);
+                code = Exit::BadInput;
+                continue;
+            }
+        };
+        read += 1;
+        todos += p.todos.len();
+        let findings = lint::lint(&p);
+        let count = |s: lint::Severity| findings.iter().filter(|f| f.severity == s).count();
+        errors += count(lint::Severity::Error);
+        warnings += count(lint::Severity::Warning);
         match args.format {
             PlanFormat::Human => out(&report::lint::render(&p.guide, &findings, style(ColorArg::Auto))),
             PlanFormat::Json => all.push(serde_json::json!({ "guide": p.guide, "findings": findings })),
@@ -193,34 +183,72 @@ pub(super) fn lint_command(args: &PlanArgs) -> Exit {
     match args.format {
         PlanFormat::Human => out(&format!(
             "guidecheck lint: {}: {}, {}\n",
-            report::count(plans.len(), "guide"),
+            report::count(read, "guide"),
             report::count(errors, "error"),
             report::count(warnings, "warning")
         )),
         PlanFormat::Json => out(&(serde_json::to_string_pretty(&all).expect("json") + "\n")),
     }
-    if code == Exit::Passed
-        && (errors > 0 || args.deny_todo && plans.iter().any(|(p, _)| !p.todos.is_empty()))
-    {
+    if code == Exit::Passed && (errors > 0 || args.deny_todo && todos > 0) {
         code = Exit::Drift;
     }
     code
 }
 
 pub(super) fn todo_command(args: &PlanArgs) -> Exit {
-    let (plans, mut code) = read_plans(args);
-    let mut count = 0;
-    for (p, _) in &plans {
-        count += p.todos.len();
-        out(&report::todos(p, style(ColorArg::Auto)));
+    let (guides, overrides, mut code) = match guides(args) {
+        Ok((guides, overrides)) => (guides, overrides, Exit::Passed),
+        Err(e) => {
+            // The count line still comes, as for a guide that could not be read.
+            print_error(&e);
+            (Vec::new(), Overrides::default(), Exit::BadInput)
+        }
+    };
+    let (mut count, mut read) = (0, 0);
+    for path in &guides {
+        match todos_of(path, &overrides) {
+            Ok((todos, states)) => {
+                count += todos.len();
+                read += 1;
+                out(&report::todo_lines(path, &todos, &states, style(ColorArg::Auto)));
+            }
+            Err(e) => {
+                print_error(&e);
+                code = Exit::BadInput;
+            }
+        }
     }
     out(&format!(
         "guidecheck todo: {}, {}\n",
-        report::count(plans.len(), "guide"),
+        report::count(read, "guide"),
         report::count(count, "TODO section")
     ));
     if code == Exit::Passed && args.deny_todo && count > 0 {
         code = Exit::Drift;
     }
     code
+}
+
+/// A guide's TODO sections and their states, its steps read as they come and dropped:
+/// only where each step that is not a snippet starts is kept.
+fn todos_of(path: &Path, overrides: &Overrides) -> Result<(Vec<plan::Todo>, Vec<String>), Error> {
+    let settings = config::settings(path, overrides)?;
+    let text = guide::read(path)?;
+    let mut stream = pipeline::read_steps(path, &text, &settings);
+    let starts: Vec<usize> = stream
+        .by_ref()
+        .filter(|s| !matches!(s.kind, plan::StepKind::Snippet { .. }))
+        .map(|s| s.span.start)
+        .collect();
+    let todos = stream.finish()?;
+    let states = todos
+        .iter()
+        .map(|todo| {
+            let inside = starts
+                .iter()
+                .filter(|&&s| s >= todo.span.start && s < todo.span.end);
+            crate::compare::todo_state_unrun(inside.count())
+        })
+        .collect();
+    Ok((todos, states))
 }

@@ -397,6 +397,15 @@ mod tests;
 
 /// How far a TODO section got: no steps yet / N steps, all verified / N steps, K failing.
 /// Without verdicts (nothing was run): N steps, not run.
+/// The state of a TODO section holding `steps` steps (snippets not counted) that did not
+/// run (`plan`, `lint`, `todo`).
+pub fn todo_state_unrun(steps: usize) -> String {
+    match steps {
+        0 => "no steps yet".into(),
+        n => format!("{n} steps, not run"),
+    }
+}
+
 pub fn todo_state(plan: &Plan, todo: &crate::plan::Todo, verdicts: Option<&[Verdict]>) -> String {
     let steps: Vec<usize> = plan
         .steps_in(todo)
@@ -405,11 +414,7 @@ pub fn todo_state(plan: &Plan, todo: &crate::plan::Todo, verdicts: Option<&[Verd
         .collect();
     let n = steps.len();
     let Some(verdicts) = verdicts else {
-        return if n == 0 {
-            "no steps yet".into()
-        } else {
-            format!("{n} steps, not run")
-        };
+        return todo_state_unrun(n);
     };
     let count = |s: Status| {
         steps

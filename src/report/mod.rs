@@ -209,14 +209,29 @@ pub(crate) fn snapshot_text(
 
 /// `guidecheck todo`: the TODO sections of a guide, without running it.
 pub fn todos(plan: &Plan, style: Style) -> String {
-    plan.todos
+    let states: Vec<String> = plan
+        .todos
         .iter()
-        .map(|todo| {
-            let state = crate::compare::todo_state(plan, todo, None);
+        .map(|todo| crate::compare::todo_state(plan, todo, None))
+        .collect();
+    todo_lines(&plan.guide, &plan.todos, &states, style)
+}
+
+/// The TODO sections of the guide at `guide`, each with its state.
+pub fn todo_lines(
+    guide: &std::path::Path,
+    todos: &[crate::plan::Todo],
+    states: &[String],
+    style: Style,
+) -> String {
+    todos
+        .iter()
+        .zip(states)
+        .map(|(todo, state)| {
             format!(
                 "{} {}:{}: {} ({state})\n",
                 style.paint("1;35", "TODO"),
-                plan.guide.display(),
+                guide.display(),
                 todo.line,
                 todo.text
             )
