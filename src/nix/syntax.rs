@@ -31,7 +31,8 @@ pub struct NixFile {
     pub attributes: Option<Vec<String>>,
 }
 
-static PNAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"\bpname\s*=\s*"([^"$]+)""#).expect("valid"));
+static PNAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?-u:\b)pname[ \t\n\r]*=[ \t\n\r]*"([^"$]+)""#).expect("valid"));
 
 /// Reads a Nix text.
 pub fn analyze(text: &str) -> NixFile {
