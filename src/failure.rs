@@ -85,6 +85,8 @@ pub const PROBED_NEEDS: &[&str] = &["nixos", "docker", "kvm", "root"];
 pub struct Need {
     pub name: &'static str,
     pub output: &'static str,
+    /// Words every match of `output` holds: a text without any never compiles the regex.
+    pub needles: &'static [&'static str],
     pub hint: &'static str,
 }
 
@@ -92,51 +94,84 @@ pub struct Need {
 pub const NEEDS: &[Need] = &[
     Need {
         name: "root or sudo",
-        output: r"(?m)(?:^(?:bash: )?(?:line \d+: )?sudo: command not found|must be run as root|requires root|are you root\?|Operation not permitted \(are you root)",
+        output: r"(?m)(?:^(?:bash: )?(?:line [0-9]+: )?sudo: command not found|must be run as root|requires root|are you root\?|Operation not permitted \(are you root)",
+        needles: &[
+            "sudo: command not found",
+            "must be run as root",
+            "requires root",
+            "are you root",
+        ],
         hint: "run as root, or where sudo works (a VM or container of your own)",
     },
     Need {
         name: "Docker or Podman",
-        output: r"(?m)(?:Cannot connect to the Docker daemon|^(?:bash: )?(?:line \d+: )?(?:docker|podman): command not found|docker: Error response from daemon)",
+        output: r"(?m)(?:Cannot connect to the Docker daemon|^(?:bash: )?(?:line [0-9]+: )?(?:docker|podman): command not found|docker: Error response from daemon)",
+        needles: &["Docker daemon", ": command not found", "docker: Error response"],
         hint: "run where a Docker (or Podman) daemon is available",
     },
     Need {
         name: "NixOS (systemd)",
-        output: r"(?m)(?:System has not been booted with systemd|^(?:bash: )?(?:line \d+: )?(?:systemctl|journalctl|launchctl|nixos-[\w-]+): command not found|Failed to connect to bus)",
+        output: r"(?m)(?:System has not been booted with systemd|^(?:bash: )?(?:line [0-9]+: )?(?:systemctl|journalctl|launchctl|nixos-[A-Za-z0-9_-]+): command not found|Failed to connect to bus)",
+        needles: &[
+            "booted with systemd",
+            ": command not found",
+            "Failed to connect to bus",
+        ],
         hint: "run on NixOS, or mark the guide `<!-- guidecheck: needs=nixos -->`",
     },
     Need {
         name: "SSH access",
         output: r"(?m)(?:Permission denied \(publickey|Host key verification failed|ssh: Could not resolve hostname|ssh: connect to host)",
+        needles: &[
+            "Permission denied (publickey",
+            "Host key verification failed",
+            "ssh: ",
+        ],
         hint: "run where the SSH keys and hosts the guide uses exist",
     },
     Need {
         name: "a terminal",
         output: r"(?m)(?:the input device is not a TTY|a terminal is required|no tty present|stdin is not a (?:tty|terminal)|(?:cannot open|open) '?/dev/tty'?|/dev/tty: No such device|Inappropriate ioctl for device)",
+        needles: &[
+            "not a TTY",
+            "terminal is required",
+            "no tty present",
+            "stdin is not a",
+            "/dev/tty",
+            "Inappropriate ioctl",
+        ],
         hint: "guidecheck runs commands without a terminal, as CI does: run the step without `-it`/`-t` if it need not be interactive, or mark its block `skip`",
     },
     Need {
         name: "a VM (KVM)",
         output: r"(?m)(?:/dev/kvm|KVM (?:is )?not available|Could not access KVM kernel module)",
+        needles: &["/dev/kvm", "KVM"],
         hint: "run where /dev/kvm is available",
     },
     Need {
         name: "the network",
-        output: r"(?m)(?:^(?:error|fatal|\s*>)[^\n]*|curl: \(\d+\)[^\n]*)(?:Couldn't resolve host|Could not resolve host|Temporary failure in name resolution|Network is unreachable|Failed to connect to)",
+        output: r"(?m)(?:^(?:error|fatal|[ \t]*>)[^\n]*|curl: \([0-9]+\)[^\n]*)(?:Couldn't resolve host|Could not resolve host|Temporary failure in name resolution|Network is unreachable|Failed to connect to)",
+        needles: &[
+            "resolve host",
+            "Temporary failure in name resolution",
+            "Network is unreachable",
+            "Failed to connect to",
+        ],
         hint: "run where the network is reachable, or mark the step `<!-- guidecheck: needs=network -->`",
     },
 ];
 
-static COMPILED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    NEEDS
-        .iter()
-        .map(|n| Regex::new(n.output).expect("valid need"))
-        .collect()
-});
+/// Each need's regex, compiled the first time a text holds one of its needles.
+static COMPILED: LazyLock<Vec<std::sync::OnceLock<Regex>>> =
+    LazyLock::new(|| NEEDS.iter().map(|_| std::sync::OnceLock::new()).collect());
 
 /// Causes outside the guide that any tool may print (the generic needs table).
 pub fn blocked(output: &str) -> Option<Blocked> {
     NEEDS.iter().zip(COMPILED.iter()).find_map(|(need, re)| {
+        if !need.needles.iter().any(|n| output.contains(n)) {
+            return None;
+        }
+        let re = re.get_or_init(|| Regex::new(need.output).expect("valid need"));
         re.find(output).map(|m| Blocked {
             reason: if need.name == "the network" {
                 "needs the network, which is unreachable here".into()
@@ -152,6 +187,59 @@ pub fn blocked(output: &str) -> Option<Blocked> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_way_a_need_shows_holds_one_of_its_needles() {
+        // One output for each alternative of each need's pattern: where the regex finds
+        // it, a needle must be there too, or the regex would never be asked.
+        let outputs = [
+            "bash: sudo: command not found",
+            "bash: line 3: sudo: command not found",
+            "this must be run as root",
+            "it requires root privileges",
+            "are you root?",
+            "Operation not permitted (are you root?)",
+            "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.",
+            "bash: podman: command not found",
+            "docker: Error response from daemon: x",
+            "System has not been booted with systemd as init system (PID 1).",
+            "bash: line 1: nixos-rebuild: command not found",
+            "Failed to connect to bus: No such file or directory",
+            "git@github.com: Permission denied (publickey).",
+            "Host key verification failed.",
+            "ssh: Could not resolve hostname example: Name or service not known",
+            "ssh: connect to host example port 22: Connection refused",
+            "the input device is not a TTY",
+            "sudo: a terminal is required to read the password",
+            "sudo: no tty present and no askpass program specified",
+            "stdin is not a terminal",
+            "bash: cannot open '/dev/tty'",
+            "/dev/tty: No such device or address",
+            "Inappropriate ioctl for device",
+            "Could not access KVM kernel module: No such file or directory",
+            "qemu: /dev/kvm missing",
+            "KVM is not available",
+            "error: unable to download: Couldn't resolve host name",
+            "curl: (6) Could not resolve host: example.org",
+            "fatal: unable to access: Temporary failure in name resolution",
+            "   > error: Network is unreachable",
+            "error: Failed to connect to example.org port 443",
+        ];
+        let mut matched = 0;
+        for output in outputs {
+            for need in NEEDS {
+                if Regex::new(need.output).unwrap().is_match(output) {
+                    matched += 1;
+                    assert!(
+                        need.needles.iter().any(|n| output.contains(n)),
+                        "{}: {output}",
+                        need.name
+                    );
+                }
+            }
+        }
+        assert!(matched >= outputs.len(), "every output is some need's");
+    }
 
     #[test]
     fn error_lines_a_reader_would_notice() {

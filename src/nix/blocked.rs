@@ -31,7 +31,11 @@ use crate::failure::evidence;
 /// installed, no private store). `crate::failure::blocked` has the generic ones.
 pub fn blocked(output: &str) -> Option<Blocked> {
     let evidence = |m: regex::Match<'_>| evidence(output, m);
-    if let Some(caps) = NO_LOOKUP_PATH.captures(output) {
+    // Each rule only where its words are: most failed steps hold none, and compiling the
+    // rules costs more than the step's comparison.
+    let has = |words: &[&str]| words.iter().any(|w| output.contains(w));
+    let lookup = has(&["in the Nix search path"]).then(|| NO_LOOKUP_PATH.captures(output));
+    if let Some(caps) = lookup.flatten() {
         let name = caps[1].split('/').next().unwrap_or(&caps[1]).to_string();
         return Some(Blocked {
             reason: format!("needs <{name}> in the Nix search path, which has none here"),
@@ -39,7 +43,13 @@ pub fn blocked(output: &str) -> Option<Blocked> {
             evidence: evidence(caps.get(0).expect("whole match")),
         });
     }
-    if let Some(caps) = NEWER_NIX.captures(output) {
+    let newer = has(&[
+        "unrecogni",
+        "experimental Nix feature",
+        "unknown command",
+        "is not a recognised command",
+    ]);
+    if let Some(caps) = newer.then(|| NEWER_NIX.captures(output)).flatten() {
         let what = (1..=4).find_map(|i| caps.get(i)).map_or("", |m| m.as_str());
         let (reason, hint) = if caps.get(2).is_some() {
             (
@@ -58,14 +68,16 @@ pub fn blocked(output: &str) -> Option<Blocked> {
             evidence: evidence(caps.get(0).expect("whole match")),
         });
     }
-    if let Some(caps) = MISSING_TOOL.captures(output) {
+    let missing = has(&[": command not found"]);
+    if let Some(caps) = missing.then(|| MISSING_TOOL.captures(output)).flatten() {
         return Some(Blocked {
             reason: format!("`{}` is not installed", &caps[1]),
             hint: "install Nix (Debian: apt-get install nix-bin) or run where it is installed".into(),
             evidence: evidence(caps.get(0).expect("whole match")),
         });
     }
-    if let Some(m) = NO_NAMESPACE.find(output) {
+    let namespace = has(&["unshare: ", "mount: "]);
+    if let Some(m) = namespace.then(|| NO_NAMESPACE.find(output)).flatten() {
         return Some(Blocked {
             reason: "cannot create a private store (mount namespace not permitted)".into(),
             hint: "use nix.store = \"system\", or allow unprivileged user namespaces".into(),

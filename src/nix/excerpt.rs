@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 /// The start of a binding: `name =`, `a.b."c" =`.
 static BINDING: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r#"^[A-Za-z_][\w'-]*(?:\.(?:[A-Za-z_][\w'-]*|"[^"]*"))*\s*=(?:[^=]|$)"#).expect("valid")
+    regex::Regex::new(r#"^[A-Za-z_][A-Za-z0-9_\x{80}-\x{10FFFF}'-]*(?:\.(?:[A-Za-z_][A-Za-z0-9_\x{80}-\x{10FFFF}'-]*|"[^"]*"))*(?-u:\s)*=(?:[^=]|$)"#).expect("valid")
 });
 
 /// `file` with the bindings `excerpt` shows put in place of its own, when the excerpt is

@@ -162,26 +162,43 @@ pub fn myst_options<'a>(content: &'a str, info: &str) -> (std::borrow::Cow<'a, s
 
 /// A file name a guide may give a block (in a fence, or a comment titling it): a relative
 /// path whose last part has an extension (`pkgs.nix`, `src/main.c`), is a dotfile
-/// (`.envrc`), or is a well-known extensionless name (`Makefile`).
-pub const FILE_NAME: &str = r"(?:[\w.+-]+/)*(?:[\w+-][\w.+-]*\.[A-Za-z][\w]*|\.[A-Za-z][\w.-]*|(?:GNU)?[Mm]akefile|Dockerfile|Containerfile|[Jj]ustfile|Gemfile|Rakefile|Procfile|Vagrantfile|Caddyfile|Brewfile)";
+/// (`.envrc`), or is a well-known extensionless name (`Makefile`). Word characters are
+/// ASCII ones and any non-ASCII character (`\x{80}-\x{10FFFF}`): Unicode's `\w` made these
+/// patterns cost milliseconds to compile, in most guides.
+pub const FILE_NAME: &str = r"(?:[A-Za-z0-9_\x{80}-\x{10FFFF}.+-]+/)*(?:[A-Za-z0-9_\x{80}-\x{10FFFF}+-][A-Za-z0-9_\x{80}-\x{10FFFF}.+-]*\.[A-Za-z][A-Za-z0-9_\x{80}-\x{10FFFF}]*|\.[A-Za-z][A-Za-z0-9_\x{80}-\x{10FFFF}.-]*|(?:GNU)?[Mm]akefile|Dockerfile|Containerfile|[Jj]ustfile|Gemfile|Rakefile|Procfile|Vagrantfile|Caddyfile|Brewfile)";
 
-static COMMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
+/// The text of a comment that titles a block, once its markers are off.
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     // A title may say what it is (`file: a.nix`, `In c.nix:`, `save as d.nix`) and go on
     // with a description after `:`, ` - `, ` — `, ` – ` or in parentheses.
-    let label = r"(?:(?i:file(?:\s*name)?|path|in|save(?:\s+this)?\s+as)\s*:?\s+)?";
-    let description = r"(?:\s*:(?:\s.*)?|\s+[-—–]\s.*|\s+\(.*\))?";
-    Regex::new(&format!(
-        r"^(?:#|//|--|;+)\s*{label}({FILE_NAME}){description}$|^/\*\s*{label}({FILE_NAME}){description}\s*\*/$|^<!--\s*{label}({FILE_NAME}){description}\s*-->$"
-    ))
-    .expect("valid")
+    let label =
+        r"(?:(?i:file(?:(?-u:\s)*name)?|path|in|save(?:(?-u:\s)+this)?(?-u:\s)+as)(?-u:\s)*:?(?-u:\s)+)?";
+    let description = r"(?:(?-u:\s)*:(?:(?-u:\s).*)?|(?-u:\s)+[-—–](?-u:\s).*|(?-u:\s)+\(.*\))?";
+    Regex::new(&format!(r"^(?-u:\s)*{label}({FILE_NAME}){description}(?-u:\s)*$")).expect("valid")
 });
+
+/// The inside of a one-line comment: `# …`, `// …`, `-- …`, `; …`, `/* … */`, `<!-- … -->`.
+fn comment_text(line: &str) -> Option<&str> {
+    if let Some(rest) = line.strip_prefix("/*") {
+        return rest.strip_suffix("*/");
+    }
+    if let Some(rest) = line.strip_prefix("<!--") {
+        return rest.strip_suffix("-->");
+    }
+    if line.starts_with(';') {
+        return Some(line.trim_start_matches(';'));
+    }
+    ["#", "//", "--"]
+        .iter()
+        .find_map(|marker| line.strip_prefix(marker))
+}
 
 /// `# hello.nix`, `// main.c`, `/* hello.nix */`, `<!-- index.html -->`, `# pkgs.nix: a tiny package set`,
 /// `// main.c — the program`: a first line that titles the block with a file name.
 pub fn comment_path(content: &str) -> Option<String> {
-    let caps = COMMENT_PATH.captures(content.lines().next()?.trim())?;
-    let path = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_str();
-    Some(path.to_string())
+    let text = comment_text(content.lines().next()?.trim())?;
+    let caps = TITLE.captures(text)?;
+    Some(caps.get(1)?.as_str().to_string())
 }
 
 /// A whole word that is a `FILE_NAME`, not a version (`3.11`), an option or a directive.
@@ -311,6 +328,9 @@ mod tests {
             ("# In c.nix:", "c.nix"),
             ("# save this as shell.nix", "shell.nix"),
             ("/* path: d.nix */", "d.nix"),
+            (";;; init.el", "init.el"),
+            ("# café/menü.nix", "café/menü.nix"),
+            ("#   spaced.nix   ", "spaced.nix"),
         ] {
             assert_eq!(
                 comment_path(&format!("{first}\nbody\n")).as_deref(),
@@ -323,6 +343,9 @@ mod tests {
             "# Build it",
             "<!-- index.html",
             "// see main.c for more",
+            "/* style.css",
+            "#!/usr/bin/env bash",
+            "# hello.nix—no space",
         ] {
             assert_eq!(comment_path(first), None, "{first}");
         }
