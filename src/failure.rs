@@ -20,44 +20,44 @@ pub const ERROR_LINES: &[&str] = &[
 ];
 
 /// The error-line rules: the built-in ones plus `extra`, minus lines matching `allow`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ErrorLines {
-    any: regex::RegexSet,
-    allow: Option<regex::RegexSet>,
+    /// None: the built-in rules only, compiled on first use (once per process).
+    custom: Option<std::sync::Arc<(regex::RegexSet, Option<regex::RegexSet>)>>,
 }
 
-impl Default for ErrorLines {
-    fn default() -> Self {
-        ErrorLines::new(&[], &[]).expect("valid built-in patterns")
-    }
-}
+static BUILTIN: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(ERROR_LINES).expect("valid error patterns"));
 
 impl ErrorLines {
+    /// Compiles `extra` and `allow` at once: a bad pattern is the config's error.
     pub fn new(extra: &[String], allow: &[String]) -> Result<ErrorLines, regex::Error> {
-        static BUILTIN: std::sync::LazyLock<ErrorLines> = std::sync::LazyLock::new(|| ErrorLines {
-            any: regex::RegexSet::new(ERROR_LINES).expect("valid error patterns"),
-            allow: None,
-        });
         if extra.is_empty() && allow.is_empty() {
-            // Compiled once: most projects add no patterns of their own.
-            return Ok(BUILTIN.clone());
+            return Ok(ErrorLines::default());
         }
         let patterns = ERROR_LINES
             .iter()
             .map(|p| (*p).to_string())
             .chain(extra.iter().cloned());
+        let any = regex::RegexSet::new(patterns)?;
+        let allow = (!allow.is_empty())
+            .then(|| regex::RegexSet::new(allow))
+            .transpose()?;
         Ok(ErrorLines {
-            any: regex::RegexSet::new(patterns)?,
-            allow: (!allow.is_empty())
-                .then(|| regex::RegexSet::new(allow))
-                .transpose()?,
+            custom: Some(std::sync::Arc::new((any, allow))),
         })
     }
 
     /// Is this (normalised) real line an error a reader would notice?
     pub fn is_error(&self, line: &str) -> bool {
         let line = line.trim_start();
-        self.any.is_match(line) && !self.allow.as_ref().is_some_and(|a| a.is_match(line))
+        match &self.custom {
+            None => BUILTIN.is_match(line),
+            Some(custom) => {
+                let (any, allow) = &**custom;
+                any.is_match(line) && !allow.as_ref().is_some_and(|a| a.is_match(line))
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 use super::heredoc;
 use regex::Regex;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 /// One command of a transcript, as indices into the block's lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +53,15 @@ pub fn directive_line(line: &str) -> Option<&str> {
 /// The prompts a transcript may use, as one regex (one pass per line).
 #[derive(Debug, Clone)]
 pub struct Prompts {
+    /// The configured prompts: for the outer shell, and for shells entered from the guide.
+    extra: Arc<(Vec<String>, Vec<String>)>,
+    /// Compiled on first use and shared by clones: settings are read before the guide's
+    /// shell starts, the prompts are needed only once it is starting.
+    compiled: Arc<OnceLock<Compiled>>,
+}
+
+#[derive(Debug)]
+struct Compiled {
     // Byte regexes: the prompts' "anything but" classes then compile as byte sets, not as
     // Unicode automata (a tenth of the start-up cost). Matches end at ASCII delimiters.
     any: regex::bytes::Regex,
@@ -88,7 +97,10 @@ fn combine(patterns: impl Iterator<Item = String>) -> regex::bytes::Regex {
 }
 
 static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
-static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts::build(&[], &[]));
+static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts {
+    extra: Arc::default(),
+    compiled: Arc::default(),
+});
 
 impl Default for Prompts {
     fn default() -> Self {
@@ -104,32 +116,43 @@ impl Prompts {
             // Compiled once: most guides configure no prompts of their own.
             return DEFAULT.clone();
         }
-        Prompts::build(extra, nested)
+        let own = |r: &[Regex]| r.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>();
+        Prompts {
+            extra: Arc::new((own(extra), own(nested))),
+            compiled: Arc::default(),
+        }
     }
 
-    fn build(extra: &[Regex], nested: &[Regex]) -> Self {
-        let own = |r: &[Regex]| r.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>();
-        let nested: Vec<String> = crate::nix::PROMPTS
-            .iter()
-            .map(|p| (*p).to_string())
-            .chain(own(nested))
-            .collect();
-        let all = builtin().chain(own(extra)).chain(nested.iter().cloned());
-        Prompts {
-            any: combine(all),
-            nested: combine(nested.into_iter()),
-        }
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            let (extra, nested) = &*self.extra;
+            let nested: Vec<String> = crate::nix::PROMPTS
+                .iter()
+                .map(|p| (*p).to_string())
+                .chain(nested.iter().cloned())
+                .collect();
+            let all = builtin()
+                .chain(extra.iter().cloned())
+                .chain(nested.iter().cloned());
+            Compiled {
+                any: combine(all),
+                nested: combine(nested.into_iter()),
+            }
+        })
     }
 
     /// True when `line` starts at a nested shell's prompt.
     pub fn is_nested(&self, line: &str) -> bool {
-        self.nested.find(line.as_bytes()).is_some_and(|m| m.start() == 0)
+        self.compiled()
+            .nested
+            .find(line.as_bytes())
+            .is_some_and(|m| m.start() == 0)
     }
 
     /// The command after the prompt, if `line` is a prompt line.
     /// `# ` counts as a prompt only in console-like blocks (elsewhere it is a comment).
     pub fn strip<'a>(&self, line: &'a str, hash_prompt: bool) -> Option<&'a str> {
-        let end = match self.any.find(line.as_bytes()) {
+        let end = match self.compiled().any.find(line.as_bytes()) {
             Some(m) => (m.start() == 0).then_some(m.end()),
             None => hash_prompt
                 .then(|| ROOT_PROMPT.find(line))
