@@ -80,7 +80,7 @@ pub struct Session {
     pub(super) token: String,
     /// `GUIDECHECK_SESSION=…`: in the environment of everything the session starts.
     pub(super) marker: String,
-    /// The Unix session id: the shell's pid (it called `setsid`).
+    /// The Unix session id: the shell's pid (it leads a new session).
     pub(super) sid: i32,
     seq: u64,
     batches: u64,
@@ -111,8 +111,6 @@ impl Session {
         let token = format!("\x1eGCEND{:016x}", nonce());
         let marker = format!("GUIDECHECK_SESSION={:016x}", nonce());
         let (name, value) = marker.split_once('=').expect("NAME=value");
-        // `setsid`: a session of its own, without a controlling terminal (`read </dev/tty`
-        // fails at once instead of waiting), whose processes `procs` can find.
         // The FIFO the batches are named on; we hold it open for reading and writing, so
         // the shell's opening it never waits and what we wrote stays until it is read.
         let go_path = launch.ctl.join("go");
@@ -127,6 +125,8 @@ impl Session {
         program.extend(["-c".to_string(), prelude]);
         let mut env = launch.env.clone();
         env.push((name.to_string(), value.to_string()));
+        // A Unix session of its own, without a controlling terminal (`read </dev/tty` fails
+        // at once instead of waiting), whose processes `procs` can find.
         let child = super::spawn::in_new_session(&super::spawn::Spawn {
             program: &program,
             env: &env,
