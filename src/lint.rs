@@ -152,6 +152,17 @@ static CD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
+/// Does `text` hold `word` as a path part: after the start, a blank, `/`, a quote or `=`,
+/// and before the end, a blank, `/` or a quote? (No regex per word: a guide may `cd` often.)
+fn mentions(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        before.is_none_or(|c| c.is_whitespace() || matches!(c, '/' | '\'' | '"' | '='))
+            && after.is_none_or(|c| c.is_whitespace() || matches!(c, '/' | '\'' | '"'))
+    })
+}
+
 /// `cd DIR` where no earlier step mentions DIR (mkdir, git clone, tar, a file's folder…).
 fn cd_targets(plan: &Plan) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -174,12 +185,9 @@ fn cd_targets(plan: &Plan) -> Vec<Finding> {
                 continue;
             }
             let first = dir.split('/').next().unwrap_or(dir);
-            let mentioned = Regex::new(&format!(r#"(?:^|[\s/'"=]){}(?:[\s/'"]|$)"#, regex::escape(first)))
-                .expect("escaped")
-                .is_match(&format!(
-                    "{seen}{}",
-                    &text[..caps.get(0).map_or(0, |m| m.start())]
-                ));
+            // `seen` ends with a newline, so a mention cannot straddle it and `text`.
+            let mentioned =
+                mentions(&seen, first) || mentions(&text[..caps.get(0).map_or(0, |m| m.start())], first);
             if !mentioned {
                 let line = first_line + text[..caps.get(1).map_or(0, |m| m.start())].matches('\n').count();
                 let before = format!("{seen}{}", &text[..caps.get(0).map_or(0, |m| m.start())]);
@@ -216,6 +224,32 @@ fn cd_targets(plan: &Plan) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_is_mentioned_as_a_path_part_as_the_regex_had_it() {
+        let regex = |word: &str| {
+            Regex::new(&format!(r#"(?:^|[\s/'"=]){}(?:[\s/'"]|$)"#, regex::escape(word))).unwrap()
+        };
+        for (text, word) in [
+            ("mkdir -p hello", "hello"),
+            ("mkdir hello-world", "hello"),
+            ("git clone https://x/hello.git", "hello"),
+            ("tar xf a.tgz -C out/hello/", "hello"),
+            ("DIR=hello make", "hello"),
+            ("echo 'hello'", "hello"),
+            ("helloworld hello", "hello"),
+            ("", "hello"),
+            ("mkdir\u{a0}hello", "hello"),
+            ("mkdir a.b", "a.b"),
+            ("mkdir axb", "a.b"),
+        ] {
+            assert_eq!(
+                mentions(text, word),
+                regex(word).is_match(text),
+                "{text:?} {word}"
+            );
+        }
+    }
     use crate::extract::extract;
     use crate::plan::{build, console::Prompts};
     use std::path::Path;
