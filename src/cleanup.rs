@@ -98,6 +98,29 @@ pub fn register(what: impl Into<String>, undo: impl Fn() + Send + 'static) -> Re
     REGISTRY.register(what, undo)
 }
 
+/// A temporary file in `dir`, for a write that ends with a rename over its target: named
+/// with our owner tag (those a killed run left in `dir` are removed first), created with
+/// `permissions` when given (else tempfile's 0600), and removed if guidecheck is stopped by
+/// a signal while the returned `Registered` lives.
+pub fn temp_file_in(
+    dir: &std::path::Path,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<(tempfile::NamedTempFile, Registered)> {
+    remove_leftovers(dir, ".guidecheck-");
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".guidecheck-{}-", owner_tag());
+    builder.prefix(&prefix);
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    let temp = builder.tempfile_in(dir)?;
+    let temp_path = temp.path().to_path_buf();
+    let registered = register("", move || {
+        let _ = std::fs::remove_file(&temp_path);
+    });
+    Ok((temp, registered))
+}
+
 /// Who owns a temp file or folder: `PID.START` (START: the process's start time, so a
 /// reused pid is not taken for us). Part of every temp name guidecheck makes.
 pub fn owner_tag() -> String {
@@ -235,6 +258,20 @@ mod tests {
         expected.sort();
         assert_eq!(removed, expected);
         assert!(dir.path().join(&ours).exists() && dir.path().join(".guidecheck-old").exists());
+    }
+
+    #[test]
+    fn a_temp_file_for_a_rename_is_ours_and_clears_a_dead_runs_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join(".guidecheck-999999999.1-old");
+        std::fs::write(&dead, "x").unwrap();
+        let (temp, _registered) = temp_file_in(dir.path(), None).unwrap();
+        let name = temp.path().file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(&format!(".guidecheck-{}-", owner_tag())),
+            "{name}"
+        );
+        assert!(!dead.exists());
     }
 
     #[test]

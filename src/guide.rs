@@ -79,15 +79,7 @@ pub fn write(path: &Path, expected: &str, new: &str) -> Result<()> {
     }
     let permissions = std::fs::metadata(path).map_err(at)?.permissions();
     // Temp files a killed run left here go first; ours is removed if we are stopped.
-    crate::cleanup::remove_leftovers(dir, ".guidecheck-");
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".guidecheck-{}-", crate::cleanup::owner_tag()))
-        .tempfile_in(dir)
-        .map_err(at)?;
-    let temp_path = temp.path().to_path_buf();
-    let _registered = crate::cleanup::register("", move || {
-        let _ = std::fs::remove_file(&temp_path);
-    });
+    let (mut temp, _registered) = crate::cleanup::temp_file_in(dir, None).map_err(at)?;
     std::io::Write::write_all(&mut temp, new.as_bytes()).map_err(at)?;
     temp.as_file().sync_all().map_err(at)?;
     std::fs::set_permissions(temp.path(), permissions).map_err(at)?;

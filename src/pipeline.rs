@@ -84,13 +84,14 @@ pub fn evaluate(
 }
 
 /// Runs and compares a plan, each step as it ends: in `started` (a workspace and shell
-/// made while the plan was read) when given, else in new ones.
+/// made while the plan was read) when given, else in new ones. A plan with nothing to run
+/// drops them, and the error of starting them, unused.
 pub fn execute(
     plan: Plan,
     settings: &Settings,
     observer: &dyn run::Observer,
     keep: Keep,
-    started: Option<run::Started>,
+    started: Option<Result<run::Started>>,
 ) -> Result<Evaluation> {
     let n = plan.steps.len();
     if !plan.steps.iter().any(plan::Step::runs) {
@@ -107,7 +108,7 @@ pub fn execute(
         });
     }
     let started = match started {
-        Some(started) => started,
+        Some(started) => started?,
         None => run::start(&settings.run, &plan.guide)?,
     };
     let workspace = started.workspace();
@@ -284,7 +285,7 @@ pub fn check(
     settings: &Settings,
     request: &Request,
     observer: &dyn run::Observer,
-    shell: Option<run::Started>,
+    shell: Option<Result<run::Started>>,
 ) -> Result<GuideResult> {
     let started = Instant::now();
     let keep = Keep {

@@ -10,7 +10,9 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 /// The guides named on the command line (or configured), and the settings' overrides.
-fn guides(args: &PlanArgs) -> Result<(Vec<PathBuf>, Overrides), Error> {
+/// When they cannot be found, the error is printed and the command goes on with none (its
+/// summary, or its empty JSON array, still comes) and exit 2.
+fn guides(args: &PlanArgs) -> (Vec<PathBuf>, Overrides, Exit) {
     let paths = match args.paths.is_empty() {
         true => crate::config::default_guides(),
         false => Ok(args.paths.clone()),
@@ -19,7 +21,28 @@ fn guides(args: &PlanArgs) -> Result<(Vec<PathBuf>, Overrides), Error> {
         config: args.config.clone(),
         ..Overrides::default()
     };
-    Ok((paths.and_then(|p| guide::discover(&p))?, overrides))
+    match paths.and_then(|p| guide::discover(&p)) {
+        Ok(guides) => (guides, overrides, Exit::Passed),
+        Err(e) => {
+            print_error(&e);
+            (Vec::new(), overrides, Exit::BadInput)
+        }
+    }
+}
+
+/// What `write` writes, in an unnamed temporary file read from its start: a guide's output
+/// is all written before any of it is printed, so an error met late leaves none of it on
+/// stdout, and a large guide's is never held in memory.
+fn spill(write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Error>) -> Result<std::fs::File, Error> {
+    use std::io::{Seek, Write};
+    let io = |e| Error::new(ErrorKind::Write(e));
+    let mut file = tempfile::tempfile().map_err(io)?;
+    let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+    write(&mut buffer)?;
+    buffer.flush().map_err(io)?;
+    drop(buffer);
+    file.rewind().map_err(io)?;
+    Ok(file)
 }
 
 /// One guide's whole plan.
@@ -33,14 +56,7 @@ pub(super) fn plan_command(args: &PlanArgs) -> Exit {
     if args.format == PlanFormat::Json {
         return plan_json(args);
     }
-    let (guides, overrides) = match guides(args) {
-        Ok(found) => found,
-        Err(e) => {
-            print_error(&e);
-            return Exit::BadInput;
-        }
-    };
-    let mut code = Exit::Passed;
+    let (guides, overrides, mut code) = guides(args);
     for path in &guides {
         match spill_rows(path, &overrides) {
             Ok((tally, spill)) => out_with(|w| {
@@ -58,43 +74,31 @@ pub(super) fn plan_command(args: &PlanArgs) -> Exit {
     code
 }
 
-/// One guide's plan as `plan` shows it, as rows (JSON lines) in an unnamed temporary
-/// file: each step is cut to its row as it is read, so a large guide's plan is never held
-/// whole, and a bad directive met late leaves no half plan on stdout.
+/// One guide's plan as `plan` shows it, as rows (JSON lines) spilled to a file: each step
+/// is cut to its row as it is read, and the header's counts are kept as rows pass.
 fn spill_rows(path: &Path, overrides: &Overrides) -> Result<(report::plan::Tally, std::fs::File), Error> {
-    use std::io::{Seek, Write};
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
     let mut stream = pipeline::read_steps(path, &text, &settings);
-    let write = |e| Error::new(ErrorKind::Write(e));
-    let mut file = tempfile::tempfile().map_err(write)?;
-    let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut file);
     let mut tally = report::plan::Tally::default();
-    for mut step in stream.by_ref() {
-        pipeline::with_settings(&mut step, &settings);
-        let row = report::plan::row(&step);
-        tally.add(&row);
-        serde_json::to_writer(&mut buffer, &row).map_err(|e| write(e.into()))?;
-        buffer.write_all(b"\n").map_err(write)?;
-    }
-    stream.finish()?;
-    buffer.flush().map_err(write)?;
-    drop(buffer);
-    file.rewind().map_err(write)?;
+    let file = spill(|w| {
+        let io = |e| Error::new(ErrorKind::Write(e));
+        for mut step in stream.by_ref() {
+            pipeline::with_settings(&mut step, &settings);
+            let row = report::plan::row(&step);
+            tally.add(&row);
+            serde_json::to_writer(&mut *w, &row).map_err(|e| io(e.into()))?;
+            w.write_all(b"\n").map_err(io)?;
+        }
+        stream.finish().map(drop)
+    })?;
     Ok((tally, file))
 }
 
 /// `plan --format json`: each guide's steps are written as they are read, so a large
 /// guide's plan is never held whole.
 fn plan_json(args: &PlanArgs) -> Exit {
-    let (guides, overrides, mut code) = match guides(args) {
-        Ok((guides, overrides)) => (guides, overrides, Exit::Passed),
-        Err(e) => {
-            // Still a JSON array on stdout, as for a guide that could not be read.
-            print_error(&e);
-            (Vec::new(), Overrides::default(), Exit::BadInput)
-        }
-    };
+    let (guides, overrides, mut code) = guides(args);
     let mut written = 0;
     out_with(|w| {
         report::plan_json::open(w)?;
@@ -116,10 +120,8 @@ fn plan_json(args: &PlanArgs) -> Exit {
     code
 }
 
-/// One guide's plan as JSON, in an unnamed temporary file: all of it is written before
-/// any of it is printed, so a bad directive met late leaves no half plan on stdout.
+/// One guide's plan as JSON, spilled to a file.
 fn spill_plan(path: &Path, overrides: &Overrides) -> Result<std::fs::File, Error> {
-    use std::io::{Seek, Write};
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
     let stream = RefCell::new(pipeline::read_steps(path, &text, &settings));
@@ -135,28 +137,15 @@ fn spill_plan(path: &Path, overrides: &Overrides) -> Result<std::fs::File, Error
             Vec::new()
         })
     };
-    let write = |e| Error::new(ErrorKind::Write(e));
-    let mut file = tempfile::tempfile().map_err(write)?;
-    let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut file);
-    report::plan_json::write_element(&mut buffer, path, &mut steps, &mut todos)
-        .and_then(|()| buffer.flush())
-        .map_err(write)?;
-    drop(buffer);
-    if let Some(e) = failed.into_inner() {
-        return Err(e);
-    }
-    file.rewind().map_err(write)?;
-    Ok(file)
+    spill(|w| {
+        report::plan_json::write_element(w, path, &mut steps, &mut todos)
+            .map_err(|e| Error::new(ErrorKind::Write(e)))?;
+        failed.take().map_or(Ok(()), Err)
+    })
 }
 
 pub(super) fn lint_command(args: &PlanArgs) -> Exit {
-    let (guides, overrides, mut code) = match guides(args) {
-        Ok((guides, overrides)) => (guides, overrides, Exit::Passed),
-        Err(e) => {
-            print_error(&e);
-            (Vec::new(), Overrides::default(), Exit::BadInput)
-        }
-    };
+    let (guides, overrides, mut code) = guides(args);
     let (mut errors, mut warnings, mut read, mut todos) = (0, 0, 0, 0);
     let mut all = Vec::new();
     // One guide's plan at a time: it is linted, reported and dropped before the next.
@@ -196,14 +185,7 @@ pub(super) fn lint_command(args: &PlanArgs) -> Exit {
 }
 
 pub(super) fn todo_command(args: &PlanArgs) -> Exit {
-    let (guides, overrides, mut code) = match guides(args) {
-        Ok((guides, overrides)) => (guides, overrides, Exit::Passed),
-        Err(e) => {
-            // The count line still comes, as for a guide that could not be read.
-            print_error(&e);
-            (Vec::new(), Overrides::default(), Exit::BadInput)
-        }
-    };
+    let (guides, overrides, mut code) = guides(args);
     let (mut count, mut read) = (0, 0);
     for path in &guides {
         match todos_of(path, &overrides) {
@@ -243,12 +225,7 @@ fn todos_of(path: &Path, overrides: &Overrides) -> Result<(Vec<plan::Todo>, Vec<
     let todos = stream.finish()?;
     let states = todos
         .iter()
-        .map(|todo| {
-            let inside = starts
-                .iter()
-                .filter(|&&s| s >= todo.span.start && s < todo.span.end);
-            crate::compare::todo_state_unrun(inside.count())
-        })
+        .map(|todo| crate::compare::todo_state_unrun(starts.iter().filter(|&&s| todo.holds(s)).count()))
         .collect();
     Ok((todos, states))
 }

@@ -232,13 +232,12 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
     let (planned, started) = std::thread::scope(|scope| {
         let started = scope.spawn(|| crate::run::start(&settings.run, path));
         let planned = plan(path, &settings, args);
-        (planned, started.join())
+        let started = started
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (planned, started)
     });
     let (text, plan) = planned?;
-    let started = match started {
-        Ok(started) if plan.steps.iter().any(crate::plan::Step::runs) => Some(started?),
-        _ => None,
-    };
     let request = pipeline::Request {
         bless: args.bless,
         check: args.check,
@@ -248,7 +247,7 @@ fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progres
         snapshots: args.until.is_none(),
     };
     let observer = progress.guide(id, &plan);
-    pipeline::check(path, &text, plan, &settings, &request, &observer, started)
+    pipeline::check(path, &text, plan, &settings, &request, &observer, Some(started))
 }
 
 /// The guide's text and plan (up to `--until`).

@@ -49,6 +49,13 @@ pub struct Todo {
     pub span: Span,
 }
 
+impl Todo {
+    /// Is a step starting at byte `offset` inside this section?
+    pub fn holds(&self, offset: usize) -> bool {
+        offset >= self.span.start && offset < self.span.end
+    }
+}
+
 impl Plan {
     /// The plan as the Nix checks read it: files written and shell text run, skips left out.
     pub fn nix_steps(&self) -> Vec<crate::nix::lint::Step<'_>> {
@@ -89,10 +96,7 @@ impl Plan {
     /// Indices of the steps inside a TODO section.
     pub fn steps_in(&self, todo: &Todo) -> Vec<usize> {
         (0..self.steps.len())
-            .filter(|&i| {
-                let start = self.steps[i].span.start;
-                start >= todo.span.start && start < todo.span.end
-            })
+            .filter(|&i| todo.holds(self.steps[i].span.start))
             .collect()
     }
 }

@@ -126,15 +126,15 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         out.push_str(&problems_text(verdict, style));
         out.push('\n');
     }
-    for todo in &result.plan.todos {
-        let state = crate::compare::todo_state(&result.plan, todo, Some(&result.verdicts));
-        out.push_str(&format!(
-            "{} {path}:{}: {} ({state})\n",
-            style.paint("1;35", "TODO"),
-            todo.line,
-            todo.text
-        ));
-    }
+    let states: Vec<String> = (result.plan.todos.iter())
+        .map(|todo| crate::compare::todo_state(&result.plan, todo, Some(&result.verdicts)))
+        .collect();
+    out.push_str(&todo_lines(
+        &result.plan.guide,
+        &result.plan.todos,
+        &states,
+        style,
+    ));
     out.push_str(&bless_hint(result));
     if let Some((snap, outcome)) = &result.snapshot {
         out.push_str(&snapshot_text(path.to_string(), snap, outcome, style));
@@ -207,17 +207,8 @@ pub(crate) fn snapshot_text(
     }
 }
 
-/// `guidecheck todo`: the TODO sections of a guide, without running it.
-pub fn todos(plan: &Plan, style: Style) -> String {
-    let states: Vec<String> = plan
-        .todos
-        .iter()
-        .map(|todo| crate::compare::todo_state(plan, todo, None))
-        .collect();
-    todo_lines(&plan.guide, &plan.todos, &states, style)
-}
-
-/// The TODO sections of the guide at `guide`, each with its state.
+/// The TODO sections of the guide at `guide`, each with its state (`guidecheck todo`, and
+/// under a guide's report).
 pub fn todo_lines(
     guide: &std::path::Path,
     todos: &[crate::plan::Todo],

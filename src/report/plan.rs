@@ -1,16 +1,7 @@
 //! Renders how a guide was read (`guidecheck plan`).
 
 use super::Style;
-use crate::plan::{Plan, StepKind};
-
-pub fn render(plan: &Plan, style: Style) -> String {
-    let rows: Vec<Row> = plan.steps.iter().map(row).collect();
-    let mut tally = Tally::default();
-    rows.iter().for_each(|r| tally.add(r));
-    let mut out = Vec::new();
-    write(&mut out, &plan.guide, &tally, &mut rows.into_iter(), style).expect("writing to memory");
-    String::from_utf8(out).expect("rows are text")
-}
+use crate::plan::StepKind;
 
 /// One step as `plan` shows it, without the padding that depends on the other steps
 /// (the width of the largest line number): what a streamed plan keeps of a step, in a

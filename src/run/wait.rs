@@ -172,6 +172,15 @@ pub(super) fn partial_suffix(data: &[u8], token: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    /// What the shell 42 ends a command with.
+    fn ended(status: i32, cwd: &str) -> Ended {
+        Ended {
+            status: Some(status),
+            shell: 42,
+            cwd: PathBuf::from(cwd),
+        }
+    }
+
     #[test]
     fn traces_lose_the_two_levels_guidecheck_adds() {
         assert_eq!(
@@ -185,11 +194,7 @@ mod tests {
         let mut w = Wait::new("\x1eEND:1:", 1, 1024, &|_| {});
         assert_eq!(w.feed(b"hello\n\x1eEN"), None);
         assert_eq!(w.feed(b"D:1"), None);
-        let ended = Ended {
-            status: Some(7),
-            shell: 42,
-            cwd: PathBuf::from("/w"),
-        };
+        let ended = ended(7, "/w");
         assert_eq!(w.feed(b":7:42:/w\0next"), Some((ended, 9)));
         assert_eq!(w.finish(), "hello\n");
     }
@@ -197,11 +202,7 @@ mod tests {
     #[test]
     fn output_without_newline_before_the_token_is_kept_exactly() {
         let mut w = Wait::new("\x1eEND:2:", 2, 1024, &|_| {});
-        let ended = Ended {
-            status: Some(0),
-            shell: 42,
-            cwd: PathBuf::from("/a:b\nc"),
-        };
+        let ended = ended(0, "/a:b\nc");
         let chunk = b"no newline\x1eEND:2:0:42:/a:b\nc\0";
         assert_eq!(w.feed(chunk), Some((ended, chunk.len())));
         assert_eq!(w.finish(), "no newline");
@@ -211,11 +212,7 @@ mod tests {
     fn a_token_line_split_after_its_start_is_carried_whole() {
         let mut w = Wait::new("\x1eEND:3:", 3, 1024, &|_| {});
         assert_eq!(w.feed(b"out\n\x1eEND:3:0:4"), None);
-        let ended = Ended {
-            status: Some(0),
-            shell: 42,
-            cwd: PathBuf::from("/w"),
-        };
+        let ended = ended(0, "/w");
         assert_eq!(w.feed(b"2:/w\0\x1eEND:4:"), Some((ended, 5)));
         assert_eq!(w.finish(), "out\n");
     }

@@ -376,16 +376,8 @@ fn write(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     // Created with mode 0666 less the umask, as any new file (not tempfile's 0600): other
     // users' book builds and CI steps read snapshots.
-    crate::cleanup::remove_leftovers(dir, ".guidecheck-");
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".guidecheck-{}-", crate::cleanup::owner_tag()))
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
-        .tempfile_in(dir)
-        .map_err(at)?;
-    let temp_path = temp.path().to_path_buf();
-    let _registered = crate::cleanup::register("", move || {
-        let _ = std::fs::remove_file(&temp_path);
-    });
+    let mode = std::os::unix::fs::PermissionsExt::from_mode(0o666);
+    let (mut temp, _registered) = crate::cleanup::temp_file_in(dir, Some(mode)).map_err(at)?;
     std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(at)?;
     temp.persist(path).map_err(|e| at(e.error))?;
     Ok(())
