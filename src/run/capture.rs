@@ -42,8 +42,12 @@ impl Capture {
         self.dropped > 0
     }
 
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
     /// What was kept, with a marker line where the middle was dropped.
-    pub fn into_string(self) -> String {
+    pub fn into_bytes(self) -> Vec<u8> {
         let mut bytes = self.head;
         if self.dropped > 0 {
             bytes.extend_from_slice(
@@ -51,7 +55,11 @@ impl Capture {
             );
         }
         bytes.extend(self.tail);
-        String::from_utf8_lossy(&bytes).into_owned()
+        bytes
+    }
+
+    pub fn into_string(self) -> String {
+        String::from_utf8_lossy(&self.into_bytes()).into_owned()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::pipe::Chunk;
 use super::session::{Cmd, Finished, Session};
-use super::wait::{Ended, Follower, Wait};
+use super::wait::{End, Ended, Follower, Wait};
 use std::time::{Duration, Instant};
 
 /// How long an interrupted command may take to end before it counts as timed out.
@@ -21,6 +21,8 @@ const TOKEN_LAG: Duration = Duration::from_millis(50);
 enum Outcome {
     /// The end token came.
     Ended(Ended),
+    /// A later token came: this command's was lost (see `wait`), it succeeded.
+    Lost,
     /// The command's processes were killed and still the shell did not end it.
     Stuck,
     SessionDied,
@@ -37,7 +39,7 @@ impl Session {
         sink: &dyn Fn(&[u8]),
     ) -> std::io::Result<(Finished, bool)> {
         let started = Instant::now();
-        let end = format!("{}:{}:", self.token, seq);
+        let end = format!("{}:", self.token);
         let mut wait = Wait::new(&end, seq, self.launch.output_limit, sink);
         let waited = self.wait_for(&mut wait, command, started);
         let duration = started.elapsed();
@@ -55,6 +57,13 @@ impl Session {
                 self.mark = arrived.checked_sub(TOKEN_LAG).unwrap_or(arrived);
                 not_run = status.is_none();
                 (status, killed, false)
+            }
+            Outcome::Lost => {
+                // Its stdout is not the pipe: what is sent from now on ends on fd 19. What it
+                // collected goes to the command whose token came (see `wait`).
+                self.tokens_on_stdout = false;
+                self.pending.hand_back(&wait.hand_over());
+                (Some(0), killed, false)
             }
             Outcome::Stuck => {
                 self.replace()?;
@@ -81,6 +90,15 @@ impl Session {
     }
 }
 
+impl From<End> for Outcome {
+    fn from(end: End) -> Outcome {
+        match end {
+            End::Token(ended) => Outcome::Ended(ended),
+            End::Lost => Outcome::Lost,
+        }
+    }
+}
+
 /// How waiting for a command ended.
 struct Waited {
     outcome: Outcome,
@@ -103,10 +121,11 @@ impl Session {
         let (mut interrupted, mut killed) = (false, false);
         let mut arrived = Instant::now();
         // Output that came with an earlier command's: taken where it starts, not copied.
+        wait.shown_already(self.pending.shown);
         follower.feed(self.pending.rest());
         let ended = wait.feed(self.pending.rest());
         self.pending.took(ended.as_ref().map(|(_, used)| *used));
-        let mut outcome = ended.map(|(ended, _)| Outcome::Ended(ended));
+        let mut outcome = ended.map(|(end, _)| Outcome::from(end));
         while outcome.is_none() {
             let now = Instant::now();
             if interrupt_at.is_some_and(|at| at <= now || (!interrupted && follower.saw_all())) {
@@ -122,10 +141,10 @@ impl Session {
                 Ok(Chunk::Data(chunk)) => {
                     arrived = Instant::now();
                     follower.feed(chunk);
-                    if let Some((ended, used)) = wait.feed(chunk) {
+                    if let Some((end, used)) = wait.feed(chunk) {
                         // The rest of the read is the next commands' output.
-                        self.pending.keep(&chunk[used..]);
-                        outcome = Some(Outcome::Ended(ended));
+                        self.pending.keep(&wait.unread, &chunk[used..]);
+                        outcome = Some(Outcome::from(end));
                     }
                     continue;
                 }
@@ -166,6 +185,8 @@ pub(super) struct Pending {
     buf: Vec<u8>,
     /// Where the next command's output starts.
     at: usize,
+    /// How many bytes from `at` were shown already (handed back by a command).
+    shown: usize,
 }
 
 impl Pending {
@@ -175,15 +196,25 @@ impl Pending {
 
     /// A command took `used` bytes of the rest and ended; None: it took all and goes on.
     fn took(&mut self, used: Option<usize>) {
+        self.shown = 0;
         match used {
             Some(used) => self.at += used,
-            None => self.keep(&[]),
+            None => self.keep(&[], &[]),
         }
     }
 
-    /// What is left of a read once a command ended in it.
-    fn keep(&mut self, rest: &[u8]) {
+    /// Output a command collected and gave up: the next command's first, shown already.
+    fn hand_back(&mut self, output: &[u8]) {
+        let mut buf = output.to_vec();
+        buf.extend_from_slice(self.rest());
+        (self.buf, self.at, self.shown) = (buf, 0, output.len());
+    }
+
+    /// What is left of a read once a command ended in it (after bytes held back before it).
+    fn keep(&mut self, unread: &[u8], rest: &[u8]) {
+        self.shown = 0;
         self.buf.clear();
+        self.buf.extend_from_slice(unread);
         self.buf.extend_from_slice(rest);
         self.at = 0;
     }

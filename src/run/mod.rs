@@ -123,6 +123,18 @@ impl Started {
     }
 }
 
+/// Does a step's text say `exec` anywhere (a command, a script, a file it may source)?
+fn mentions_exec(kind: &StepKind) -> bool {
+    let text = match kind {
+        StepKind::File { content, .. } => content,
+        StepKind::Command { command, .. } | StepKind::Repl { command, .. } => command,
+        StepKind::Script { script, .. } => script,
+        StepKind::Env { value, .. } => value,
+        StepKind::Eval { .. } | StepKind::Snippet { .. } => return false,
+    };
+    memchr::memmem::find(text.as_bytes(), b"exec").is_some()
+}
+
 /// Makes a workspace for the guide at `guide` and starts its shell session.
 pub fn start(options: &RunOptions, guide: &Path) -> Result<Started> {
     let workspace = Workspace::create()?;
@@ -157,6 +169,9 @@ pub fn run(
         launch_env,
         store,
     } = started;
+    // A guide that redirects the shell's own output (`exec >log`) gets its tokens through
+    // fd 19 from the start; elsewhere (a script it sources) the batch's check catches it.
+    session.tokens_on_stdout = !plan.steps.iter().any(|step| mentions_exec(&step.kind));
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
     let mut inside = false;

@@ -35,8 +35,8 @@ use std::path::Path;
 /// What a shell runs in place of its interactive loop: run each batch it is sent. The
 /// batch is read into a variable and evaluated (not sourced), so the shell's messages read
 /// `bash: line 3: …` as in a terminal, not the batch file's name.
-pub const SHELL_LOOP: &str =
-    "while IFS= read -r __gc_l; do IFS= read -r -d '' __gc_b < \"${__gc_l#. }\"; eval \"$__gc_b\"; done";
+pub const SHELL_LOOP: &str = "while IFS= read -r __gc_l; do IFS= read -r -d '' __gc_b < \"${__gc_l#. }\"; \
+     ${__gc_st:+__gc_ret} ${__gc_st:+\"$__gc_st\"}; eval \"$__gc_b\"; done";
 
 /// The descriptor the end tokens travel on (guide commands run without it).
 const TOKEN_FD: u8 = 19;
@@ -64,8 +64,8 @@ fn functions(token: &str) -> String {
          __gc_ret() {{ return \"$1\"; }}\n\
          __gc_pre() {{ return \"$__gc_st\"; }}\n\
          __gc_opts() {{ __gc_f=; case $- in *x*) __gc_f=x;; esac; case $- in *v*) __gc_f=${{__gc_f}}v;; esac; \
-         case $- in *e*) __gc_x=\"set -${{__gc_f}}e\"$'\\n'; return;; esac; \
-         __gc_x=\"set -$__gc_f; {{ __gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
+         case $- in *e*) __gc_x=\"__gc_x=; set -${{__gc_f}}e\"$'\\n'; return;; esac; \
+         __gc_x=\"__gc_x=; set -$__gc_f; {{ __gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
          __gc_end() {{ __gc_st=$?; __gc_x=; case $- in *[xve]*) __gc_opts; set +xve;; esac; \
          builtin printf '%s\\0' \"{token}:$1:$__gc_st:$$:$PWD\" >&{TOKEN_FD}; return $__gc_st; }}\n"
     )
@@ -80,7 +80,8 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
          __gc_drain() {{ while IFS= read -r __gc_l < {go}; do . \"${{__gc_l#. }}.d\"; \
          [ -z \"$__gc_left\" ] || {{ __gc_left=; return; }}; done; }}\n\
          cd {} 2>/dev/null\n\
-         while IFS= read -r __gc_l < {go}; do IFS= read -r -d '' __gc_b < \"${{__gc_l#. }}\"; eval \"$__gc_b\"; done\n",
+         while IFS= read -r __gc_l < {go}; do IFS= read -r -d '' __gc_b < \"${{__gc_l#. }}\"; \
+         __gc_ret \"$__gc_st\"; eval \"$__gc_b\"; done\n",
         functions(token),
         shell_quote(cwd)
     )
@@ -89,12 +90,30 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
 /// One command, as a line of a batch. `subshell`: a command that runs until interrupted
 /// runs in a subshell, whose SIGINT is not trapped (Ctrl-C ends it, and any loop it is in).
 /// `inside`: in a shell the guide entered, whose stdin is the FIFO (the session's own is
-/// `/dev/null` already).
-pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool) -> String {
+/// `/dev/null` already). `direct`: the end token (this one) of a command that succeeded
+/// with no `-x`, `-v` or `-e` to turn off goes to stdout, with no function call and no
+/// redirection (the batch then ends with `closing_check`).
+pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, direct: Option<&str>) -> String {
     let eval = format!("eval \"$__gc_x\"{}", ansi_c_quote(text));
     let eval = if subshell { format!("({eval})") } else { eval };
     let stdin = if inside { " </dev/null" } else { "" };
-    format!("{eval}{stdin}; __gc_end {seq}\n")
+    match direct {
+        Some(token) if !subshell && !inside => format!(
+            "{eval}; case $?$- in 0*[xve]*|[1-9]*) __gc_end {seq};; \
+             *) builtin printf '%s\\0' \"{token}:{seq}:0:$$:$PWD\";; esac\n"
+        ),
+        _ => format!("{eval}{stdin}; __gc_end {seq}\n"),
+    }
+}
+
+/// The last line of a batch whose tokens go to stdout: it keeps the status for the next
+/// batch, and when the shell's stdout is no longer the pipe (a command sent it elsewhere,
+/// with the tokens after it), says so past it: `TOKEN:L<last>:0:SHELL:PWD`.
+pub fn closing_check(token: &str, last: u64) -> String {
+    format!(
+        "__gc_st=$?; [ /dev/fd/1 -ef /dev/fd/{TOKEN_FD} ] || \
+         builtin printf '%s\\0' \"{token}:L{last}:0:$$:$PWD\" >&{TOKEN_FD}\n"
+    )
 }
 
 /// With `set -x` on, the call that ends command `seq` is traced (and what it runs, up to
@@ -102,12 +121,18 @@ pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool) -> Strin
 pub fn own_trace_start(output: &[u8], seq: u64) -> Option<usize> {
     let call = format!("__gc_end {seq}\n");
     let at = memchr::memmem::rfind(output, call.as_bytes())?;
-    Some(
-        output[..at]
+    let line_start = |end: usize| {
+        output[..end]
             .iter()
             .rposition(|&b| b == b'\n')
-            .map_or(0, |nl| nl + 1),
-    )
+            .map_or(0, |nl| nl + 1)
+    };
+    let at = line_start(at);
+    // The `case` that chose the call is traced before it.
+    Some(match output[..at].ends_with(b"case $?$- in\n") {
+        true => line_start(at - 1),
+        false => at,
+    })
 }
 
 /// The line (for the outer shell) that runs a command entering a shell, with the FIFO as

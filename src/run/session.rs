@@ -96,6 +96,10 @@ pub struct Session {
     outer_cwd: Option<PathBuf>,
     /// The entered shell was lost (its shell replaced): what was meant for it is not run.
     lost_shell: bool,
+    /// Commands that succeed print their end token on stdout, not through fd 19: cheaper,
+    /// and safe unless a command sends the shell's stdout elsewhere (`exec >log`). Then the
+    /// batch's closing check says so, and what is sent after goes back to fd 19.
+    pub(super) tokens_on_stdout: bool,
     _registered: crate::cleanup::Registered,
 }
 
@@ -160,6 +164,7 @@ impl Session {
             shell: pid,
             outer_cwd: None,
             lost_shell: false,
+            tokens_on_stdout: false,
             _registered: registered,
         })
     }
@@ -257,13 +262,23 @@ impl Session {
                 go.push_str(&self.batch_file(&text, Some(drained))?);
             }
             Role::Plain | Role::Inside => {
-                let text: String = commands[..take]
+                let direct = (role == Role::Plain && self.tokens_on_stdout).then_some(self.token.as_str());
+                let mut text: String = commands[..take]
                     .iter()
                     .zip(&seqs)
                     .map(|(c, seq)| {
-                        protocol::command_line(*seq, &c.text, c.interrupt.is_some(), role == Role::Inside)
+                        protocol::command_line(
+                            *seq,
+                            &c.text,
+                            c.interrupt.is_some(),
+                            role == Role::Inside,
+                            direct,
+                        )
                     })
                     .collect();
+                if let Some(token) = direct {
+                    text.push_str(&protocol::closing_check(token, seqs[take - 1]));
+                }
                 let drained = (role == Role::Inside).then(|| protocol::drained(&self.token, &seqs, false));
                 go.push_str(&self.batch_file(&text, drained)?);
             }
@@ -295,6 +310,7 @@ impl Session {
         let cwd = self.outer_cwd.take().unwrap_or_else(|| self.cwd.clone());
         let mut fresh = Session::start_in(self.launch.clone(), cwd)?;
         fresh.lost_shell = lost_shell;
+        fresh.tokens_on_stdout = self.tokens_on_stdout;
         let old = std::mem::replace(self, fresh);
         drop(old);
         Ok(())

@@ -39,3 +39,39 @@ fn a_timed_out_command_fails_and_the_session_goes_on() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_last_status_carries_over_to_the_next_block() {
+    passes("session/status_across_blocks", 6);
+    let guide = fixture("session/status_across_blocks/guide.md");
+    let wrong = crate::read(&guide).replacen("last status 3", "last status 1", 1);
+    let (_dir, wrong) = crate::write_guide("g.md", &wrong);
+    let stdout = Run::new([&wrong]).expect(1).stdout;
+    assert!(
+        stdout.contains("- last status 1\n     + last status 3"),
+        "{stdout}"
+    );
+}
+
+/// `exec >/dev/null` where the guide does not spell `exec`: the end tokens that went with
+/// the output are missed, and still nothing waits and every status is the real one.
+#[test]
+fn a_redirection_of_the_shells_output_the_guide_hides_neither_hangs_nor_blurs_a_verdict() {
+    let guide = fixture("session/hidden_redirect/guide.md");
+    let started = std::time::Instant::now();
+    passes("session/hidden_redirect", 8);
+    assert!(started.elapsed().as_secs() < 10, "waited for a timeout");
+    let text = crate::read(&guide);
+    for (from, to, message) in [
+        ("back\nsub", "back\nother", "- other\n     + sub"),
+        (
+            "exit=2",
+            "exit=3",
+            "expected exit 3 (exit= at line 14), got exit 2",
+        ),
+    ] {
+        let (_dir, wrong) = crate::write_guide("g.md", &text.replacen(from, to, 1));
+        let stdout = Run::new([&wrong]).expect(1).stdout;
+        assert!(stdout.contains(message), "{message}: {stdout}");
+    }
+}
