@@ -2,6 +2,7 @@
 
 mod capture;
 mod collect;
+mod commands;
 mod files;
 mod pipe;
 mod procs;
@@ -13,11 +14,11 @@ mod wait;
 mod workspace;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::plan::{Nest, Plan, StepKind};
-use protocol::Role;
+use crate::plan::{Plan, StepKind};
+
 use serde::Serialize;
 pub use session::Finished;
-use session::{Cmd, Interrupt, Launch, Session, shell_quote};
+use session::{Launch, Session};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 pub use workspace::Workspace;
@@ -45,6 +46,8 @@ pub struct GuideRun {
     /// How the store was isolated (shown in reports).
     pub store: String,
     workspace: Option<Workspace>,
+    /// Ended (`Session::end`); dropped, which waits for it, before the workspace goes.
+    session: Option<Session>,
 }
 
 impl GuideRun {
@@ -123,18 +126,6 @@ impl Started {
     }
 }
 
-/// Does a step's text say `exec` anywhere (a command, a script, a file it may source)?
-fn mentions_exec(kind: &StepKind) -> bool {
-    let text = match kind {
-        StepKind::File { content, .. } => content,
-        StepKind::Command { command, .. } | StepKind::Repl { command, .. } => command,
-        StepKind::Script { script, .. } => script,
-        StepKind::Env { value, .. } => value,
-        StepKind::Eval { .. } | StepKind::Snippet { .. } => return false,
-    };
-    memchr::memmem::find(text.as_bytes(), b"exec").is_some()
-}
-
 /// Makes a workspace for the guide at `guide` and starts its shell session.
 pub fn start(options: &RunOptions, guide: &Path) -> Result<Started> {
     let workspace = Workspace::create()?;
@@ -171,7 +162,7 @@ pub fn run(
     } = started;
     // A guide that redirects the shell's own output (`exec >log`) gets its tokens through
     // fd 19 from the start; elsewhere (a script it sources) the batch's check catches it.
-    session.tokens_on_stdout = !plan.steps.iter().any(|step| mentions_exec(&step.kind));
+    session.tokens_on_stdout = !plan.steps.iter().any(|step| commands::mentions_exec(&step.kind));
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
     let mut inside = false;
@@ -179,7 +170,7 @@ pub fn run(
     while i < plan.steps.len() {
         let step = &plan.steps[i];
         if let StepKind::File { path, content, .. } = &step.kind {
-            if let Some(need) = missing_need(step) {
+            if let Some(need) = commands::missing_need(step) {
                 settle(i, StepRun::missing(need));
             } else if step.runs() {
                 observer.step_started(i, step);
@@ -194,14 +185,15 @@ pub fn run(
             .find(|&k| matches!(plan.steps[k].kind, StepKind::File { .. }))
             .unwrap_or(plan.steps.len());
         for k in i..end {
-            if let Some(need) = missing_need(&plan.steps[k]) {
+            if let Some(need) = commands::missing_need(&plan.steps[k]) {
                 settle(k, StepRun::missing(need));
             }
         }
         // In chunks: the commands of a long stretch are not all held at once.
         for from in (i..end).step_by(COMMANDS_AT_ONCE) {
             let to = end.min(from + COMMANDS_AT_ONCE);
-            let (step_of, commands) = session_commands(plan, from..to, options.timeout, &mut inside);
+            let (step_of, commands) =
+                commands::session_commands(plan, from..to, options.timeout, &mut inside);
             session
                 .run_batch(
                     &commands,
@@ -224,13 +216,28 @@ pub fn run(
         }
         i = end;
     }
-    drop(session);
+    // The shell and what it started end, and the workspace goes, on a thread of their own
+    // while the verdicts are reported (in that order: nothing may write into a folder being
+    // removed).
+    session.end();
+    workspace::remove_leftovers_once();
     Ok(GuideRun {
         root: workspace.root().to_path_buf(),
         work: workspace.work(),
         store,
         workspace: Some(workspace),
+        session: Some(session),
     })
+}
+
+impl Drop for GuideRun {
+    fn drop(&mut self) {
+        let (session, workspace) = (self.session.take(), self.workspace.take());
+        crate::cleanup::in_background(move || {
+            drop(session);
+            drop(workspace);
+        });
+    }
 }
 
 impl From<Finished> for StepRun {
@@ -252,116 +259,12 @@ impl From<Finished> for StepRun {
     }
 }
 
-/// The session commands of plan steps `range` (by plan index; None for a leaving `exit`
-/// guidecheck adds when the guide goes on at an outer prompt without one). `inside` is
-/// whether an entered shell is open, carried from batch to batch.
-fn session_commands(
-    plan: &Plan,
-    range: std::ops::Range<usize>,
-    timeout: Duration,
-    inside: &mut bool,
-) -> (Vec<Option<usize>>, Vec<Cmd>) {
-    // The step each command belongs to (None: an `exit` added to leave a shell), and the
-    // commands.
-    let mut commands = (Vec::new(), Vec::new());
-    for k in range.filter(|&k| plan.steps[k].runs() && missing_need(&plan.steps[k]).is_none()) {
-        let step = &plan.steps[k];
-        let timeout = step.options.timeout.unwrap_or(timeout);
-        let role = match step.options.nest {
-            Nest::Enter => Role::Enter,
-            Nest::Inside { .. } => Role::Inside,
-            Nest::Leave { .. } => Role::Leave,
-            Nest::Outer => Role::Plain,
-        };
-        if *inside && matches!(role, Role::Plain | Role::Enter) {
-            let exit = Cmd {
-                text: "exit".into(),
-                timeout,
-                role: Role::Leave,
-                interrupt: None,
-            };
-            commands.0.push(None);
-            commands.1.push(exit);
-        }
-        *inside = matches!(role, Role::Enter | Role::Inside);
-        let mut text = shell_text(&step.kind);
-        if role == Role::Enter {
-            text = crate::nix::shell::entry(&text, protocol::SHELL_LOOP).unwrap_or(text);
-        }
-        let interrupt = step.options.interrupt.map(|after| Interrupt {
-            after,
-            shown: shown_lines(&step.kind),
-        });
-        let cmd = Cmd {
-            text,
-            timeout,
-            role,
-            interrupt,
-        };
-        commands.0.push(Some(k));
-        commands.1.push(cmd);
-    }
-    commands
-}
-
-/// The first need of a step this machine does not meet (checked before running it).
-fn missing_need(step: &crate::plan::Step) -> Option<String> {
-    if !step.runs() {
-        return None;
-    }
-    step.options.needs.iter().find(|need| !has(need)).cloned()
-}
-
-/// Does this machine have what `needs=NAME` asks for?
-fn has(need: &str) -> bool {
-    match need {
-        "nixos" => Path::new("/etc/NIXOS").exists(),
-        "docker" => {
-            Path::new("/var/run/docker.sock").exists() || Path::new("/run/podman/podman.sock").exists()
-        }
-        "kvm" => Path::new("/dev/kvm").exists(),
-        "root" => is_root(),
-        _ => true,
-    }
-}
-
 impl StepRun {
     fn missing(need: String) -> StepRun {
         StepRun {
             missing: Some(need),
             ..StepRun::default()
         }
-    }
-}
-
-/// What a session step gives the shell.
-/// The lines a command's output must show before a reader would press Ctrl-C.
-fn shown_lines(kind: &StepKind) -> Vec<String> {
-    let StepKind::Command {
-        shown: Some(shown), ..
-    } = kind
-    else {
-        return Vec::new();
-    };
-    shown
-        .lines
-        .iter()
-        .map(|l| l.text.trim().to_string())
-        .filter(|l| !l.is_empty() && l != "...")
-        .collect()
-}
-
-fn shell_text(kind: &StepKind) -> String {
-    match kind {
-        StepKind::Command { command, .. } => command.clone(),
-        StepKind::Script { script, .. } => script.clone(),
-        StepKind::Env { name, value } => format!("export {name}={}", shell_quote(Path::new(value))),
-        StepKind::Repl { command, inputs } => {
-            let inputs: Vec<String> = inputs.iter().map(|i| i.input.clone()).collect();
-            crate::nix::repl::script(command, &inputs)
-        }
-        StepKind::Eval { expression, .. } => crate::nix::eval::command(expression),
-        StepKind::File { .. } | StepKind::Snippet { .. } => unreachable!("not a session step"),
     }
 }
 
@@ -460,7 +363,7 @@ fn launch(workspace: &Workspace, options: &RunOptions, guide: &Path) -> (Launch,
     (launch, isolation.description)
 }
 
-fn is_root() -> bool {
+pub(super) fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
         s.lines()
             .find(|l| l.starts_with("Uid:"))

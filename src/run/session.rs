@@ -333,12 +333,25 @@ impl Session {
         true
     }
 
+    /// Sends the shell and its processes SIGKILL; dropping the session then waits for them.
+    pub(super) fn end(&self) {
+        self.signal(rustix::process::Signal::KILL);
+    }
+
     fn kill(&mut self) {
         self.signal(rustix::process::Signal::KILL);
         self.child.kill();
         self.child.wait();
         let pid = self.child.id();
         end_processes(pid, self.sid, &self.marker);
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("sid", &self.sid)
+            .finish_non_exhaustive()
     }
 }
 

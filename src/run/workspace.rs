@@ -19,19 +19,23 @@ pub struct Workspace {
 
 const SHM: &str = "/dev/shm";
 
-impl Workspace {
-    /// A new workspace. Its names carry our pid and start time, so the first workspace of a
-    /// run removes those a crashed run left behind.
-    pub fn create() -> Result<Workspace> {
-        static LEFTOVERS: std::sync::Once = std::sync::Once::new();
-        // Beside the run, not before it: reading a crowded /tmp takes as long as starting
-        // the shell does.
-        LEFTOVERS.call_once(|| {
-            crate::cleanup::in_background(|| {
-                crate::cleanup::remove_leftovers(&std::env::temp_dir(), "guidecheck-");
-                crate::cleanup::remove_leftovers(Path::new(SHM), "guidecheck-ctl-");
-            });
+/// Removes the workspaces a crashed run left behind (their names carry the pid and start
+/// time of their run), once per run, on a thread of its own. Called as the first guide's
+/// commands are done, not before: reading a crowded /tmp takes as long as starting the
+/// shell does, and beside the commands it would slow them.
+pub fn remove_leftovers_once() {
+    static LEFTOVERS: std::sync::Once = std::sync::Once::new();
+    LEFTOVERS.call_once(|| {
+        crate::cleanup::in_background(|| {
+            crate::cleanup::remove_leftovers(&std::env::temp_dir(), "guidecheck-");
+            crate::cleanup::remove_leftovers(Path::new(SHM), "guidecheck-ctl-");
         });
+    });
+}
+
+impl Workspace {
+    /// A new workspace. Its names carry our pid and start time (`remove_leftovers_once`).
+    pub fn create() -> Result<Workspace> {
         let tag = crate::cleanup::owner_tag();
         let dir = tempfile::Builder::new()
             .prefix(&format!("guidecheck-{tag}-"))
