@@ -199,24 +199,30 @@ fn run_guides(
     let next = AtomicUsize::new(0);
     let slots: std::sync::Mutex<(Vec<Option<Checked>>, usize)> =
         std::sync::Mutex::new(((0..guides.len()).map(|_| None).collect(), 0));
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, guides.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(path) = guides.get(i) else { break };
-                    let result = check(i, path);
-                    let mut guard = slots.lock().expect("results lock");
-                    let (results, printed) = &mut *guard;
-                    results[i] = Some(result);
-                    while let Some(Some(ready)) = results.get(*printed) {
-                        done(ready);
-                        *printed += 1;
-                    }
-                }
-            });
+    let worker = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            let Some(path) = guides.get(i) else { break };
+            let result = check(i, path);
+            let mut guard = slots.lock().expect("results lock");
+            let (results, printed) = &mut *guard;
+            results[i] = Some(result);
+            while let Some(Some(ready)) = results.get(*printed) {
+                done(ready);
+                *printed += 1;
+            }
         }
-    });
+    };
+    match jobs.clamp(1, guides.len().max(1)) {
+        // One at a time: on this thread (a thread of its own costs as much as a short guide's
+        // planning).
+        1 => worker(),
+        workers => std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(worker);
+            }
+        }),
+    }
     let (results, _) = slots.into_inner().expect("results lock");
     results
         .into_iter()
@@ -227,16 +233,11 @@ fn run_guides(
 /// Reads and plans one guide, then hands it to the pipeline.
 fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progress: &Progress) -> Checked {
     let settings = config::settings(path, overrides)?;
-    // The guide's shell starts while the guide is read and planned; a guide with nothing
-    // to run drops it unused.
-    let (planned, started) = std::thread::scope(|scope| {
-        let started = scope.spawn(|| crate::run::start(&settings.run, path));
-        let planned = plan(path, &settings, args);
-        let started = started
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (planned, started)
-    });
+    // The guide's shell starts first and gets ready while the guide is read and planned
+    // (a thread for the start costs more than it hides); a guide with nothing to run drops
+    // it unused.
+    let started = crate::run::start(&settings.run, path);
+    let planned = plan(path, &settings, args);
     let (text, plan) = planned?;
     let request = pipeline::Request {
         bless: args.bless,

@@ -3,21 +3,30 @@
 //! Commands are written to batch files in the control folder; the shell's loop reads one
 //! short line per batch (`. /ctl/b7`) from a FIFO it opens for each line, and runs the file,
 //! so bash never reads commands a byte at a time, and while a command runs the shell holds
-//! no descriptor to the command stream (the session's stdin is /dev/null). Each command is one line of a batch:
+//! no descriptor to the command stream (the session's stdin is /dev/null). Each command is
+//! one line of a batch:
 //!
 //! ```text
-//! eval "$__gc_x"$'CMD'; __gc_end 7
+//! eval "$__gc_x"$'CMD'; case $?$- in 0*[xve]*|[1-9]*) __gc_end 7;; *) printf … TOKEN:7:0:$$:$PWD;; esac
 //! ```
 //!
-//! `__gc_end` ends it: it saves `$?` and the shell options, turns tracing (`-x`, `-v`) and
-//! `-e` off, and prints the end token `TOKEN:SEQ:STATUS:SHELL:PWD\0` to fd 19, a copy of the
-//! output pipe, and returns the status, so the next command sees it as `$?`. So
-//! `exec >/dev/null` cannot swallow the token, and a command cannot read the command
-//! stream (its stdin is /dev/null, and the batch is a file it never sees). The options
-//! come back through `__gc_x`, the first line of the next `eval`. Our lines run with
-//! tracing off, except the call to `__gc_end` after a command that turned `set -x` on:
-//! that trace is cut from the output (`own_trace_start`). No redirection costs a syscall
-//! per command.
+//! A command that succeeded with no `-x`, `-v` or `-e` on ends with its token printed on
+//! stdout: no function call, no redirection (this is most commands, and the cheapest line
+//! bash can run per command). Any other ends with `__gc_end`: it saves `$?` and the shell
+//! options, turns tracing (`-x`, `-v`) and `-e` off, prints the end token
+//! `TOKEN:SEQ:STATUS:SHELL:PWD\0` to fd 19, a copy of the output pipe, and returns the
+//! status, so the next command sees it as `$?`. The options come back through `__gc_x`, the
+//! first line of the next `eval`. Our lines run with tracing off, except the `case` and the
+//! call to `__gc_end` after a command that turned `set -x` on: that trace is cut from the
+//! output (`own_trace_start`). A command cannot read the command stream (its stdin is
+//! /dev/null, and the batch is a file it never sees).
+//!
+//! A command that sends the shell's stdout elsewhere (`exec >log`) would take the tokens of
+//! later successes with it. A guide that says `exec` anywhere therefore gets every token on
+//! fd 19 (`command_line` without `direct`). Where the redirection is hidden (a sourced
+//! script), the batch's last line (`closing_check`) finds stdout is not the pipe and says so
+//! on fd 19, and any later token ends the commands whose tokens were lost (see `wait`).
+//! The loop restores the last status before each batch (`__gc_st`, saved by that line).
 //!
 //! Shells entered from a guide (`nix-shell`, then commands at `[nix-shell:~]$`) read the
 //! same go-lines: the entering command keeps the pipe as stdin, Nix's shells run
