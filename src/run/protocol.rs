@@ -120,7 +120,7 @@ pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, direct: 
 /// with the tokens after it), says so past it: `TOKEN:L<last>:0:SHELL:PWD`.
 pub fn closing_check(token: &str, last: u64) -> String {
     format!(
-        "__gc_st=$?; [ /dev/fd/1 -ef /dev/fd/{TOKEN_FD} ] || \
+        "__gc_st=$?; builtin test /dev/fd/1 -ef /dev/fd/{TOKEN_FD} || \
          builtin printf '%s\\0' \"{token}:L{last}:0:$$:$PWD\" >&{TOKEN_FD}\n"
     )
 }
