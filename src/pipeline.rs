@@ -69,7 +69,9 @@ pub fn read_steps<'a>(
 
 /// What the settings change in a step as read (`match = "exact"`).
 pub fn with_settings(step: &mut plan::Step, settings: &Settings) {
-    step.options.exact |= settings.exact;
+    if settings.exact && !step.options.exact {
+        std::sync::Arc::make_mut(&mut step.options).exact = true;
+    }
 }
 
 /// Plans, runs and compares a guide's text.

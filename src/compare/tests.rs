@@ -23,7 +23,7 @@ fn command(shown: &str, options: StepOptions) -> Step {
                 placeholder: false,
             }),
         },
-        options,
+        options: options.into(),
     }
 }
 

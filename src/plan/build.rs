@@ -217,6 +217,11 @@ impl Builder<'_> {
             options.nest = Nest::Inside { entered_at };
         }
         let line = self.line(span.start);
+        // The options of the step before, when they are the same: shared, not copied.
+        let options = match self.steps.last() {
+            Some(last) if *last.options == options => std::sync::Arc::clone(&last.options),
+            _ => std::sync::Arc::new(options),
+        };
         self.steps.push(Step {
             line,
             span,

@@ -32,7 +32,7 @@ impl Plan {
     /// Skips every step after the one at Markdown line `line` (`--until`).
     pub fn stop_after(&mut self, line: usize) {
         for step in self.steps.iter_mut().filter(|s| s.line > line) {
-            step.options.skipped = true;
+            std::sync::Arc::make_mut(&mut step.options).skipped = true;
         }
     }
 }
@@ -109,8 +109,9 @@ pub struct Step {
     pub span: Span,
     #[serde(flatten)]
     pub kind: StepKind,
+    /// Shared by the steps that have the same (most have none): a step is half the size.
     #[serde(flatten)]
-    pub options: StepOptions,
+    pub options: std::sync::Arc<StepOptions>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -221,7 +222,7 @@ pub struct ShownLine {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit: Option<ExitExpectation>,

@@ -46,11 +46,12 @@ impl Builder<'_> {
             };
             self.push(span, command);
             if leaves && let Some(entered_at) = self.shell.take() {
-                self.steps.last_mut().expect("just pushed").options.nest = Nest::Leave { entered_at };
+                std::sync::Arc::make_mut(&mut self.steps.last_mut().expect("just pushed").options).nest =
+                    Nest::Leave { entered_at };
             }
             if let Some(&line) = first_shown.get(i) {
                 let step = self.steps.last_mut().expect("just pushed");
-                step.options.shown_again_at = Some(step.line);
+                std::sync::Arc::make_mut(&mut step.options).shown_again_at = Some(step.line);
                 step.line = line;
             }
             if i == last && empty {
@@ -170,7 +171,7 @@ impl Builder<'_> {
             .next()
             .is_some_and(|w| self.shells.iter().any(|s| s == w));
         if entry.options.nest.is_outer() && (crate::nix::shell::enters(command) || configured) {
-            entry.options.nest = Nest::Enter;
+            std::sync::Arc::make_mut(&mut entry.options).nest = Nest::Enter;
             self.shell = Some(entry.line);
         }
     }
