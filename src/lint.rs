@@ -1,7 +1,8 @@
 //! Plan → findings, without running anything: mistakes a reader would hit (a `cd` into a
 //! directory nothing creates, Nix problems from `nix::lint`) and unfinished TODO sections.
+//! Steps are checked as they are read (`Linter`): a large guide's plan is never held whole.
 
-use crate::plan::{Plan, SnippetWhy, StepKind};
+use crate::plan::{Plan, SnippetWhy, Step, StepKind, Todo};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -49,69 +50,103 @@ static UNPACKS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every finding for a guide, in line order.
 pub fn lint(plan: &Plan) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = crate::nix::lint::check(&plan.nix_steps())
-        .into_iter()
-        .map(|f| Finding::error(f.line, f.col, f.message, f.hint))
-        .collect();
-    findings.extend(cd_targets(plan));
-    findings.extend(escaping_files(plan));
-    findings.extend(system_writes(plan));
-    findings.extend(unrun_blocks(plan));
-    findings.extend(plan.todos.iter().map(|todo| Finding {
-        line: todo.line,
-        col: 1,
-        severity: Severity::Warning,
-        message: format!("TODO section: {}", todo.text),
-        hint: Some(crate::compare::todo_state(plan, todo, None)),
-    }));
-    findings.sort_by_key(|f| (f.line, f.col));
-    findings
+    let mut linter = Linter::default();
+    plan.steps.iter().for_each(|step| linter.step(step));
+    linter.finish(&plan.todos)
 }
 
-/// Blocks an author most likely meant to run, which guidecheck reads as snippets.
-fn unrun_blocks(plan: &Plan) -> Vec<Finding> {
-    plan.steps
-        .iter()
-        .filter_map(|step| match &step.kind {
-            StepKind::Snippet { why, reason } if why.looks_runnable() => Some(Finding {
-                line: step.line,
-                col: 1,
-                severity: Severity::Warning,
-                message: format!("this block is not run: {reason}"),
-                hint: Some(match why {
-                    SnippetWhy::NoPrompt => "start each command with `$ ` so guidecheck runs it and compares what follows".into(),
-                    SnippetWhy::UnplacedDiff => {
-                        "name the file in a `+++ b/FILE` header, or show the whole file before the diff".into()
-                    }
-                    _ => "name it with ```nix title=\"FILE\", a first-line `# FILE` comment or `<!-- guidecheck: file=FILE -->`".into(),
-                }),
-            }),
-            _ => None,
-        })
-        .collect()
+/// The checks of a guide whose steps come one at a time, each keeping only what later
+/// steps are checked against.
+#[derive(Default)]
+pub struct Linter {
+    nix: crate::nix::lint::Checker,
+    cd: CdTargets,
+    /// Findings by check, so they sort as they always did (by line, then check).
+    cds: Vec<Finding>,
+    escaping: Vec<Finding>,
+    system: Vec<Finding>,
+    unrun: Vec<Finding>,
+    /// Where each step that is not a snippet starts: what a TODO section holds.
+    starts: Vec<usize>,
+}
+
+impl Linter {
+    pub fn step(&mut self, step: &Step) {
+        if let Some(view) = step.nix_view() {
+            self.nix.step(&view);
+        }
+        self.cds.extend(self.cd.step(step));
+        self.escaping.extend(escaping_file(step));
+        self.system.extend(system_write(step));
+        self.unrun.extend(unrun_block(step));
+        if !matches!(step.kind, StepKind::Snippet { .. }) {
+            self.starts.push(step.span.start);
+        }
+    }
+
+    /// Every finding, in line order, with the guide's TODO sections.
+    pub fn finish(self, todos: &[Todo]) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
+            .nix
+            .finish()
+            .into_iter()
+            .map(|f| Finding::error(f.line, f.col, f.message, f.hint))
+            .collect();
+        findings.extend(self.cds);
+        findings.extend(self.escaping);
+        findings.extend(self.system);
+        findings.extend(self.unrun);
+        findings.extend(todos.iter().map(|todo| Finding {
+            line: todo.line,
+            col: 1,
+            severity: Severity::Warning,
+            message: format!("TODO section: {}", todo.text),
+            hint: Some(crate::compare::todo_state_unrun(
+                self.starts.iter().filter(|&&start| todo.holds(start)).count(),
+            )),
+        }));
+        findings.sort_by_key(|f| (f.line, f.col));
+        findings
+    }
+}
+
+/// A block an author most likely meant to run, which guidecheck reads as a snippet.
+fn unrun_block(step: &Step) -> Option<Finding> {
+    let StepKind::Snippet { why, reason } = &step.kind else {
+        return None;
+    };
+    why.looks_runnable().then(|| Finding {
+        line: step.line,
+        col: 1,
+        severity: Severity::Warning,
+        message: format!("this block is not run: {reason}"),
+        hint: Some(match why {
+            SnippetWhy::NoPrompt => "start each command with `$ ` so guidecheck runs it and compares what follows".into(),
+            SnippetWhy::UnplacedDiff => {
+                "name the file in a `+++ b/FILE` header, or show the whole file before the diff".into()
+            }
+            _ => "name it with ```nix title=\"FILE\", a first-line `# FILE` comment or `<!-- guidecheck: file=FILE -->`".into(),
+        }),
+    })
 }
 
 /// A file step the run would refuse: an absolute path, or one that climbs out with `..`.
-fn escaping_files(plan: &Plan) -> Vec<Finding> {
-    plan.steps
-        .iter()
-        .filter_map(|step| match &step.kind {
-            StepKind::File { path, .. }
-                if std::path::Path::new(path).is_absolute()
-                    || std::path::Path::new(path)
-                        .components()
-                        .any(|c| c == std::path::Component::ParentDir) =>
-            {
-                Some(Finding::error(
-                    step.line,
-                    1,
-                    format!("`{path}` is outside the workspace: guidecheck will not write it"),
-                    Some("name files relative to the guide's working directory".into()),
-                ))
-            }
-            _ => None,
-        })
-        .collect()
+fn escaping_file(step: &Step) -> Option<Finding> {
+    let StepKind::File { path, .. } = &step.kind else {
+        return None;
+    };
+    let outside = std::path::Path::new(path).is_absolute()
+        || std::path::Path::new(path)
+            .components()
+            .any(|c| c == std::path::Component::ParentDir);
+    outside.then(|| {
+        Finding::error(
+            step.line,
+            1,
+            format!("`{path}` is outside the workspace: guidecheck will not write it"),
+            Some("name files relative to the guide's working directory".into()),
+        )
+    })
 }
 
 /// A redirection, `tee`, or a command that changes files, aimed at the machine's own
@@ -124,27 +159,24 @@ static SYSTEM_WRITE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
-/// Commands that would change this machine: guidecheck runs them as written, as you.
-fn system_writes(plan: &Plan) -> Vec<Finding> {
-    plan.steps
-        .iter()
-        .filter(|step| step.runs())
-        .filter_map(|step| {
-            let text = match &step.kind {
-                StepKind::Command { command, .. } => command,
-                StepKind::Script { script, .. } => script,
-                _ => return None,
-            };
-            let path = SYSTEM_WRITE.captures(text)?.get(1)?.as_str().to_string();
-            Some(Finding {
-                line: step.line,
-                col: 1,
-                severity: Severity::Warning,
-                message: format!("this command changes `{path}`, outside the workspace: a run does it to this machine"),
-                hint: Some("guidecheck runs commands as you: check such a guide in a container or VM, or mark the block `skip`".into()),
-            })
-        })
-        .collect()
+/// A command that would change this machine: guidecheck runs it as written, as you.
+fn system_write(step: &Step) -> Option<Finding> {
+    if !step.runs() {
+        return None;
+    }
+    let text = match &step.kind {
+        StepKind::Command { command, .. } => command,
+        StepKind::Script { script, .. } => script,
+        _ => return None,
+    };
+    let path = SYSTEM_WRITE.captures(text)?.get(1)?.as_str().to_string();
+    Some(Finding {
+        line: step.line,
+        col: 1,
+        severity: Severity::Warning,
+        message: format!("this command changes `{path}`, outside the workspace: a run does it to this machine"),
+        hint: Some("guidecheck runs commands as you: check such a guide in a container or VM, or mark the block `skip`".into()),
+    })
 }
 
 static CD: LazyLock<Regex> = LazyLock::new(|| {
@@ -164,10 +196,16 @@ fn mentions(text: &str, word: &str) -> bool {
 }
 
 /// `cd DIR` where no earlier step mentions DIR (mkdir, git clone, tar, a file's folder…).
-fn cd_targets(plan: &Plan) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut seen = String::new();
-    for step in &plan.steps {
+#[derive(Default)]
+struct CdTargets {
+    /// What the steps so far mention (their text without its own `cd`s, files' names).
+    seen: String,
+}
+
+impl CdTargets {
+    fn step(&mut self, step: &Step) -> Vec<Finding> {
+        let seen = &mut self.seen;
+        let mut findings = Vec::new();
         // A command's step line is its first line; a script's is its fence.
         let (text, first_line) = match &step.kind {
             StepKind::Command { command, .. } => (command.as_str(), step.line),
@@ -175,9 +213,9 @@ fn cd_targets(plan: &Plan) -> Vec<Finding> {
             StepKind::File { path, .. } => {
                 seen.push_str(path);
                 seen.push('\n');
-                continue;
+                return findings;
             }
-            _ => continue,
+            _ => return findings,
         };
         for caps in CD.captures_iter(text) {
             let dir = caps[1].trim_end_matches('/');
@@ -187,7 +225,7 @@ fn cd_targets(plan: &Plan) -> Vec<Finding> {
             let first = dir.split('/').next().unwrap_or(dir);
             // `seen` ends with a newline, so a mention cannot straddle it and `text`.
             let mentioned =
-                mentions(&seen, first) || mentions(&text[..caps.get(0).map_or(0, |m| m.start())], first);
+                mentions(seen, first) || mentions(&text[..caps.get(0).map_or(0, |m| m.start())], first);
             if !mentioned {
                 let line = first_line + text[..caps.get(1).map_or(0, |m| m.start())].matches('\n').count();
                 let before = format!("{seen}{}", &text[..caps.get(0).map_or(0, |m| m.start())]);
@@ -217,8 +255,8 @@ fn cd_targets(plan: &Plan) -> Vec<Finding> {
         // What this step runs may create directories for later ones; its own `cd`s do not.
         seen.push_str(&CD.replace_all(text, ""));
         seen.push('\n');
+        findings
     }
-    findings
 }
 
 #[cfg(test)]

@@ -46,10 +46,19 @@ fn spill(write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Error>) -> Re
 }
 
 /// One guide's whole plan.
-fn read_plan(path: &Path, overrides: &Overrides) -> Result<plan::Plan, Error> {
+/// One guide linted as its steps are read (its plan is never held whole): its findings and
+/// how many TODO sections it has.
+fn lint_guide(path: &Path, overrides: &Overrides) -> Result<(Vec<lint::Finding>, usize), Error> {
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    pipeline::read(path, &text, &settings)
+    let mut stream = pipeline::read_steps(path, &text, &settings);
+    let mut linter = lint::Linter::default();
+    for mut step in stream.by_ref() {
+        pipeline::with_settings(&mut step, &settings);
+        linter.step(&step);
+    }
+    let todos = stream.finish()?;
+    Ok((linter.finish(&todos), todos.len()))
 }
 
 pub(super) fn plan_command(args: &PlanArgs) -> Exit {
@@ -150,8 +159,8 @@ pub(super) fn lint_command(args: &PlanArgs) -> Exit {
     let mut all = Vec::new();
     // One guide's plan at a time: it is linted, reported and dropped before the next.
     for path in &guides {
-        let p = match read_plan(path, &overrides) {
-            Ok(p) => p,
+        let (findings, sections) = match lint_guide(path, &overrides) {
+            Ok(linted) => linted,
             Err(e) => {
                 print_error(&e);
                 code = Exit::BadInput;
@@ -159,14 +168,13 @@ pub(super) fn lint_command(args: &PlanArgs) -> Exit {
             }
         };
         read += 1;
-        todos += p.todos.len();
-        let findings = lint::lint(&p);
+        todos += sections;
         let count = |s: lint::Severity| findings.iter().filter(|f| f.severity == s).count();
         errors += count(lint::Severity::Error);
         warnings += count(lint::Severity::Warning);
         match args.format {
-            PlanFormat::Human => out(&report::lint::render(&p.guide, &findings, style(ColorArg::Auto))),
-            PlanFormat::Json => all.push(serde_json::json!({ "guide": p.guide, "findings": findings })),
+            PlanFormat::Human => out(&report::lint::render(path, &findings, style(ColorArg::Auto))),
+            PlanFormat::Json => all.push(serde_json::json!({ "guide": path, "findings": findings })),
         }
     }
     match args.format {

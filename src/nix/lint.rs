@@ -57,13 +57,27 @@ impl Finding {
     }
 }
 
+/// Every finding for a guide's steps (its plan's `nix_steps`).
 pub fn check(steps: &[Step<'_>]) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    // Latest content of each file written so far, and the line of the step that wrote it.
-    let mut files: BTreeMap<PathBuf, (String, usize)> = BTreeMap::new();
-    let mut mentioned = String::new();
-    findings.extend(mistyped_pastes(steps).into_iter().map(paste_finding));
-    for step in steps {
+    let mut checker = Checker::default();
+    steps.iter().for_each(|step| checker.step(step));
+    checker.finish()
+}
+
+/// The Nix checks of a guide whose steps come one at a time: what it keeps is what later
+/// steps are checked against (the last content of each file, the commands seen, the
+/// `got:` hashes waiting for the file they should be pasted into).
+#[derive(Default)]
+pub struct Checker {
+    files: BTreeMap<PathBuf, (String, usize)>,
+    mentioned: String,
+    pastes: Pastes,
+    findings: Vec<Finding>,
+}
+
+impl Checker {
+    pub fn step(&mut self, step: &Step<'_>) {
+        self.pastes.step(step);
         match step {
             Step::File {
                 path,
@@ -72,17 +86,25 @@ pub fn check(steps: &[Step<'_>]) -> Vec<Finding> {
                 whole,
             } => {
                 if path.ends_with(".nix") {
-                    findings.extend(syntax_errors(*line, content, *whole));
+                    self.findings.extend(syntax_errors(*line, content, *whole));
                 }
-                files.insert(clean(Path::new(path)), ((*content).to_string(), *line));
+                self.files
+                    .insert(clean(Path::new(path)), ((*content).to_string(), *line));
             }
             Step::Run { text, line, .. } => {
-                findings.extend(invocations(*line, text, &files, &mentioned));
-                mentioned.push_str(text);
+                self.findings
+                    .extend(invocations(*line, text, &self.files, &self.mentioned));
+                self.mentioned.push_str(text);
             }
         }
     }
-    findings
+
+    /// The findings: mistyped pastes first, then the rest in step order.
+    pub fn finish(self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self.pastes.found.into_iter().map(paste_finding).collect();
+        findings.extend(self.findings);
+        findings
+    }
 }
 
 fn syntax_errors(step_line: usize, content: &str, whole: bool) -> Vec<Finding> {
@@ -123,55 +145,62 @@ pub struct Paste {
 }
 
 /// Every paste that does not hold the `got:` hash shown before it.
+/// Each `got:` hash a command showed, against the next file that sets a hash attribute
+/// (the one the reader pastes it into): a mismatch there is a mistyped paste.
 pub fn mistyped_pastes(steps: &[Step<'_>]) -> Vec<Paste> {
-    let mut pastes = Vec::new();
-    for (i, step) in steps.iter().enumerate() {
-        let Step::Run { line, shown, .. } = step else {
-            continue;
-        };
-        let shown_text: String = shown.iter().map(|(_, l)| format!("{l}\n")).collect();
-        for pair in facts::hash_pairs(&shown_text) {
-            let shown_line = shown
-                .iter()
-                .find(|(_, l)| l.contains(&pair.got))
-                .map_or(*line, |(n, _)| *n);
-            pastes.extend(continuity(&steps[i + 1..], &pair.got, shown_line));
-        }
-    }
-    pastes
+    let mut pastes = Pastes::default();
+    steps.iter().for_each(|step| pastes.step(step));
+    pastes.found
 }
 
-/// The next revision that holds a hash must hold the `got:` hash the guide just showed.
-fn continuity(later: &[Step<'_>], got: &str, shown_line: usize) -> Option<Paste> {
-    for step in later {
-        let Step::File {
-            path,
-            content,
-            line: step_line,
-            ..
-        } = step
-        else {
-            continue;
-        };
-        let Some((idx, pasted)) = content
-            .lines()
-            .enumerate()
-            .find_map(|(i, l)| HASH_ATTR.captures(l).map(|c| (i, c[1].to_string())))
-        else {
-            continue;
-        };
-        if content.contains(got) {
-            return None;
+/// Mistyped pastes, found as the steps come.
+#[derive(Default)]
+struct Pastes {
+    /// Hashes shown (`got`, the Markdown line showing it) that no file took up yet.
+    waiting: Vec<(String, usize)>,
+    found: Vec<Paste>,
+}
+
+impl Pastes {
+    fn step(&mut self, step: &Step<'_>) {
+        match step {
+            Step::Run { line, shown, .. } => {
+                let shown_text: String = shown.iter().map(|(_, l)| format!("{l}\n")).collect();
+                for pair in facts::hash_pairs(&shown_text) {
+                    let shown_line = shown
+                        .iter()
+                        .find(|(_, l)| l.contains(&pair.got))
+                        .map_or(*line, |(n, _)| *n);
+                    self.waiting.push((pair.got, shown_line));
+                }
+            }
+            Step::File {
+                path,
+                content,
+                line: step_line,
+                ..
+            } => {
+                let Some((idx, pasted)) = content
+                    .lines()
+                    .enumerate()
+                    .find_map(|(i, l)| HASH_ATTR.captures(l).map(|c| (i, c[1].to_string())))
+                else {
+                    return;
+                };
+                for (got, shown_line) in self.waiting.drain(..) {
+                    if !content.contains(&got) {
+                        self.found.push(Paste {
+                            path: (*path).to_string(),
+                            line: step_line + 1 + idx,
+                            pasted: pasted.clone(),
+                            got,
+                            shown_line,
+                        });
+                    }
+                }
+            }
         }
-        return Some(Paste {
-            path: (*path).to_string(),
-            line: step_line + 1 + idx,
-            pasted,
-            got: got.to_string(),
-            shown_line,
-        });
     }
-    None
 }
 
 fn paste_finding(paste: Paste) -> Finding {

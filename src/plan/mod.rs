@@ -59,38 +59,7 @@ impl Todo {
 impl Plan {
     /// The plan as the Nix checks read it: files written and shell text run, skips left out.
     pub fn nix_steps(&self) -> Vec<crate::nix::lint::Step<'_>> {
-        use crate::nix::lint::Step;
-        self.steps
-            .iter()
-            .filter(|s| !s.options.skipped)
-            .filter_map(|step| match &step.kind {
-                StepKind::File {
-                    path,
-                    content,
-                    named_by,
-                } => Some(Step::File {
-                    path,
-                    content,
-                    line: step.line,
-                    whole: !named_by.starts_with("diff"),
-                }),
-                StepKind::Command { command, shown } => Some(Step::Run {
-                    text: command,
-                    line: step.line,
-                    shown: shown
-                        .iter()
-                        .flat_map(|s| &s.lines)
-                        .map(|l| (l.line, l.text.as_str()))
-                        .collect(),
-                }),
-                StepKind::Script { script, .. } => Some(Step::Run {
-                    text: script,
-                    line: step.line,
-                    shown: Vec::new(),
-                }),
-                _ => None,
-            })
-            .collect()
+        self.steps.iter().filter_map(Step::nix_view).collect()
     }
 
     /// Indices of the steps inside a TODO section.
@@ -258,6 +227,41 @@ pub struct StepOptions {
 }
 
 impl Step {
+    /// The step as the Nix checks read it (a file written, shell text run), unless skipped.
+    pub fn nix_view(&self) -> Option<crate::nix::lint::Step<'_>> {
+        use crate::nix::lint::Step;
+        if self.options.skipped {
+            return None;
+        }
+        match &self.kind {
+            StepKind::File {
+                path,
+                content,
+                named_by,
+            } => Some(Step::File {
+                path,
+                content,
+                line: self.line,
+                whole: !named_by.starts_with("diff"),
+            }),
+            StepKind::Command { command, shown } => Some(Step::Run {
+                text: command,
+                line: self.line,
+                shown: shown
+                    .iter()
+                    .flat_map(|s| &s.lines)
+                    .map(|l| (l.line, l.text.as_str()))
+                    .collect(),
+            }),
+            StepKind::Script { script, .. } => Some(Step::Run {
+                text: script,
+                line: self.line,
+                shown: Vec::new(),
+            }),
+            _ => None,
+        }
+    }
+
     /// True for steps that run something (file writes included).
     pub fn runs(&self) -> bool {
         !self.options.skipped && !matches!(self.kind, StepKind::Snippet { .. })
