@@ -188,3 +188,50 @@ pub fn drained(token: &str, seqs: &[u64], leaves: bool) -> String {
 pub fn go_line(batch: &Path) -> String {
     format!(". {}\n", batch.display())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_command_of_the_outer_shell_may_end_on_stdout() {
+        let direct = Some("\x1eT");
+        let plain = command_line(7, "echo hi", false, false, direct);
+        assert!(
+            plain.contains("*) builtin printf '%s\\0' \"\x1eT:7:0:$$:$PWD\";; esac"),
+            "{plain}"
+        );
+        assert!(!plain.contains(">&19"), "{plain}");
+        // Interrupted (a subshell), inside an entered shell, or not asked: fd 19, always.
+        for line in [
+            command_line(7, "tail -f x", true, false, direct),
+            command_line(7, "echo hi", false, true, direct),
+            command_line(7, "echo hi", false, false, None),
+        ] {
+            assert!(
+                line.ends_with("; __gc_end 7\n") && !line.contains("case"),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_traced_end_is_cut_from_the_case_that_chose_it() {
+        let traced = b"+ echo hi\nhi\n+++ case $?$- in\n+++ __gc_end 3\n++++ __gc_st=0\n";
+        assert_eq!(own_trace_start(traced, 3), Some(13));
+        // Through fd 19 from the start (a guide that says `exec`): no `case` before it.
+        let traced = b"hi\n+++ __gc_end 3\n";
+        assert_eq!(own_trace_start(traced, 3), Some(3));
+        assert_eq!(own_trace_start(b"hi\n", 3), None);
+    }
+
+    #[test]
+    fn the_closing_check_keeps_the_status_and_speaks_past_stdout() {
+        let check = closing_check("\x1eT", 9);
+        assert!(
+            check.starts_with("__gc_st=$?; builtin test /dev/fd/1 -ef /dev/fd/19 || "),
+            "{check}"
+        );
+        assert!(check.ends_with("\"\x1eT:L9:0:$$:$PWD\" >&19\n"), "{check}");
+    }
+}
