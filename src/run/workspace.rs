@@ -99,10 +99,19 @@ impl Workspace {
         std::fs::create_dir_all(self.nix()).map_err(|e| Error::new(ErrorKind::Write(e)))
     }
 
-    /// Keeps the directory on disk and returns its path.
-    /// Keeps the workspace; returns its `work/` folder, where the guide's files are.
+    /// Keeps the workspace; returns its `work/` folder, where the guide's files are. A kept
+    /// workspace is no crashed run's leftover: its name loses the owner tag the next run's
+    /// sweep looks for (`guidecheck-kept-…`), so it stays until the user removes it.
     pub fn keep(mut self) -> PathBuf {
         self._registered = None;
-        self.dir.keep().join("work")
+        let dir = self.dir.keep();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().replacen("guidecheck-", "guidecheck-kept-", 1));
+        let kept = name.map(|name| dir.with_file_name(name));
+        match kept {
+            Some(kept) if std::fs::rename(&dir, &kept).is_ok() => kept.join("work"),
+            _ => dir.join("work"),
+        }
     }
 }

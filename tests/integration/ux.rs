@@ -170,6 +170,9 @@ fn keep_workspace_prints_a_path_that_exists() {
         .to_string();
     // The folder printed is where the guide's files are (`work/` of the workspace).
     assert!(Path::new(&kept).join("made-here").exists(), "{kept}");
+    // It is no crashed run's leftover: the next run's sweep leaves it.
+    Run::bare().arg(&guide).expect(0);
+    assert!(Path::new(&kept).join("made-here").exists(), "{kept}");
     std::fs::remove_dir_all(Path::new(&kept).parent().unwrap()).unwrap();
 }
 
