@@ -67,8 +67,9 @@ pub struct Finished {
 }
 
 /// Commands per batch file, and commands in flight: bounds on memory and on what a
-/// replaced shell has to be sent again.
-const BATCH: usize = 64;
+/// replaced shell has to be sent again. A batch of 256 keeps the next one sent before bash
+/// is done with it (batches of 64 left bash waiting: 2,000 commands took 10% longer).
+const BATCH: usize = 256;
 const IN_FLIGHT: usize = 256;
 
 pub struct Session {
