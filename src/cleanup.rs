@@ -182,6 +182,8 @@ static BACKGROUND: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new
 pub fn in_background(work: impl FnOnce() + Send + 'static) {
     let handle = std::thread::spawn(work);
     if let Ok(mut list) = BACKGROUND.lock() {
+        // What is done needs no waiting for (`--watch` starts some for every run).
+        list.retain(|done| !done.is_finished());
         list.push(handle);
     }
 }
