@@ -15,7 +15,6 @@ mod workspace;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::{Plan, StepKind};
-
 use serde::Serialize;
 pub use session::Finished;
 use session::{Launch, Session};
@@ -109,8 +108,8 @@ impl Observer for Quiet {}
 const COMMANDS_AT_ONCE: usize = 1024;
 
 /// A guide's workspace with its shell already started. Made before the guide is planned
-/// (`start`, on a thread of its own): the shell's start-up, a millisecond or more, then
-/// overlaps the reading instead of following it.
+/// (`start`): the shell's start-up, a millisecond or more, then overlaps the reading
+/// instead of following it.
 pub struct Started {
     workspace: Workspace,
     session: Session,

@@ -18,6 +18,9 @@ pub struct Workspace {
 }
 
 const SHM: &str = "/dev/shm";
+/// What the names of workspaces, and of their control folders, start with.
+const NAME: &str = "guidecheck-";
+const CTL_NAME: &str = "guidecheck-ctl-";
 
 /// Removes the workspaces a crashed run left behind (their names carry the pid and start
 /// time of their run), once per run, on a thread of its own. Called as the first guide's
@@ -27,8 +30,8 @@ pub fn remove_leftovers_once() {
     static LEFTOVERS: std::sync::Once = std::sync::Once::new();
     LEFTOVERS.call_once(|| {
         crate::cleanup::in_background(|| {
-            crate::cleanup::remove_leftovers(&std::env::temp_dir(), "guidecheck-");
-            crate::cleanup::remove_leftovers(Path::new(SHM), "guidecheck-ctl-");
+            crate::cleanup::remove_leftovers(&std::env::temp_dir(), NAME);
+            crate::cleanup::remove_leftovers(Path::new(SHM), CTL_NAME);
         });
     });
 }
@@ -38,11 +41,11 @@ impl Workspace {
     pub fn create() -> Result<Workspace> {
         let tag = crate::cleanup::owner_tag();
         let dir = tempfile::Builder::new()
-            .prefix(&format!("guidecheck-{tag}-"))
+            .prefix(&format!("{NAME}{tag}-"))
             .tempdir()
             .map_err(|e| Error::new(ErrorKind::Write(e)).with_hint("is TMPDIR writable?"))?;
         let ctl = tempfile::Builder::new()
-            .prefix(&format!("guidecheck-ctl-{tag}-"))
+            .prefix(&format!("{CTL_NAME}{tag}-"))
             .tempdir_in(SHM)
             .ok();
         let paths: Vec<PathBuf> = std::iter::once(dir.path().to_path_buf())
@@ -107,7 +110,7 @@ impl Workspace {
         let dir = self.dir.keep();
         let name = dir
             .file_name()
-            .map(|n| n.to_string_lossy().replacen("guidecheck-", "guidecheck-kept-", 1));
+            .map(|n| n.to_string_lossy().replacen(NAME, &format!("{NAME}kept-"), 1));
         let kept = name.map(|name| dir.with_file_name(name));
         match kept {
             Some(kept) if std::fs::rename(&dir, &kept).is_ok() => kept.join("work"),
