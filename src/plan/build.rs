@@ -2,7 +2,7 @@
 
 use super::console::{self, Prompts};
 use super::directive::{self, Directive};
-use super::fence::{Fence, comment_path};
+use super::fence::Fence;
 use super::twice;
 use super::{Nest, Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions};
 use crate::error::{Error, ErrorKind, Result};
@@ -46,6 +46,8 @@ struct Pending {
     eval: bool,
     /// An expression waiting for the block that shows its value.
     expression: Option<Expression>,
+    /// The file the prose right before names (`lead_in`), and that prose.
+    lead_in: Option<(String, String)>,
 }
 
 /// An expression block waiting for its value.
@@ -231,6 +233,7 @@ impl Builder<'_> {
     }
 
     fn code(&mut self, code: &CodeBlock) {
+        let lead_in = self.pending.lead_in.take();
         let fence = Fence::parse(&code.info);
         let output = std::mem::take(&mut self.pending.output);
         let awaiting = self
@@ -241,7 +244,8 @@ impl Builder<'_> {
         if !prompts && self.repl_block(code) {
             return;
         }
-        let names_a_file = fence.file_name().is_some() || self.pending.file.is_some();
+        let lead_in = lead_in.filter(|(path, _)| !prompts && !self.written(path));
+        let names_a_file = fence.file_name().is_some() || self.pending.file.is_some() || lead_in.is_some();
         if let Some(step) = awaiting.filter(|_| output || fence.is_output() && !prompts && !names_a_file) {
             return self.attach_output(step, code);
         }
@@ -257,19 +261,8 @@ impl Builder<'_> {
         if matches!(fence.lang.as_str(), "diff" | "patch") {
             return self.diff(code, &content, named.map(|(f, _)| f));
         }
-        if let Some((path, named_by)) = named {
+        if let Some((path, named_by)) = named.or_else(|| self.implicit_name(&fence, &content, lead_in)) {
             return self.file(code.span, path, content.into_owned(), named_by);
-        }
-        if !fence.is_console()
-            && !fence.is_script()
-            && let Some(path) = comment_path(&content)
-        {
-            return self.file(
-                code.span,
-                path,
-                content.into_owned(),
-                "first-line comment".to_string(),
-            );
         }
         let mislabelled =
             !prompts && (fence.is_script() || fence.lang.is_empty()) && syntax::is_nix_file(&content);
@@ -485,6 +478,7 @@ pub(super) fn has_placeholder(content: &str) -> bool {
 mod diffs;
 mod evaluated;
 mod include;
+mod lead_in;
 mod mdbook_include;
 mod output;
 mod stream;

@@ -202,7 +202,7 @@ pub fn comment_path(content: &str) -> Option<String> {
 }
 
 /// A whole word that is a `FILE_NAME`, not a version (`3.11`), an option or a directive.
-fn looks_like_file(word: &str) -> bool {
+pub(super) fn looks_like_file(word: &str) -> bool {
     static WHOLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!("^{FILE_NAME}$")).expect("valid"));
     !word.starts_with('-') && WHOLE.is_match(word)
 }

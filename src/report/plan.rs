@@ -103,7 +103,10 @@ fn detail(step: &crate::plan::Step) -> (String, Vec<String>) {
             named_by,
             content,
         } => (
-            format!("{path} ({} lines, named by {named_by})", content.lines().count()),
+            format!(
+                "{path} ({}, named by {named_by})",
+                super::count(content.lines().count(), "line")
+            ),
             Vec::new(),
         ),
         StepKind::Command { command, shown } => {

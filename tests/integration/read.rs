@@ -134,7 +134,7 @@ fn a_file_name_after_the_fence_language_writes_that_file() {
         .stdout
         .clone();
     assert!(
-        plan.contains("file     app.py (1 lines, named by the fence's `app.py`)"),
+        plan.contains("file     app.py (1 line, named by the fence's `app.py`)"),
         "{plan}"
     );
     assert!(plan.contains("file     run.sh"), "{plan}");
@@ -156,7 +156,7 @@ fn a_literalinclude_is_the_file_beside_the_guide() {
         .stdout
         .clone();
     assert!(
-        plan.contains("file     app.sh (1 lines, named by {literalinclude} app.sh)"),
+        plan.contains("file     app.sh (1 line, named by {literalinclude} app.sh)"),
         "{plan}"
     );
     assert!(
@@ -205,7 +205,7 @@ fn an_mdbook_include_is_read_when_a_chapter_is_checked_on_its_own() {
         .expect(0)
         .stdout
         .clone();
-    assert!(plan.contains("file     run.sh (1 lines"), "{plan}");
+    assert!(plan.contains("file     run.sh (1 line"), "{plan}");
     assert!(
         plan.contains("{{#include listings/gone.sh}}, which is not beside the guide"),
         "{plan}"
@@ -217,4 +217,35 @@ fn an_mdbook_include_is_read_when_a_chapter_is_checked_on_its_own() {
     )
     .unwrap();
     Run::new([&path]).expect(1).contains("- from the listing");
+}
+
+#[test]
+fn the_sentence_before_a_block_names_its_file_when_it_only_names_it() {
+    let guide = fixture("read/lead_in/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("   5  file     greet.sh (2 lines, named by the text before it: \"Create a file named `greet.sh` with the following content:\")")
+        .contains("  25  file     notes.txt (1 line, named by the text before it: \"`notes.txt`\")")
+        .contains("  31  file     count.nix")
+        .contains("  37  command  $ ./greet.sh again")
+        .contains("  49  script   echo made > made.txt");
+    Run::bare()
+        .arg(&guide)
+        .expect(0)
+        .contains("8 steps: 8 passed, 0 failed");
+    // What the named file prints is checked: a wrong shown line fails the command.
+    let text = crate::read(&guide).replace("Hello, Nix!", "Hello, Nox!");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:12: chmod +x greet.sh")
+        .contains("- Hello, Nox!");
+    // Without the name, the block is a script and greet.sh is never written.
+    let text = crate::read(&guide).replace("Create a file named `greet.sh` with", "Write a script with");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("chmod: cannot access 'greet.sh'");
 }

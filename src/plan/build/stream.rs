@@ -118,7 +118,10 @@ impl<B: Borrow<Block>, I: Iterator<Item = B>> Steps<'_, I> {
                 self.builder.code(code);
                 Ok(())
             }
-            Block::Prose(_) => Ok(()),
+            Block::Prose(prose) => {
+                self.builder.prose(prose);
+                Ok(())
+            }
         };
         match read {
             Ok(()) => true,
