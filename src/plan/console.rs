@@ -2,6 +2,7 @@
 //! are what the command printed. `\` line ends, `> ` continuation lines and heredocs are
 //! part of the command.
 
+use super::compound::Open;
 use super::heredoc;
 use regex::Regex;
 use std::ops::Range;
@@ -84,11 +85,18 @@ const DEFAULT_PROMPTS: &[&str] = &[
     r"^➜[ \t]+(?-u:[^ \t])+(?:[ \t]+git:\((?-u:[^)])*\)(?:[ \t]+✗)?)?[ \t]+",
     r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^$# \t])*[$#] ",
     r"^\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:(?-u:[^\]])*\][$#] ",
+    // Fedora's and RHEL's `[alice@host ~]$ `.
+    r"^\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+ (?-u:[^\]])*\][$#] ",
+    // A path with no user (`~/project $ `).
+    r"^~(?-u:[^ \t$#%])* ?[$%] ",
 ];
 
-/// The generic prompts of an outer shell.
+/// The generic prompts of an outer shell, as one pattern: each may come after the name of
+/// an activated environment (`(venv) $ `, `(.venv) alice@host:~$ `).
 fn builtin() -> impl Iterator<Item = String> {
-    DEFAULT_PROMPTS.iter().map(|p| (*p).to_string())
+    let alternatives: Vec<&str> = DEFAULT_PROMPTS.iter().map(|p| &p[1..]).collect();
+    let one = format!(r"^(?:\((?-u:[^() \t])+\) )?(?:{})", alternatives.join("|"));
+    std::iter::once(one)
 }
 
 fn combine(patterns: impl Iterator<Item = String>) -> regex::bytes::Regex {
@@ -241,7 +249,7 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
         let nested = prompts.is_nested(lines[i]);
         let mut command = first.to_string();
         i += 1;
-        while i < lines.len() && continues(&command) {
+        while i < lines.len() && continues(&command, lines[i], prompts, root.now) {
             let next = lines[i];
             command.push('\n');
             command.push_str(heredoc::strip_secondary(next));
@@ -273,25 +281,14 @@ pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<Parsed
     commands
 }
 
-/// True when the command so far cannot end here: a trailing `\`, an operator, or an
-/// unclosed quote.
-fn continues(command: &str) -> bool {
-    let trimmed = command.trim_end();
-    trimmed.ends_with('\\') || trimmed.ends_with('|') || trimmed.ends_with("&&") || open_quote(command)
-}
-
-fn open_quote(command: &str) -> bool {
-    let (mut single, mut double, mut escaped) = (false, false, false);
-    for c in command.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if !single => escaped = true,
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            _ => {}
-        }
+/// True when the command so far cannot end at `next`: it is open (`compound::open`), and
+/// a prompt line ends only a compound command the transcript never closed.
+fn continues(command: &str, next: &str, prompts: &Prompts, root: bool) -> bool {
+    match super::compound::open(command) {
+        Some(Open::Line) => true,
+        Some(Open::Compound) => prompts.strip(next, root).is_none(),
+        None => false,
     }
-    single || double
 }
 
 #[cfg(test)]

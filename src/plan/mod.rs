@@ -3,6 +3,7 @@
 //! `guidecheck plan` prints this, so an author never has to guess how a guide was read.
 
 mod build;
+mod compound;
 pub mod console;
 pub mod directive;
 pub mod fence;

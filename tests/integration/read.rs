@@ -249,3 +249,39 @@ fn the_sentence_before_a_block_names_its_file_when_it_only_names_it() {
         .expect(1)
         .contains("chmod: cannot access 'greet.sh'");
 }
+
+#[test]
+fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
+    let guide = fixture("read/prompts_more/guide.md");
+    Run::bare()
+        .arg(&guide)
+        .expect(0)
+        .contains("9 steps: 9 passed, 0 failed");
+    // Each line a loop prints is checked, and so is what the function defined later says.
+    for (from, to, at) in [
+        ("n=2\n", "n=3\n", "g.md:24: for i in 1 2; do"),
+        ("hi you\n", "hi them\n", "g.md:36: greet you"),
+        ("word: one\n", "word: two\n", "g.md:43: while read -r w; do"),
+        (
+            "[alice@host ~]$ echo fedora\nfedora",
+            "[alice@host ~]$ echo fedora\nfedoro",
+            "g.md:6: echo fedora",
+        ),
+        (
+            "(venv) $ echo venv\nvenv",
+            "(venv) $ echo venv\nvenn",
+            "g.md:13: echo venv",
+        ),
+    ] {
+        let text = crate::read(&guide).replacen(from, to, 1);
+        let (_dir, path) = crate::write_guide("g.md", &text);
+        Run::bare().arg(&path).expect(1).contains(at);
+    }
+    // A loop the guide never closes is not run with the commands after it.
+    let text = crate::read(&guide).replace("> fi\n", "");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:29: if [ -d . ]; then");
+}

@@ -1,0 +1,156 @@
+//! Whether a command typed at a prompt is still open, as bash would see it: the reader's
+//! next lines (at the `> ` prompt) belong to it.
+
+/// What keeps a command open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// A trailing `\`, `|`, `&&` or `||`, or an unclosed quote: bash reads on, whatever comes.
+    Line,
+    /// An unclosed compound command (`for … do` with no `done`, `if` with no `fi`, `{`,
+    /// `case`) or parenthesis: the lines up to its end, at the `> ` prompt.
+    Compound,
+}
+
+/// What keeps `command` open, if anything.
+pub fn open(command: &str) -> Option<Open> {
+    let trimmed = command.trim_end();
+    let operator = ["\\", "|", "&&"].iter().any(|op| trimmed.ends_with(op));
+    let scan = Scan::of(command);
+    if operator || scan.quoted {
+        return Some(Open::Line);
+    }
+    (scan.parens > 0 || !scan.closers.is_empty()).then_some(Open::Compound)
+}
+
+/// A pass over the command's words, outside quotes and comments.
+#[derive(Default)]
+struct Scan {
+    /// The words that close the compound commands still open, innermost last.
+    closers: Vec<&'static str>,
+    parens: usize,
+    quoted: bool,
+}
+
+impl Scan {
+    fn of(command: &str) -> Scan {
+        let mut scan = Scan::default();
+        let (mut word, mut word_quoted, mut command_start) = (String::new(), false, true);
+        let mut chars = command.chars().peekable();
+        let (mut single, mut double) = (false, false);
+        while let Some(c) = chars.next() {
+            match c {
+                _ if single => single = c != '\'',
+                '\\' if double => {
+                    chars.next();
+                }
+                '"' if double => double = false,
+                _ if double => {}
+                '\\' => {
+                    chars.next();
+                    word.push('\\');
+                }
+                '\'' | '"' => {
+                    (single, double) = (c == '\'', c == '"');
+                    word_quoted = true;
+                }
+                '#' if word.is_empty() && !word_quoted => while chars.next_if(|&n| n != '\n').is_some() {},
+                ' ' | '\t' | '\n' | ';' | '&' | '|' | '(' | ')' => {
+                    command_start = scan.word(&word, word_quoted, command_start);
+                    (word, word_quoted) = (String::new(), false);
+                    match c {
+                        '(' => scan.parens += 1,
+                        ')' => scan.parens = scan.parens.saturating_sub(1),
+                        _ => {}
+                    }
+                    command_start |= !matches!(c, ' ' | '\t');
+                }
+                _ => word.push(c),
+            }
+        }
+        scan.word(&word, word_quoted, command_start);
+        scan.quoted = single || double;
+        scan
+    }
+
+    /// Reads one word; gives whether the next word starts a command.
+    fn word(&mut self, word: &str, quoted: bool, command_start: bool) -> bool {
+        if word.is_empty() {
+            return command_start;
+        }
+        if quoted || !command_start {
+            // `esac` may follow a pattern's `;;` or a last command with none.
+            if word == "esac" && self.closers.last() == Some(&"esac") {
+                self.closers.pop();
+            }
+            return false;
+        }
+        match word {
+            "for" | "select" => self.closers.push("done"),
+            "while" | "until" => {
+                self.closers.push("done");
+                return true;
+            }
+            "if" => {
+                self.closers.push("fi");
+                return true;
+            }
+            "case" => self.closers.push("esac"),
+            "{" => {
+                self.closers.push("}");
+                return true;
+            }
+            "done" | "fi" | "esac" | "}" if self.closers.last() == Some(&word) => {
+                self.closers.pop();
+            }
+            "then" | "do" | "else" | "elif" | "!" | "time" => return true,
+            _ => {}
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complete_commands_are_not_open() {
+        for command in [
+            "echo done",
+            "for i in 1 2; do echo $i; done",
+            "if true; then echo y; else echo n; fi",
+            "{ echo a; echo b; } > f",
+            "while read l; do echo \"$l\"; done < f",
+            "case $x in a) echo a;; *) echo b;; esac",
+            "case $x in a) echo a;; esac",
+            "f() { echo f; }",
+            "echo $((1 + 2)) $(date)",
+            "nix-build -E '(import <nixpkgs> {}).hello'",
+            "echo 'if' \"for\" \\{",
+            "echo {a,b}  # a comment with for and if",
+            "time for i in 1; do :; done",
+        ] {
+            assert_eq!(open(command), None, "{command}");
+        }
+    }
+
+    #[test]
+    fn open_commands_say_why() {
+        for command in [
+            "for i in 1 2; do",
+            "for i in 1 2; do\n  echo $i",
+            "if [ -e f ]; then",
+            "while true",
+            "{",
+            "f() {",
+            "case $x in",
+            "echo $(date",
+            "(cd sub",
+        ] {
+            assert_eq!(open(command), Some(Open::Compound), "{command}");
+        }
+        for command in ["ls \\", "cat f |", "true &&", "echo 'it", "echo \"a"] {
+            assert_eq!(open(command), Some(Open::Line), "{command}");
+        }
+    }
+}
