@@ -278,7 +278,10 @@ impl Step {
                 format!("{what}: {}", first_line(script))
             }
             StepKind::Env { name, .. } => format!("env {name}"),
-            StepKind::Repl { command, inputs } => format!("{command} ({} inputs)", inputs.len()),
+            StepKind::Repl { command, inputs } => match inputs.len() {
+                1 => format!("{command} (1 input)"),
+                n => format!("{command} ({n} inputs)"),
+            },
             StepKind::Eval { expression, .. } => format!("eval {}", first_line(expression)),
             StepKind::Snippet { reason, .. } => format!("snippet ({reason})"),
         }
