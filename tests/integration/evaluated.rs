@@ -91,3 +91,21 @@ fn the_nix_language_tutorial_runs_offline_as_it_is() {
     );
     assert!(matches!(run.code, Some(1 | 3)), "{}", run.all());
 }
+
+#[test]
+fn repl_blocks_without_the_command_an_error_answer_and_a_let_over_lines() {
+    assert_eq!(Run::new([guide("repl_forms")]).expect(0).steps(), (3, 0, 0, 0));
+    mutated_fails("repl_forms", "[ 2 4 6 ]", "[ 2 4 7 ]", "[ 2 4 7 ]");
+    mutated_fails(
+        "repl_forms",
+        "error: undefined variable 'undefinedThing'",
+        "error: undefined variable 'otherThing'",
+        "error: undefined variable 'otherThing'",
+    );
+    let text = read(&guide("repl_forms")).replacen("\n4\n", "\n5\n", 1);
+    let (_dir, path) = write_guide("guide.md", &text);
+    Run::new([&path])
+        .env("GUIDECHECK_UPDATE", "off")
+        .expect(1)
+        .contains("guide.md:41: nix repl (1 input)\n");
+}
