@@ -50,6 +50,10 @@ pub enum Problem {
         /// The line of the `exit=` directive that set the expectation.
         #[serde(skip_serializing_if = "Option::is_none")]
         directive: Option<usize>,
+        /// The session's shell ended during the command (killed, or it ran `exit`): later
+        /// commands ran in a new one.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        shell_ended: bool,
     },
     TimedOut {
         #[serde(serialize_with = "seconds")]
@@ -241,6 +245,7 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
             expected,
             actual: run.status,
             directive,
+            shell_ended: run.shell_replaced,
         });
     }
     problems.extend(output);

@@ -75,6 +75,7 @@ fn an_error_line_expects_failure() {
             expected: ExitExpectation::Failure,
             actual: Some(0),
             directive: None,
+            shell_ended: false,
         }
     ));
     assert_eq!(verdict("error: boom", "error: boom\n", 1).status, Status::Passed);

@@ -283,7 +283,8 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             expected,
             actual,
             directive,
-        } => exit_text(*expected, *actual, *directive),
+            shell_ended,
+        } => exit_text(*expected, *actual, *directive) + if *shell_ended { SHELL_ENDED } else { "" },
         Problem::TimedOut {
             after,
             shell_replaced,
@@ -324,6 +325,10 @@ fn problem_text(problem: &Problem, style: Style) -> String {
         ),
     }
 }
+
+/// After a command the session's shell did not survive.
+const SHELL_ENDED: &str = "  the shell itself ended (killed, or it ran `exit`): later commands run in a new shell \
+     in the same directory, without the variables and functions set before\n";
 
 fn timed_out_text(after: Duration, shell_replaced: bool) -> String {
     let replaced = if shell_replaced {

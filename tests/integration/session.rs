@@ -75,3 +75,24 @@ fn a_redirection_of_the_shells_output_the_guide_hides_neither_hangs_nor_blurs_a_
         assert!(stdout.contains(message), "{message}: {stdout}");
     }
 }
+
+/// A command that ends the session's shell (`kill -9 $$`, `exit` at the outer prompt) fails
+/// and says that later commands run in a new shell; they do, in the same directory.
+#[test]
+fn a_command_that_ends_the_shell_says_so_and_the_next_run_in_a_new_one() {
+    for (ended_by, status) in [("kill -9 $$", "got no exit status"), ("exit 3", "got exit 3")] {
+        let text = format!(
+            "# Ends\n\n```console\n$ export KEPT=1; mkdir -p sub; cd sub\n$ {ended_by}\n$ echo \"${{KEPT:-gone}} ${{PWD##*/}}\"\ngone sub\n```\n"
+        );
+        let (_dir, guide) = crate::write_guide("g.md", &text);
+        let run = Run::new([&guide]).expect(1);
+        assert!(
+            run.stdout.contains(&format!("g.md:5: {ended_by}\n")),
+            "{}",
+            run.all()
+        );
+        run.contains(status)
+            .contains("the shell itself ended (killed, or it ran `exit`): later commands run in a new shell");
+        assert_eq!(run.steps(), (2, 1, 0, 0), "{}", run.all());
+    }
+}
