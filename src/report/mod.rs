@@ -327,7 +327,7 @@ fn problem_text(problem: &Problem, style: Style) -> String {
 }
 
 /// After a command the session's shell did not survive.
-const SHELL_ENDED: &str = "  the shell itself ended (killed, or it ran `exit`): later commands run in a new shell \
+const SHELL_ENDED: &str = "  the shell itself ended (killed, `exit`, or a failure under `set -e`): later commands run in a new shell \
      in the same directory, without the variables and functions set before\n";
 
 fn timed_out_text(after: Duration, shell_replaced: bool) -> String {

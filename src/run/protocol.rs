@@ -76,7 +76,8 @@ fn functions(token: &str) -> String {
          case $- in *e*) __gc_x=\"__gc_x=; set -${{__gc_f}}e\"$'\\n'; return;; esac; \
          __gc_x=\"__gc_x=; set -$__gc_f; {{ __gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
          __gc_end() {{ __gc_st=$?; __gc_x=; case $- in *[xve]*) __gc_opts; set +xve;; esac; \
-         builtin printf '%s\\0' \"{token}:$1:$__gc_st:$$:$PWD\" >&{TOKEN_FD}; return $__gc_st; }}\n"
+         builtin printf '%s\\0' \"{token}:$1:$__gc_st:$$:$PWD\" >&{TOKEN_FD}; return $__gc_st; }}\n\
+         readonly -f __gc_ret __gc_pre __gc_opts __gc_end 2>/dev/null\n"
     )
 }
 
@@ -87,7 +88,7 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
     format!(
         "exec {TOKEN_FD}>&1\n{}\
          __gc_drain() {{ while IFS= read -r __gc_l < {go}; do . \"${{__gc_l#. }}.d\"; \
-         [ -z \"$__gc_left\" ] || {{ __gc_left=; return; }}; done; }}\n\
+         [ -z \"$__gc_left\" ] || {{ __gc_left=; return; }}; done; }}; readonly -f __gc_drain\n\
          cd {} 2>/dev/null\n\
          while IFS= read -r __gc_l < {go}; do IFS= read -r -d '' __gc_b < \"${{__gc_l#. }}\"; \
          __gc_ret \"$__gc_st\"; eval \"$__gc_b\"; done\n",

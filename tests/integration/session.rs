@@ -92,7 +92,18 @@ fn a_command_that_ends_the_shell_says_so_and_the_next_run_in_a_new_one() {
             run.all()
         );
         run.contains(status)
-            .contains("the shell itself ended (killed, or it ran `exit`): later commands run in a new shell");
+            .contains("the shell itself ended (killed, `exit`, or a failure under `set -e`): later commands run in a new shell");
         assert_eq!(run.steps(), (2, 1, 0, 0), "{}", run.all());
     }
+}
+
+/// A guide that removes every shell function (its own and any it did not define) leaves
+/// guidecheck's in place: the commands after it end, with their real status.
+#[test]
+fn removing_every_function_does_not_remove_guidechecks() {
+    let text = "# F\n\n```console\n$ for f in $(compgen -A function); do unset -f \"$f\"; done 2>/dev/null; echo cleared\ncleared\n$ false\n$ echo next\nnext\n```\n";
+    let (_dir, guide) = crate::write_guide("g.md", text);
+    let run = Run::new([&guide]).expect(1);
+    run.contains("g.md:6: false\n  expected success (exit 0), got exit 1");
+    assert_eq!(run.steps(), (2, 1, 0, 0), "{}", run.all());
 }
