@@ -15,11 +15,29 @@ pub enum Open {
 pub fn open(command: &str) -> Option<Open> {
     let trimmed = command.trim_end();
     let operator = ["\\", "|", "&&"].iter().any(|op| trimmed.ends_with(op));
+    // Most commands hold no quote, bracket, brace or word that opens a compound command.
+    if !may_open(command.as_bytes()) {
+        return operator.then_some(Open::Line);
+    }
     let scan = Scan::of(command);
     if operator || scan.quoted {
         return Some(Open::Line);
     }
     (scan.parens > 0 || !scan.closers.is_empty()).then_some(Open::Compound)
+}
+
+/// False when `command` holds no quote, bracket or brace, and no word that opens a compound
+/// command starts a word: one pass over its bytes, for the many commands that are plain.
+fn may_open(command: &[u8]) -> bool {
+    const OPENERS: [&[u8]; 6] = [b"for", b"while", b"until", b"select", b"if", b"case"];
+    command.iter().enumerate().any(|(at, &b)| match b {
+        b'\'' | b'"' | b'(' | b'{' => true,
+        b'f' | b'w' | b'u' | b's' | b'i' | b'c' => {
+            let word_start = at == 0 || matches!(command[at - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|');
+            word_start && OPENERS.iter().any(|w| command[at..].starts_with(w))
+        }
+        _ => false,
+    })
 }
 
 /// A pass over the command's words, outside quotes and comments.
@@ -34,10 +52,11 @@ struct Scan {
 impl Scan {
     fn of(command: &str) -> Scan {
         let mut scan = Scan::default();
-        let (mut word, mut word_quoted, mut command_start) = (String::new(), false, true);
-        let mut chars = command.chars().peekable();
+        // The current word is `command[start..at]`; a quote or `\` in it makes it no keyword.
+        let (mut start, mut word_quoted, mut command_start) = (0, false, true);
+        let mut chars = command.char_indices().peekable();
         let (mut single, mut double) = (false, false);
-        while let Some(c) = chars.next() {
+        while let Some((at, c)) = chars.next() {
             match c {
                 _ if single => single = c != '\'',
                 '\\' if double => {
@@ -47,16 +66,16 @@ impl Scan {
                 _ if double => {}
                 '\\' => {
                     chars.next();
-                    word.push('\\');
+                    word_quoted = true;
                 }
                 '\'' | '"' => {
                     (single, double) = (c == '\'', c == '"');
                     word_quoted = true;
                 }
-                '#' if word.is_empty() && !word_quoted => while chars.next_if(|&n| n != '\n').is_some() {},
+                '#' if start == at && !word_quoted => while chars.next_if(|&(_, n)| n != '\n').is_some() {},
                 ' ' | '\t' | '\n' | ';' | '&' | '|' | '(' | ')' => {
-                    command_start = scan.word(&word, word_quoted, command_start);
-                    (word, word_quoted) = (String::new(), false);
+                    command_start = scan.word(&command[start..at], word_quoted, command_start);
+                    (start, word_quoted) = (at + 1, false);
                     match c {
                         '(' => scan.parens += 1,
                         ')' => scan.parens = scan.parens.saturating_sub(1),
@@ -64,10 +83,10 @@ impl Scan {
                     }
                     command_start |= !matches!(c, ' ' | '\t');
                 }
-                _ => word.push(c),
+                _ => {}
             }
         }
-        scan.word(&word, word_quoted, command_start);
+        scan.word(command.get(start..).unwrap_or(""), word_quoted, command_start);
         scan.quoted = single || double;
         scan
     }

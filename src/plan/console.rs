@@ -2,8 +2,9 @@
 //! are what the command printed. `\` line ends, `> ` continuation lines and heredocs are
 //! part of the command.
 
-use super::compound::Open;
-use super::heredoc;
+mod commands;
+
+pub use commands::{Commands, parse};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -175,120 +176,6 @@ impl Prompts {
 pub fn is_exit(command: &str) -> bool {
     let mut words = command.split_whitespace();
     matches!(words.next(), Some("exit" | "logout")) && words.clone().count() <= 1
-}
-
-/// A command that makes the shell root's: its prompt turns to `# `.
-/// ASCII classes (`(?-u)`): Unicode `\s` and `\b` cost a fifth of a millisecond to compile.
-static BECOMES_ROOT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u)^\s*(?:sudo(?:\s+-[A-Za-z]*[is][A-Za-z]*|\s+(?:-E\s+)?(?:su|bash|sh|zsh)\b)|su\b|doas\s+(?:-s|su|bash|sh)\b)")
-        .expect("valid")
-});
-
-fn becomes_root(command: &str) -> bool {
-    // Every match holds `su` (`sudo`, `su`) or `doas`: most commands never compile the regex.
-    (command.contains("su") || command.contains("doas")) && BECOMES_ROOT.is_match(command)
-}
-
-/// Whether `# ` is root's prompt at this point of a transcript. In console-like blocks it
-/// is when every prompt of the block is `# `, or after a command that makes the shell
-/// root's (`sudo -i`, `su -`) until it exits; in a `$ ` transcript otherwise a `# ` line is
-/// what a command printed (`cat default.nix` showing `# default.nix`) or a remark.
-struct RootPrompt {
-    now: bool,
-    /// Every prompt is `# `: nothing switches it off.
-    throughout: bool,
-    possible: bool,
-}
-
-impl RootPrompt {
-    fn new(lines: &[&str], prompts: &Prompts, possible: bool) -> Self {
-        let throughout = possible && !lines.iter().any(|l| prompts.strip(l, false).is_some());
-        RootPrompt {
-            now: throughout,
-            throughout,
-            possible,
-        }
-    }
-
-    fn after(&mut self, command: &str) {
-        if !self.possible || self.throughout {
-            return;
-        }
-        if becomes_root(command) {
-            self.now = true;
-        } else if is_exit(command) {
-            self.now = false;
-        }
-    }
-}
-
-/// Splits a transcript into commands. Empty when no line starts with a prompt.
-/// `hash_prompt`: `# ` may be root's prompt (console-like blocks; see `RootPrompt`).
-pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<ParsedCommand> {
-    let mut root = RootPrompt::new(lines, prompts, hash_prompt);
-    let mut commands = Vec::new();
-    let mut directives = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if let Some(body) = directive_line(lines[i]) {
-            directives.push((i, body.to_string()));
-            i += 1;
-            continue;
-        }
-        let Some(mut first) = prompts.strip(lines[i], root.now) else {
-            i += 1;
-            continue;
-        };
-        let mut directives = std::mem::take(&mut directives);
-        let trailing = mentions_directive(first).then(|| TRAILING_DIRECTIVE.captures(first));
-        if let Some(found) = trailing.flatten() {
-            directives.push((i, found[1].to_string()));
-            first = &first[..found.get(0).expect("whole match").start()];
-        }
-        let start = i;
-        let nested = prompts.is_nested(lines[i]);
-        let mut command = first.to_string();
-        i += 1;
-        while i < lines.len() && continues(&command, lines[i], prompts, root.now) {
-            let next = lines[i];
-            command.push('\n');
-            command.push_str(heredoc::strip_secondary(next));
-            i += 1;
-        }
-        i = heredoc::read_bodies(lines, i, &mut command);
-        root.after(&command);
-        let output_start = i;
-        while i < lines.len()
-            && prompts.strip(lines[i], root.now).is_none()
-            && directive_line(lines[i]).is_none()
-        {
-            i += 1;
-        }
-        if !command.trim().is_empty() {
-            commands.push(ParsedCommand {
-                command,
-                nested,
-                command_lines: start..output_start,
-                output_lines: output_start..i,
-                directives,
-            });
-        }
-    }
-    // Directive lines that end the block are for its last command.
-    if let Some(last) = commands.last_mut() {
-        last.directives.append(&mut directives);
-    }
-    commands
-}
-
-/// True when the command so far cannot end at `next`: it is open (`compound::open`), and
-/// a prompt line ends only a compound command the transcript never closed.
-fn continues(command: &str, next: &str, prompts: &Prompts, root: bool) -> bool {
-    match super::compound::open(command) {
-        Some(Open::Line) => true,
-        Some(Open::Compound) => prompts.strip(next, root).is_none(),
-        None => false,
-    }
 }
 
 #[cfg(test)]

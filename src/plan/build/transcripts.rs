@@ -4,61 +4,83 @@
 use super::*;
 
 impl Builder<'_> {
-    /// Adds the commands of a transcript; false when the block has no prompt lines.
+    /// Adds the commands of a transcript; false when the block has no prompt lines. They
+    /// are read one at a time (a block may hold 100,000 of them).
     pub(super) fn commands(&mut self, code: &CodeBlock, fence: &Fence) -> bool {
         let lines = block_lines(self.text, code);
-        let parsed = console::parse(&lines, self.prompts, fence.is_console());
-        if parsed.is_empty() {
+        let read = || console::Commands::new(&lines, self.prompts, fence.is_console());
+        // The first commands, which may repeat the script just before the block.
+        let mut parsed = read();
+        let head: Vec<console::ParsedCommand> = parsed
+            .by_ref()
+            .take(self.script_commands_before().max(1))
+            .collect();
+        if head.is_empty() {
             return false;
         }
         let mut options = std::mem::take(&mut self.pending.options);
         if let Some((line, _)) = options.exit_from {
-            options.exit_from = Some((line, parsed.len()));
+            // `plan` says how many commands a block's `exit=` is for.
+            options.exit_from = Some((line, read().count()));
         }
-        let first_shown = self.take_shown_twice(&parsed);
-        let last = parsed.len() - 1;
-        for (i, cmd) in parsed.into_iter().enumerate() {
-            let span = Span::new(code.lines[cmd.command_lines.start].start, code.span.end);
-            if crate::nix::repl::is_repl(&cmd.command) {
-                let inputs = self.repl_inputs(code, cmd.output_lines.clone());
-                if !inputs.is_empty() {
-                    self.pending.options = options.clone();
-                    let command = cmd.command;
-                    self.push(span, StepKind::Repl { command, inputs });
-                    continue;
-                }
-            }
-            let shown = self.shown_of(code, &lines, &cmd);
-            let empty = shown.lines.is_empty();
-            let mut own = options.clone();
-            let found: Vec<(Span, String)> = cmd
-                .directives
-                .iter()
-                .map(|(at, body)| (code.lines[*at], body.clone()))
-                .collect();
-            self.command_directives(&mut own, &found);
-            self.pending.options = own;
-            let leaves = self.track_shell(&cmd, code);
-            self.name_from_use(&cmd.command);
-            let command = StepKind::Command {
-                command: cmd.command,
-                shown: Some(shown),
-            };
-            self.push(span, command);
-            if leaves && let Some(entered_at) = self.shell.take() {
-                std::sync::Arc::make_mut(&mut self.steps.last_mut().expect("just pushed").options).nest =
-                    Nest::Leave { entered_at };
-            }
-            if let Some(&line) = first_shown.get(i) {
-                let step = self.steps.last_mut().expect("just pushed");
-                std::sync::Arc::make_mut(&mut step.options).shown_again_at = Some(step.line);
-                step.line = line;
-            }
-            if i == last && empty {
-                self.await_output(code);
-            }
+        let first_shown = self.take_shown_twice(&head);
+        let mut parsed = head.into_iter().chain(parsed).enumerate().peekable();
+        while let Some((i, cmd)) = parsed.next() {
+            let last = parsed.peek().is_none();
+            self.command(code, &lines, cmd, &options, first_shown.get(i).copied(), last);
         }
         true
+    }
+
+    /// Adds one command of a transcript (`last`: of its block), with `options` as the
+    /// block set them; `shown_at`: the line of its first showing (shown twice).
+    fn command(
+        &mut self,
+        code: &CodeBlock,
+        lines: &[&str],
+        cmd: console::ParsedCommand,
+        options: &StepOptions,
+        shown_at: Option<usize>,
+        last: bool,
+    ) {
+        let span = Span::new(code.lines[cmd.command_lines.start].start, code.span.end);
+        if crate::nix::repl::is_repl(&cmd.command) {
+            let inputs = self.repl_inputs(code, cmd.output_lines.clone());
+            if !inputs.is_empty() {
+                self.pending.options = options.clone();
+                let command = cmd.command;
+                return self.push(span, StepKind::Repl { command, inputs });
+            }
+        }
+        let shown = self.shown_of(code, lines, &cmd);
+        let empty = shown.lines.is_empty();
+        let mut own = options.clone();
+        let found: Vec<(Span, String)> = cmd
+            .directives
+            .iter()
+            .map(|(at, body)| (code.lines[*at], body.clone()))
+            .collect();
+        self.command_directives(&mut own, &found);
+        self.pending.options = own;
+        let leaves = self.track_shell(&cmd, code);
+        self.name_from_use(&cmd.command);
+        let command = StepKind::Command {
+            command: cmd.command,
+            shown: Some(shown),
+        };
+        self.push(span, command);
+        if leaves && let Some(entered_at) = self.shell.take() {
+            std::sync::Arc::make_mut(&mut self.steps.last_mut().expect("just pushed").options).nest =
+                Nest::Leave { entered_at };
+        }
+        if let Some(line) = shown_at {
+            let step = self.steps.last_mut().expect("just pushed");
+            std::sync::Arc::make_mut(&mut step.options).shown_again_at = Some(step.line);
+            step.line = line;
+        }
+        if last && empty {
+            self.await_output(code);
+        }
     }
 
     /// The output a transcript shows under a command.
@@ -179,6 +201,18 @@ impl Builder<'_> {
     /// When the script block just before a transcript ends with the commands the transcript
     /// starts with, those leave the script (they run once, as the transcript's steps).
     /// Returns the Markdown line of each such command in the script.
+    /// How many commands the script block just before holds (a transcript may repeat
+    /// them: see `take_shown_twice`).
+    fn script_commands_before(&self) -> usize {
+        match self.steps.last().map(|s| &s.kind) {
+            Some(StepKind::Script {
+                script,
+                hidden: false,
+            }) => twice::script_commands(script).len(),
+            _ => 0,
+        }
+    }
+
     fn take_shown_twice(&mut self, parsed: &[console::ParsedCommand]) -> Vec<usize> {
         let Some(step) = self.steps.last() else {
             return Vec::new();
