@@ -7,12 +7,20 @@ use crate::span::LineIndex;
 use regex::Regex;
 use std::sync::LazyLock;
 
-// How authors mark unfinished work: TODO/FIXME opening the text, `TODO:`/`TODO(`, or
-// "… is not complete" (a mention of the word elsewhere is not a marker).
+// How authors mark unfinished work: TODO/FIXME opening the text, `TODO:`/`TODO(`;
+// "… is not complete"; a text that is only a marker ("TBD", "WIP", "*To be written.*",
+// "🚧 Under construction 🚧"); a section or guide said to be one ("This section is a work
+// in progress"); a marker in parentheses ("## Deploying (coming soon)"). A mention of the
+// words elsewhere is not a marker.
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^[^A-Za-z0-9_]*(?:TODO|FIXME)(?-u:\b)|(?-u:\b)(?:TODO|FIXME)[:(]|(?i-u:\bis\s+not\s+(?:yet\s+)?(?:complete|finished)\b)",
-    )
+    let marker = r"tbd|tba|wip|work[ \t]+in[ \t]+progress|under[ \t]+construction|coming[ \t]+soon|to[ \t]+be[ \t]+(?:written|done|continued|completed|added|finished)|not[ \t]+(?:yet[ \t]+)?written";
+    let said = r"(?:this|the)[ \t]+(?:section|part|chapter|guide|page|step|tutorial|post|article)[ \t]+is[ \t]+(?:still[ \t]+)?(?:a[ \t]+|an[ \t]+)?(?:incomplete|unfinished|draft|stub|";
+    let only = format!(r"^[^A-Za-z0-9]*(?i-u:{marker})[^A-Za-z0-9]*$");
+    let said = format!(r"(?i-u:\b{said}{marker})\b)");
+    let parenthesised = format!(r"(?i-u:\((?:{marker}|draft)\))");
+    Regex::new(&format!(
+        r"^[^A-Za-z0-9_]*(?:TODO|FIXME)(?-u:\b)|(?-u:\b)(?:TODO|FIXME)[:(]|(?i-u:\bis\s+not\s+(?:yet\s+)?(?:complete|finished)\b)|{only}|{said}|{parenthesised}"
+    ))
     .expect("valid")
 });
 
@@ -25,7 +33,21 @@ fn may_mark(text: &str) -> bool {
             .windows(word.len())
             .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
     };
-    text.contains("TODO") || text.contains("FIXME") || has("not")
+    text.contains("TODO")
+        || text.contains("FIXME")
+        || [
+            "not",
+            "tb",
+            "wip",
+            "progress",
+            "construction",
+            "soon",
+            "to be",
+            "draft",
+            "stub",
+        ]
+        .iter()
+        .any(|w| has(w))
 }
 
 /// The TODO sections of a guide, found as its blocks are read: only the sections found
@@ -154,5 +176,31 @@ mod tests {
         );
         assert_eq!(todos("Note: TODO(ann) check this.\n").len(), 1);
         assert!(todos("Say `TODO:` to mark one.\n").is_empty());
+    }
+
+    #[test]
+    fn markers_bloggers_use_open_sections_and_mentions_do_not() {
+        for marked in [
+            "## Next steps (coming soon)\n",
+            "## Deploying\n\nTBD\n",
+            "## Testing\n\nThis section is a work in progress.\n",
+            "## Flakes\n\n*To be written.*\n",
+            "## Cleanup\n\nWIP\n",
+            "## Later\n\n🚧 Under construction 🚧\n",
+            "## Caching\n\nThis guide is still incomplete: more soon.\n",
+            "## Caching (draft)\n",
+        ] {
+            assert_eq!(todos(marked).len(), 1, "{marked}");
+        }
+        for mention in [
+            "A todo list app, to be continued by you.\n",
+            "Stay tuned for more!\n",
+            "The build is under construction when `make` runs.\n",
+            "Save your work in progress with `git stash`.\n",
+            "Coming soon to a theatre near you: nix.\n",
+            "The draft is saved.\n",
+        ] {
+            assert!(todos(mention).is_empty(), "{mention}");
+        }
     }
 }

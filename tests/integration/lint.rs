@@ -98,3 +98,27 @@ fn a_command_that_would_change_the_machine_is_a_warning_at_its_line() {
         .contains("g.md:4:1: warning: this command changes `/etc/nix/nix.conf`, outside the workspace")
         .contains("0 errors, 1 warning");
 }
+
+/// The markers bloggers leave in unfinished sections are TODO sections; a sentence that
+/// only uses the words is not.
+#[test]
+fn todo_finds_the_markers_bloggers_leave() {
+    let text = "# Guide\n\n## Step one\n\nText.\n\n## Next steps (coming soon)\n\n## Deploying\n\nTBD\n\n\
+                ## Testing\n\nThis section is a work in progress.\n\n## Flakes\n\n*To be written.*\n\n\
+                ## Cleanup\n\nWIP\n\n## Notes\n\nA todo list app is a nice example. Stay tuned for more!\n\n\
+                ## Later\n\n🚧 Under construction 🚧\n";
+    let (_dir, path) = write_guide("g.md", text);
+    let run = Run::new(["todo".as_ref(), path.as_os_str()]).expect(0);
+    for (line, said) in [
+        (7, "Next steps (coming soon)"),
+        (11, "TBD"),
+        (15, "This section is a work in progress."),
+        (19, "To be written."),
+        (23, "WIP"),
+        (31, "🚧 Under construction 🚧"),
+    ] {
+        run.contains(&format!("g.md:{line}: {said} (no steps yet)"));
+    }
+    run.contains("1 guide, 6 TODO sections");
+    Run::new(["--deny-todo".as_ref(), path.as_os_str()]).expect(1);
+}
