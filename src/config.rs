@@ -172,15 +172,12 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         Some(p) => load(p)?,
         None => FileConfig::default(),
     };
-    let at = |key: &str| {
-        config_path
-            .as_deref()
-            .map(Location::file)
-            .map(|l| (l, key.to_string()))
-    };
+    let at = |key: &str| config_path.as_deref().map(|p| (p.to_path_buf(), key.to_string()));
     let timeout = match (&overrides.timeout, &file.run.timeout) {
         (Some(t), _) => *t,
-        (None, Some(t)) => crate::error::parse_duration(t).map_err(|e| bad_value(at("run.timeout"), &e))?,
+        (None, Some(t)) => {
+            crate::error::parse_duration(t).map_err(|e| bad_value(at("run.timeout"), t, &e))?
+        }
         (None, None) => DEFAULT_TIMEOUT,
     };
     let (prompts, redactions) = patterns(&file, &at)?;
@@ -188,7 +185,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         .shells
         .prompts
         .iter()
-        .map(|p| Regex::new(p).map_err(|e| bad_value(at("shells.prompts"), &e.to_string())))
+        .map(|p| Regex::new(p).map_err(|e| bad_value(at("shells.prompts"), p, &e.to_string())))
         .collect::<Result<Vec<_>>>()?;
     let (snapshot_path, snapshot_dir) = snapshot_path(guide, config_path.as_deref(), &file);
     let snapshot_policy = crate::snapshot::Policy::resolve_all(
@@ -210,7 +207,7 @@ pub fn settings(guide: &Path, overrides: &Overrides) -> Result<Settings> {
         prompts: crate::plan::console::Prompts::with_extra(&prompts, &nested_prompts),
         shells: file.shells.enter.clone(),
         errors: crate::failure::ErrorLines::new(&file.errors.extra, &file.errors.allow)
-            .map_err(|e| bad_value(at("errors"), &e.to_string()))?,
+            .map_err(|e| bad_value(at("errors"), "", &e.to_string()))?,
         redactions,
         exact: overrides.match_mode.or(file.match_mode) == Some(MatchMode::Exact),
         config_path,
@@ -253,14 +250,14 @@ fn allowed_env(file: &FileConfig) -> Vec<(String, String)> {
         .collect()
 }
 
-type At<'a> = dyn Fn(&str) -> Option<(Location, String)> + 'a;
+type At<'a> = dyn Fn(&str) -> Option<(PathBuf, String)> + 'a;
 
 /// The config's extra prompts and redactions, compiled.
 fn patterns(file: &FileConfig, at: &At<'_>) -> Result<(Vec<Regex>, Vec<Redaction>)> {
     let prompts = file
         .prompts
         .iter()
-        .map(|p| Regex::new(p).map_err(|e| bad_value(at("prompts"), &e.to_string())))
+        .map(|p| Regex::new(p).map_err(|e| bad_value(at("prompts"), p, &e.to_string())))
         .collect::<Result<Vec<_>>>()?;
     let redactions = file
         .redact
@@ -271,7 +268,7 @@ fn patterns(file: &FileConfig, at: &At<'_>) -> Result<(Vec<Regex>, Vec<Redaction
                     pattern,
                     replace: r.replace.clone(),
                 })
-                .map_err(|e| bad_value(at("redact.pattern"), &e.to_string()))
+                .map_err(|e| bad_value(at("redact.pattern"), &r.pattern, &e.to_string()))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((prompts, redactions))
@@ -282,14 +279,62 @@ fn relative_to_cwd(path: PathBuf) -> PathBuf {
     path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(path)
 }
 
-fn bad_value(at: Option<(Location, String)>, message: &str) -> Error {
-    match at {
-        Some((loc, key)) => Error::at(
-            loc,
+/// A bad `value` of `key` in the config file at `path`: at its `file:line:col`, its line
+/// shown.
+fn bad_value(at: Option<(PathBuf, String)>, value: &str, message: &str) -> Error {
+    let Some((path, key)) = at else {
+        return Error::new(ErrorKind::Config(message.to_string()));
+    };
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let error = match value_offset(&text, &key, value) {
+        Some(offset) => {
+            let (line, col) = LineIndex::new(&text).line_col(&text, offset);
+            Error::at(
+                Location::new(&path, line, col),
+                ErrorKind::Config(format!("bad value for `{key}`: {message}")),
+            )
+            .with_source(&text)
+        }
+        None => Error::at(
+            Location::file(&path),
             ErrorKind::Config(format!("bad value for `{key}`: {message}")),
         ),
-        None => Error::new(ErrorKind::Config(message.to_string())),
+    };
+    error.with_hint(format!(
+        "see `{key}` in the configuration reference (book/config.md)"
+    ))
+}
+
+/// Where the value of a dotted `key` (`run.timeout`) starts in a config file's text: the
+/// string equal to `value` there (in an array, or an array of tables such as `[[redact]]`),
+/// else the key's first value.
+fn value_offset(text: &str, key: &str, value: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    type Value<'a, 'i> = &'a toml::Spanned<DeValue<'i>>;
+    fn values<'a, 'i>(table: &'a DeTable<'i>, keys: &[&str], found: &mut Vec<Value<'a, 'i>>) {
+        let Some((first, rest)) = keys.split_first() else {
+            return;
+        };
+        for (_, v) in table.iter().filter(|(k, _)| k.get_ref() == first) {
+            within(v, rest, found);
+        }
     }
+    fn within<'a, 'i>(v: Value<'a, 'i>, rest: &[&str], found: &mut Vec<Value<'a, 'i>>) {
+        match v.get_ref() {
+            DeValue::Table(t) if !rest.is_empty() => values(t, rest, found),
+            DeValue::Array(items) => items.iter().for_each(|item| within(item, rest, found)),
+            _ if rest.is_empty() => found.push(v),
+            _ => {}
+        }
+    }
+    let table = DeTable::parse(text).ok()?;
+    let keys: Vec<&str> = key.split('.').collect();
+    let mut found = Vec::new();
+    values(table.get_ref(), &keys, &mut found);
+    let same = found
+        .iter()
+        .find(|v| matches!(v.get_ref(), DeValue::String(s) if s == value));
+    same.or(found.first()).map(|v| v.span().start)
 }
 
 /// The nearest `guidecheck.toml` in the guide's directory or above it.

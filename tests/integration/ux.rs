@@ -193,6 +193,36 @@ fn an_unknown_config_key_names_the_nearest_and_its_line() {
     assert!(stderr.contains("hint: did you mean `store`?"), "{stderr}");
 }
 
+/// A value the config file's syntax allows but guidecheck cannot use is reported at its
+/// own `file:line:col`, with its line: in a table, in an array, in an array of tables.
+#[test]
+fn a_bad_config_value_is_exit_2_at_its_line_and_column() {
+    for (config, at, shown) in [
+        (
+            "[run]\ntimeout = \"forever\"\n",
+            "guidecheck.toml:2:11: bad value for `run.timeout`",
+            "timeout = \"forever\"",
+        ),
+        (
+            "prompts = [\"^> \", \"^(bad \"]\n",
+            "guidecheck.toml:1:19: bad value for `prompts`",
+            "prompts = [",
+        ),
+        (
+            "[[redact]]\npattern = \"ok\"\nreplace = \"x\"\n\n[[redact]]\npattern = \"(open\"\nreplace = \"y\"\n",
+            "guidecheck.toml:6:11: bad value for `redact.pattern`",
+            "6 | pattern = \"(open\"",
+        ),
+    ] {
+        let (dir, guide) = write_guide("c.md", "# C\n");
+        std::fs::write(dir.path().join("guidecheck.toml"), config).unwrap();
+        let run = Run::bare().arg(&guide).expect(2);
+        assert!(run.stderr.contains(at), "{}", run.stderr);
+        assert!(run.stderr.contains(shown), "{}", run.stderr);
+        assert!(run.stderr.contains("hint: see `"), "{}", run.stderr);
+    }
+}
+
 #[test]
 fn completions_and_man_page() {
     let bash = Run::bare().args(["completions", "bash"]).outcome();
