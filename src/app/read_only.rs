@@ -115,7 +115,10 @@ fn plan_json(args: &PlanArgs) -> Exit {
             match spill_plan(path, &overrides) {
                 Ok(mut spill) => {
                     report::plan_json::separator(w, written == 0)?;
-                    std::io::copy(&mut spill, w)?;
+                    // Straight from the file to stdout: the kernel copies it (splice or
+                    // sendfile), not a loop of small reads and writes through a buffer.
+                    w.flush()?;
+                    std::io::copy(&mut spill, &mut std::io::stdout().lock())?;
                     written += 1;
                 }
                 Err(e) => {
