@@ -63,6 +63,28 @@ static HOME_PATH: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
+/// A duration, which varies from run to run: `4.2s`, `0m4.884s` (bash's `time`), `1m30s`,
+/// `120 ms`, `3 seconds`, `2 min`; also one whose number a guide already covers with `[..]`
+/// (`took [..]s`). ASCII classes: cheap to compile.
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    let unit = r"(?:s|ns|us|µs|ms|secs?|seconds?|mins?|minutes?|hours?|hrs?)";
+    Regex::new(&format!(
+        r"(?-u:\b)(?:[0-9]+h ?)?(?:[0-9]+m ?)?(?:[0-9]+(?:\.[0-9]+)?|\[\.\.\])s(?-u:\b)|(?-u:\b)[0-9]+(?:\.[0-9]+)? ?{unit}(?-u:\b)|\[\.\.\] ?{unit}(?-u:\b)"
+    ))
+    .expect("valid")
+});
+
+/// The cheap test before `DURATION`: a digit (or a `[..]`'s end) right before a unit's first
+/// letter (or a space and one).
+fn may_hold_duration(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let unit = |b: u8| matches!(b, b's' | b'm' | b'h' | b'n' | b'u' | 0xc2);
+    bytes.windows(2).enumerate().any(|(i, w)| {
+        (w[0].is_ascii_digit() || w[0] == b']')
+            && (unit(w[1]) || (w[1] == b' ' && bytes.get(i + 2).is_some_and(|&b| unit(b))))
+    })
+}
+
 impl Normalizer {
     /// A normaliser that also redacts a run's workspace (`[WORKSPACE]` for the directory the
     /// guide runs in, `[ROOT]` for the rest of it).
@@ -131,6 +153,10 @@ impl Normalizer {
         }
         for r in &self.redactions {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
+        }
+        // After the user's redactions, which may name durations their own way.
+        if may_hold_duration(&text) {
+            text = DURATION.replace_all(&text, "[DURATION]").into_owned();
         }
         // Alignment differs between versions and terminals: compare words, not columns.
         let mut out = String::with_capacity(text.len());
@@ -212,6 +238,35 @@ fn collapse_runs(line: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_vary_and_are_compared_as_such() {
+        let n = Normalizer::default();
+        for (shown, real) in [
+            ("took 9.9s", "took 3.2s"),
+            ("real\t0m1.000s", "real\t0m4.884s"),
+            ("done in 1m30s", "done in 12s"),
+            ("finished in 120 ms", "finished in 7 ms"),
+            ("waited 3 seconds", "waited 1 second"),
+            ("Elapsed: 2 min", "Elapsed: 15 min"),
+        ] {
+            assert_eq!(n.text(shown), n.text(real), "{shown}");
+        }
+        for (shown, real) in [
+            ("took 9.9s on 4 cores", "took 3.2s on 2 cores"),
+            ("version 2.10", "version 2.12"),
+            ("sha256s", "sha256s!"),
+            ("5 items", "6 items"),
+        ] {
+            assert_ne!(n.text(shown), n.text(real), "{shown}");
+        }
+        assert_eq!(n.text("in 4.2s"), "in [DURATION]");
+        assert_eq!(
+            n.text("took [..]s, then 0m[..]s and [..] ms"),
+            "took [DURATION], then [DURATION] and [DURATION]"
+        );
+        assert_eq!(n.text("3sd 2ms3"), "3sd 2ms3");
+    }
 
     #[test]
     fn runs_of_blanks_after_a_word_become_one_space_as_the_regex_had_it() {

@@ -216,3 +216,25 @@ fn whose_home_folder_a_path_is_in_does_not_matter_but_what_is_in_it_does() {
     let (_dir, path) = write_guide("g.md", &guide("/home/alice/projects/other"));
     Run::new([&path]).expect(1).contains("- [HOME]/projects/other");
 }
+
+/// A duration (`0m4.884s`, `120 ms`, `3 seconds`) varies from run to run: the one a guide
+/// shows is not drift, and what is around it still is.
+#[test]
+fn a_duration_the_guide_shows_is_not_drift_but_what_is_around_it_is() {
+    let guide = crate::fixture("verdicts/durations/guide.md");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (3, 0, 0, 0), "{}", run.all());
+    for (from, to, at) in [
+        (
+            "built 3 targets in 999 ms",
+            "built 4 targets in 999 ms",
+            "g.md:16: start=",
+        ),
+        ("waited 7 seconds", "slept 7 seconds", "g.md:18: echo \"waited"),
+        ("real\t0m9.999s", "total\t0m9.999s", "g.md:6: time sleep 0.1"),
+    ] {
+        let text = crate::read(&guide).replacen(from, to, 1);
+        let (_dir, path) = crate::write_guide("g.md", &text);
+        Run::bare().arg(&path).expect(1).contains(at);
+    }
+}
