@@ -151,6 +151,11 @@ impl Normalizer {
         if text.contains("/home") || text.contains("/Users/") || text.contains("/root") {
             text = HOME_PATH.replace_all(&text, "${1}[HOME]").into_owned();
         }
+        if text.contains(['\u{2018}', '\u{2019}']) {
+            // GNU tools quote a name ‘so’ in a UTF-8 locale and 'so' in the C locale: that
+            // is the reader's locale, not the guide.
+            text = text.replace(['\u{2018}', '\u{2019}'], "'");
+        }
         for r in &self.redactions {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
         }
@@ -240,6 +245,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_locales_quotes_around_a_name_are_the_same_quotes() {
+        let n = Normalizer::default();
+        assert_eq!(
+            n.text("mkdir: cannot create directory ‘project’: File exists"),
+            n.text("mkdir: cannot create directory 'project': File exists")
+        );
+    }
+
+    #[test]
     fn durations_vary_and_are_compared_as_such() {
         let n = Normalizer::default();
         for (shown, real) in [
@@ -261,6 +275,7 @@ mod tests {
             assert_ne!(n.text(shown), n.text(real), "{shown}");
         }
         assert_eq!(n.text("in 4.2s"), "in [DURATION]");
+
         assert_eq!(
             n.text("took [..]s, then 0m[..]s and [..] ms"),
             "took [DURATION], then [DURATION] and [DURATION]"

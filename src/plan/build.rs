@@ -273,7 +273,9 @@ impl Builder<'_> {
                 mislabelled.then_some(fence.lang.as_str()),
             );
         }
-        if (fence.is_console() || fence.is_script() || fence.lang.is_empty()) && self.commands(code, &fence) {
+        if (fence.is_console() || fence.is_script() || fence.lang.is_empty())
+            && self.commands(code, &fence, awaiting)
+        {
             return;
         }
         if fence.is_script() {

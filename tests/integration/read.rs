@@ -285,3 +285,32 @@ fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
         .expect(1)
         .contains("g.md:29: if [ -d . ]; then");
 }
+
+/// "Build it:" with the command, then "You should see:" with the same command and what it
+/// prints: one command, run once. "Run it again" keeps the two apart.
+#[test]
+fn a_command_shown_again_with_its_output_in_the_next_transcript_runs_once() {
+    let guide = fixture("read/shown_again/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("   6  command  [shown again at line 12] $ printf 'built\\n' > out.txt; cat out.txt\n              expects 1 shown line")
+        .contains("  25  command  $ mkdir project");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (3, 0, 0, 0), "{}", run.all());
+    // The output shown the second time is checked.
+    let text = crate::read(&guide).replace("\nbuilt\n", "\nbuild\n");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:6: printf")
+        .contains("- build");
+    // Without "again", the second `mkdir` is the first one's output: it runs once, and
+    // the error it shows never comes.
+    let text = crate::read(&guide).replace("Run it again, and it says", "It says");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:19: mkdir project");
+}

@@ -6,7 +6,9 @@ use super::*;
 impl Builder<'_> {
     /// Adds the commands of a transcript; false when the block has no prompt lines. They
     /// are read one at a time (a block may hold 100,000 of them).
-    pub(super) fn commands(&mut self, code: &CodeBlock, fence: &Fence) -> bool {
+    /// `awaiting`: the command before it still waiting for its output, which the block may
+    /// show again with it.
+    pub(super) fn commands(&mut self, code: &CodeBlock, fence: &Fence, awaiting: Option<usize>) -> bool {
         let lines = block_lines(self.text, code);
         let read = || console::Commands::new(&lines, self.prompts, fence.is_console());
         // The first commands, which may repeat the script just before the block.
@@ -24,7 +26,8 @@ impl Builder<'_> {
             options.exit_from = Some((line, read().count()));
         }
         let first_shown = self.take_shown_twice(&head);
-        let mut parsed = head.into_iter().chain(parsed).enumerate().peekable();
+        let again = usize::from(self.shown_again(awaiting, code, &lines, &head[0]));
+        let mut parsed = head.into_iter().skip(again).chain(parsed).enumerate().peekable();
         while let Some((i, cmd)) = parsed.next() {
             let last = parsed.peek().is_none();
             self.command(code, &lines, cmd, &options, first_shown.get(i).copied(), last);
@@ -201,6 +204,49 @@ impl Builder<'_> {
     /// When the script block just before a transcript ends with the commands the transcript
     /// starts with, those leave the script (they run once, as the transcript's steps).
     /// Returns the Markdown line of each such command in the script.
+    /// True when the transcript starts with the command `awaiting` its output, shown again
+    /// with it ("Run `nix-build`:", then "You should see:" and `$ nix-build` with what it
+    /// prints): that command runs once, and this is its output. Not when the prose between
+    /// says it runs again.
+    fn shown_again(
+        &mut self,
+        awaiting: Option<usize>,
+        code: &CodeBlock,
+        lines: &[&str],
+        first: &console::ParsedCommand,
+    ) -> bool {
+        let Some(index) = awaiting else {
+            return false;
+        };
+        let same = matches!(
+            self.steps.get(index).map(|s| &s.kind),
+            Some(StepKind::Command { command, .. }) if *command == first.command
+        );
+        if !same || first.output_lines.is_empty() || self.says_again(code) {
+            return false;
+        }
+        let shown = self.shown_of(code, lines, first);
+        let line = self.line(code.lines[first.command_lines.start].start);
+        let step = &mut self.steps[index];
+        if let StepKind::Command { shown: old, .. } = &mut step.kind {
+            *old = Some(shown);
+        }
+        std::sync::Arc::make_mut(&mut step.options).shown_again_at = Some(line);
+        true
+    }
+
+    /// The prose since the awaited block says a command runs again ("Run it again:").
+    fn says_again(&self, code: &CodeBlock) -> bool {
+        let between = self
+            .text
+            .get(self.awaiting_since..code.span.start)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        ["again", "re-run", "rerun", "second time", "once more"]
+            .iter()
+            .any(|w| between.contains(w))
+    }
+
     /// How many commands the script block just before holds (a transcript may repeat
     /// them: see `take_shown_twice`).
     fn script_commands_before(&self) -> usize {
