@@ -87,6 +87,9 @@ struct Builder<'a> {
     error: Option<Error>,
     /// Steps already handed out (`steps` holds those a later block may still change).
     emitted: usize,
+    /// The set of tabs the text is in, and where the last code block ended.
+    tabs: Option<tabs::Tabs>,
+    gap_from: usize,
 }
 
 /// Applies a directive that is an option of the step(s) it comes before (`exit=`,
@@ -234,6 +237,9 @@ impl Builder<'_> {
 
     fn code(&mut self, code: &CodeBlock) {
         let lead_in = self.pending.lead_in.take();
+        if let Some(label) = self.other_tab(code) {
+            return self.other_tab_snippet(code, &label);
+        }
         let fence = Fence::parse(&code.info);
         let output = std::mem::take(&mut self.pending.output);
         let awaiting = self
@@ -484,6 +490,7 @@ mod lead_in;
 mod mdbook_include;
 mod output;
 mod stream;
+mod tabs;
 #[cfg(test)]
 mod tests;
 mod transcripts;

@@ -151,6 +151,8 @@ pub enum SnippetWhy {
     Output,
     /// A console block with no prompt line: its commands cannot be told from output.
     NoPrompt,
+    /// In a tab for another system (`{tab-item} macOS`): a reader runs one tab.
+    OtherTab,
 }
 
 impl SnippetWhy {

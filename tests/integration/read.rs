@@ -314,3 +314,28 @@ fn a_command_shown_again_with_its_output_in_the_next_transcript_runs_once() {
         .expect(1)
         .contains("g.md:19: mkdir project");
 }
+
+/// Tabs for several systems: the Linux tab runs, the others are snippets; tabs for other
+/// systems only run none; tabs that are not systems run the first.
+#[test]
+fn a_reader_runs_one_tab_this_systems() {
+    let guide = fixture("read/tabs/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("   8  snippet  snippet (in the tab \"macOS\": a reader runs one tab, here \"Linux\")")
+        .contains("  33  snippet  snippet (in the tab \"Windows\": no tab is for this system (Linux))")
+        .contains("  60  snippet  snippet (in the tab \"Fish\": a reader runs one tab, here \"Bash\")");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (3, 0, 0, 0), "{}", run.all());
+    // What the Linux tab does is what the steps after it see.
+    let text = crate::read(&guide).replace("echo greeter 1.0", "echo greeter 2.0");
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare().arg(&path).expect(1).contains("g.md:24: ./greeter");
+    // Without the tab set, the macOS command runs too.
+    let text = crate::read(&guide).replacen("::::{tab-set}", "", 1);
+    let (_dir, path) = crate::write_guide("g.md", &text);
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:9: brew install greeter");
+}

@@ -44,6 +44,8 @@ impl<'a, I> Steps<'a, I> {
             texts: Vec::new(),
             error: None,
             emitted: 0,
+            tabs: None,
+            gap_from: 0,
         };
         Steps {
             builder,
