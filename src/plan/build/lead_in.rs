@@ -8,8 +8,6 @@
 use super::super::fence::{comment_path, looks_like_file};
 use super::{Builder, Fence, syntax};
 use crate::extract::{Prose, ProseKind};
-use regex::Regex;
-use std::sync::LazyLock;
 
 impl Builder<'_> {
     /// Prose between blocks: the latest heading or paragraph may name the next block.
@@ -62,32 +60,170 @@ impl Builder<'_> {
     }
 }
 
-/// The words before the name: they end with a word that names a file, then only filler.
-static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    let naming = r"create|creating|write|writing|save|saving|put|putting|paste|place|store|named|called|file|in|into|to|as|of";
-    let filler = r"here|here's|is|a|an|the|this|that|it|its|these|your|our|new|following|file|script|program|module|code|content|contents|snippet|text|lines|below|with|in|into|to|as|named|called|of|nix|shell|bash|python|expression|config|configuration|we|you|let's|now|next|then|first|finally|and";
-    Regex::new(&format!(
-        r"(?:(?:^|[^a-z'])(?:{naming})|^[ \t]*(?:{filler}))(?:[ \t,]+(?:{filler}))*[ \t,]*$"
-    ))
-    .expect("valid")
-});
-
-/// What may follow the name before the closing `:`.
-static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    let tail = r"(?:[ \t]+(?:the|this|these|following|follows|content|contents|code|lines|text|so))*";
-    Regex::new(&format!(
-        r"^(?:file)?[ \t]*(?:,?[ \t]*(?:with|containing|as|like|(?:(?:should|will|must)[ \t]+)?looks?[ \t]+like){tail})?$"
-    ))
-    .expect("valid")
-});
-
+/// Words that name a file for the block after them (`create`, `save … as`, `named`, `in`).
+const NAMING: &[&str] = &[
+    "create", "creating", "write", "writing", "save", "saving", "put", "putting", "paste", "place", "store",
+    "named", "called", "file", "in", "into", "to", "as", "of",
+];
+/// Words that may stand between a naming word and the name, or make up the whole sentence.
+const FILLER: &[&str] = &[
+    "here",
+    "here's",
+    "is",
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "it",
+    "its",
+    "these",
+    "your",
+    "our",
+    "new",
+    "following",
+    "file",
+    "script",
+    "program",
+    "module",
+    "code",
+    "content",
+    "contents",
+    "snippet",
+    "text",
+    "lines",
+    "below",
+    "with",
+    "in",
+    "into",
+    "to",
+    "as",
+    "named",
+    "called",
+    "of",
+    "nix",
+    "shell",
+    "bash",
+    "python",
+    "expression",
+    "config",
+    "configuration",
+    "we",
+    "you",
+    "let's",
+    "next",
+    "then",
+    "first",
+    "finally",
+    "and",
+];
+/// Words after the name before the `:` (`with the following content`, `should look like this`).
+const AFTER: &[&str] = &[
+    "file",
+    "with",
+    "containing",
+    "as",
+    "like",
+    "looks",
+    "look",
+    "should",
+    "will",
+    "must",
+    "the",
+    "this",
+    "these",
+    "following",
+    "follows",
+    "content",
+    "contents",
+    "code",
+    "lines",
+    "text",
+    "so",
+];
 /// Words that make the sentence about something else than naming a block's file.
-static NOT_NAMING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[^a-z])(?:run|running|runs|execute|executing|executes|type|typing|invoke|call|calling|print|prints|printing|output|outputs|show|shows|showing|return|returns|give|gives|produce|produces|display|displays|result|results|see|add|adding|append|appending|insert|edit|editing|update|updating|modify|change|changing|replace|open|extend|source|sourcing|load|import|contains|now|error|fails?)(?:[^a-z]|$)",
-    )
-    .expect("valid")
-});
+const NOT_NAMING: &[&str] = &[
+    "run",
+    "running",
+    "runs",
+    "execute",
+    "executing",
+    "executes",
+    "type",
+    "typing",
+    "invoke",
+    "call",
+    "calling",
+    "print",
+    "prints",
+    "printing",
+    "output",
+    "outputs",
+    "show",
+    "shows",
+    "showing",
+    "return",
+    "returns",
+    "give",
+    "gives",
+    "produce",
+    "produces",
+    "display",
+    "displays",
+    "result",
+    "results",
+    "see",
+    "add",
+    "adding",
+    "append",
+    "appending",
+    "insert",
+    "edit",
+    "editing",
+    "update",
+    "updating",
+    "modify",
+    "change",
+    "changing",
+    "replace",
+    "open",
+    "extend",
+    "source",
+    "sourcing",
+    "load",
+    "import",
+    "contains",
+    "now",
+    "error",
+    "fail",
+    "fails",
+];
+
+fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+}
+
+/// The sentence before the name ends with a naming word and filler, or is only filler.
+fn names_before(sentence: &str) -> bool {
+    let mut reversed = words(sentence).rev().skip_while(|w| FILLER.contains(w));
+    match reversed.next() {
+        None => true,
+        Some(last) => NAMING.contains(&last) || (FILLER.contains(&last) && reversed.next().is_none()),
+    }
+}
+
+/// What follows the name is empty or a phrase like `with the following content`.
+fn plain_after(after: &str) -> bool {
+    let mut all = words(after).peekable();
+    all.next_if_eq(&"file");
+    all.all(|w| AFTER.contains(&w))
+}
+
+fn about_something_else(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| NOT_NAMING.contains(&w))
+}
 
 /// The file a heading or a paragraph ending in `:` names for the block after it.
 pub fn file_named(text: &str, heading: bool) -> Option<String> {
@@ -112,9 +248,11 @@ pub fn file_named(text: &str, heading: bool) -> Option<String> {
     let sentence = before
         .rfind(['.', '!', '?'])
         .map_or(before.as_str(), |i| &before[i + 1..]);
-    let named = sentence.trim().is_empty() || BEFORE.is_match(sentence);
-    (named && AFTER.is_match(&after) && !NOT_NAMING.is_match(sentence) && !NOT_NAMING.is_match(&after))
-        .then(|| name.to_string())
+    (names_before(sentence)
+        && plain_after(&after)
+        && !about_something_else(sentence)
+        && !about_something_else(&after))
+    .then(|| name.to_string())
 }
 
 #[cfg(test)]
