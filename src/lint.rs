@@ -125,7 +125,7 @@ fn unrun_block(step: &Step) -> Option<Finding> {
             SnippetWhy::UnplacedDiff => {
                 "name the file in a `+++ b/FILE` header, or show the whole file before the diff".into()
             }
-            _ => "name it with ```nix title=\"FILE\", a first-line `# FILE` comment or `<!-- guidecheck: file=FILE -->`".into(),
+            _ => "name it with ```nix title=\"FILE\", a first-line `# FILE` comment, a sentence before it (\"Create a file named `FILE`:\") or `<!-- guidecheck: file=FILE -->`".into(),
         }),
     })
 }
