@@ -11,8 +11,10 @@ pub enum Open {
     Compound,
 }
 
-/// What keeps `command` open, if anything.
+/// What keeps `command` open, if anything. Its heredocs' bodies are text, not words.
 pub fn open(command: &str) -> Option<Open> {
+    let words = super::heredoc::without_bodies(command);
+    let command = words.as_ref();
     let trimmed = command.trim_end();
     let operator = ["\\", "|", "&&"].iter().any(|op| trimmed.ends_with(op));
     // Most commands hold no quote, bracket, brace or word that opens a compound command.
@@ -168,6 +170,12 @@ mod tests {
         ] {
             assert_eq!(open(command), Some(Open::Compound), "{command}");
         }
+        // A heredoc's body is text: `for` or `(` in it opens nothing.
+        assert_eq!(open("if true; then cat <<EOF\nbody (with for)\nEOF\nfi"), None);
+        assert_eq!(
+            open("if true; then cat <<EOF\nbody (with for)\nEOF"),
+            Some(Open::Compound)
+        );
         for command in ["ls \\", "cat f |", "true &&", "echo 'it", "echo \"a"] {
             assert_eq!(open(command), Some(Open::Line), "{command}");
         }

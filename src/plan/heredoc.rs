@@ -60,6 +60,41 @@ impl Heredoc {
     }
 }
 
+/// `command` without the bodies (and delimiter lines) of its heredocs: what bash parses as
+/// shell words (a body may say `for` or `(`, as text).
+pub(super) fn without_bodies(command: &str) -> std::borrow::Cow<'_, str> {
+    if !command.contains("<<") {
+        return std::borrow::Cow::Borrowed(command);
+    }
+    let mut pending: Vec<Heredoc> = Vec::new();
+    let mut words = String::with_capacity(command.len());
+    for line in command.lines() {
+        if let Some(open) = pending.first() {
+            if open.closed_by(line) {
+                pending.remove(0);
+            }
+            continue;
+        }
+        words.push_str(line);
+        words.push('\n');
+        if line.contains("<<") {
+            pending.extend(opened(line));
+        }
+    }
+    std::borrow::Cow::Owned(words)
+}
+
+/// The heredocs one line opens, in order.
+fn opened(line: &str) -> impl Iterator<Item = Heredoc> + '_ {
+    HEREDOC.captures_iter(line).filter_map(|caps| {
+        let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
+        Some(Heredoc {
+            delimiter: word.to_string(),
+            strip_tabs: &caps[1] == "-",
+        })
+    })
+}
+
 /// The heredocs of `command` whose bodies it does not hold yet. Bodies follow the line
 /// that opens them, one after another; a body line opens nothing (continuation lines
 /// may already hold some bodies).
@@ -75,13 +110,7 @@ fn heredocs(command: &str) -> Vec<Heredoc> {
         if !line.contains("<<") {
             continue;
         }
-        pending.extend(HEREDOC.captures_iter(line).filter_map(|caps| {
-            let word = caps.get(2).or(caps.get(3)).or(caps.get(4))?.as_str();
-            Some(Heredoc {
-                delimiter: word.to_string(),
-                strip_tabs: &caps[1] == "-",
-            })
-        }));
+        pending.extend(opened(line));
     }
     pending
 }

@@ -256,7 +256,7 @@ fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
     Run::bare()
         .arg(&guide)
         .expect(0)
-        .contains("9 steps: 9 passed, 0 failed");
+        .contains("10 steps: 10 passed, 0 failed");
     // Each line a loop prints is checked, and so is what the function defined later says.
     for (from, to, at) in [
         ("n=2\n", "n=3\n", "g.md:24: for i in 1 2; do"),
@@ -271,6 +271,11 @@ fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
             "(venv) $ echo venv\nvenv",
             "(venv) $ echo venv\nvenn",
             "g.md:13: echo venv",
+        ),
+        (
+            "fi\na body (for the record)",
+            "fi\na body (for the records)",
+            "g.md:54: if true; then cat <<EOF",
         ),
     ] {
         let text = crate::read(&guide).replacen(from, to, 1);
