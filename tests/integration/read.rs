@@ -310,6 +310,9 @@ fn a_command_shown_again_with_its_output_in_the_next_transcript_runs_once() {
         .expect(1)
         .contains("g.md:6: printf")
         .contains("- build");
+    // `--bless` writes what it printed where it was shown: the second block.
+    Run::bare().arg("--bless").arg(&path).expect(0);
+    assert_eq!(crate::read(&path), crate::read(&guide));
     // Without "again", the second `mkdir` is the first one's output: it runs once, and
     // the error it shows never comes.
     let text = crate::read(&guide).replace("Run it again, and it says", "It says");
