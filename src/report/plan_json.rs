@@ -4,6 +4,7 @@
 
 use crate::plan::{Step, Todo};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde_json::ser::Formatter;
 use std::cell::RefCell;
 use std::io::Write;
 use std::path::Path;
@@ -23,10 +24,12 @@ pub fn write_element(
         todos: RefCell::new(todos),
     };
     out.write_all(b"  ")?;
-    let mut indented = Indented(out);
-    // serde_json writes token by token: indent whole buffers, not tokens.
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut indented);
-    let mut serializer = serde_json::Serializer::pretty(&mut buffered);
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    // The element sits one level into the top-level array: the formatter starts there.
+    let mut formatter = serde_json::ser::PrettyFormatter::new();
+    formatter.begin_array(&mut std::io::sink())?;
+    formatter.begin_array_value(&mut std::io::sink(), true)?;
+    let mut serializer = serde_json::Serializer::with_formatter(&mut buffered, formatter);
     plan.serialize(&mut serializer).map_err(std::io::Error::other)?;
     buffered.flush()
 }
@@ -74,26 +77,6 @@ impl Serialize for TodosField<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let todos = (self.0.todos.borrow_mut())();
         todos.serialize(serializer)
-    }
-}
-
-/// Indents every line after the first by two spaces (JSON strings hold no raw newline).
-struct Indented<'w>(&'w mut dyn Write);
-
-impl Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while let Some(at) = memchr::memchr(b'\n', rest) {
-            self.0.write_all(&rest[..=at])?;
-            self.0.write_all(b"  ")?;
-            rest = &rest[at + 1..];
-        }
-        self.0.write_all(rest)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
     }
 }
 
