@@ -77,6 +77,9 @@ pub fn write(
         tally.runnable
     )?;
     let width = tally.largest_line.to_string().len();
+    // A command's later lines sit under its first (after `$ `), the lines under a row
+    // under its kind.
+    let continued = format!("\n  {:width$}             ", "");
     for row in rows {
         write!(
             out,
@@ -84,7 +87,7 @@ pub fn write(
             row.line,
             style.paint("1", &row.kind),
             row.flags,
-            row.detail
+            row.detail.replace('\n', &continued)
         )?;
         for line in &row.under {
             write!(out, "\n  {:width$}          {line}", "")?;
@@ -112,7 +115,7 @@ fn detail(step: &crate::plan::Step) -> (String, Vec<String>) {
         StepKind::Command { command, shown } => {
             let shown = shown.as_ref().map_or(0, |s| s.lines.len());
             (
-                format!("$ {}", command.replace('\n', "\n  ")),
+                format!("$ {command}"),
                 vec![format!("expects {}", super::count(shown, "shown line"))],
             )
         }

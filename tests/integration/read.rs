@@ -227,6 +227,7 @@ fn the_sentence_before_a_block_names_its_file_when_it_only_names_it() {
         .contains("   5  file     greet.sh (2 lines, named by the text before it: \"Create a file named `greet.sh` with the following content:\")")
         .contains("  25  file     notes.txt (1 line, named by the text before it: \"`notes.txt`\")")
         .contains("  31  file     count.nix")
+        .contains("  12  command  $ chmod +x greet.sh\n                 ./greet.sh Nix\n              expects 1 shown line")
         .contains("  37  command  $ ./greet.sh again")
         .contains("  49  script   echo made > made.txt");
     Run::bare()
