@@ -307,26 +307,28 @@ mod tests {
         );
     }
 
-    #[test]
-    fn durations_are_found_as_the_pattern_finds_them() {
-        let unit = r"(?:s|ns|us|µs|ms|secs?|seconds?|mins?|minutes?|hours?|hrs?)";
-        let pattern = Regex::new(&format!(
-            r"(?-u:\b)(?:[0-9]+h ?)?(?:[0-9]+m ?)?(?:[0-9]+(?:\.[0-9]+)?|\[\.\.\])s(?-u:\b)|(?-u:\b)[0-9]+(?:\.[0-9]+)? ?{unit}(?-u:\b)|\[\.\.\] ?{unit}(?-u:\b)"
-        ))
-        .unwrap();
-        let parts = [
+    /// Texts made of the parts durations (and what is not one) are made of.
+    fn timing_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        const PARTS: [&str; 15] = [
             "1", "2.5", "s", "m", "h", " ", "ms", "sec", "onds", "[..]", "x", ".", "µs", "in", "_",
         ];
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            texts = texts
-                .iter()
-                .flat_map(|t| parts.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            for text in &texts {
-                let expected = pattern.replace_all(text, "[DURATION]");
-                assert_eq!(durations(text), expected, "{text:?}");
-            }
+        proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..6).prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
+
+        #[test]
+        fn durations_are_found_as_the_pattern_finds_them(text in timing_text()) {
+            static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+                let unit = r"(?:s|ns|us|µs|ms|secs?|seconds?|mins?|minutes?|hours?|hrs?)";
+                Regex::new(&format!(
+                    r"(?-u:\b)(?:[0-9]+h ?)?(?:[0-9]+m ?)?(?:[0-9]+(?:\.[0-9]+)?|\[\.\.\])s(?-u:\b)|(?-u:\b)[0-9]+(?:\.[0-9]+)? ?{unit}(?-u:\b)|\[\.\.\] ?{unit}(?-u:\b)"
+                ))
+                .unwrap()
+            });
+            proptest::prop_assert_eq!(durations(&text), PATTERN.replace_all(&text, "[DURATION]"), "{:?}", text);
         }
     }
 

@@ -280,23 +280,23 @@ fn unquote(value: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn looks_like_file_is_the_file_name_pattern() {
-        let whole = Regex::new(&format!("^{FILE_NAME}$")).unwrap();
-        let parts = [
-            "a", ".", "/", "-", "+", "_", "nix", "é", "3", "Makefile", "GNU", ".env", "x.y", "", " ", "~",
-            "*",
+    /// Words made of the parts file names (and what is not one) are made of.
+    fn word() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        const PARTS: [&str; 16] = [
+            "a", ".", "/", "-", "+", "_", "nix", "é", "3", "Makefile", "GNU", ".env", "x.y", " ", "~", "*",
         ];
-        let mut words = vec![String::new()];
-        for _ in 0..4 {
-            words = words
-                .iter()
-                .flat_map(|w| parts.iter().map(move |p| format!("{w}{p}")))
-                .collect();
-            for word in &words {
-                let expected = !word.starts_with('-') && whole.is_match(word);
-                assert_eq!(looks_like_file(word), expected, "{word:?}");
-            }
+        proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..6).prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
+
+        #[test]
+        fn looks_like_file_agrees_with_the_file_name_pattern(word in word()) {
+            static WHOLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!("^{FILE_NAME}$")).unwrap());
+            let expected = !word.starts_with('-') && WHOLE.is_match(&word);
+            proptest::prop_assert_eq!(looks_like_file(&word), expected, "{:?}", word);
         }
     }
 
