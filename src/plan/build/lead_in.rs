@@ -13,18 +13,13 @@ impl Builder<'_> {
     /// Prose between blocks: the latest heading or paragraph may name the next block.
     pub(super) fn prose(&mut self, prose: &Prose) {
         let heading = matches!(prose.kind, ProseKind::Heading(_));
-        self.pending.lead_in = file_named(&prose.text, heading).map(|path| {
-            let text = prose.text.trim();
+        self.pending.lead_in = file_named(&prose.text, heading).map(|(path, sentence)| {
             // The sentence that names it, at most its last 80 characters.
-            let named_at = text.rfind(&format!("`{path}`")).unwrap_or(0);
-            let sentence = text[..named_at]
-                .rfind(['.', '!', '?'])
-                .map_or(text, |i| &text[i + 1..]);
             let chars = sentence.trim().chars();
             let skip = chars.clone().count().saturating_sub(80);
             let said: String = chars.skip(skip).collect();
             let cut = if skip > 0 { "…" } else { "" };
-            (path, format!("the text before it: \"{cut}{said}\""))
+            (path.to_string(), format!("the text before it: \"{cut}{said}\""))
         });
     }
 
@@ -41,23 +36,23 @@ impl Builder<'_> {
             .then(|| comment_path(content))
             .flatten()
             .map(|path| (path, "first-line comment".to_string()))
-            .or_else(|| lead_in.filter(|(path, _)| self.whole_file(fence, content, path)))
+            .or_else(|| lead_in.filter(|(path, _)| whole_file(fence, content, path)))
     }
 
     /// A file written by an earlier step: prose naming it again may show only a part.
     pub(super) fn written(&self, path: &str) -> bool {
         self.texts.iter().any(|t| t.path.as_deref() == Some(path))
     }
+}
 
-    /// A block that can be the whole file `path`: a Nix block must be a whole expression,
-    /// and shell lines that write `path` themselves (`cat > path <<EOF`) are commands.
-    pub(super) fn whole_file(&self, fence: &Fence, content: &str, path: &str) -> bool {
-        let writes_it = (fence.is_script() || fence.is_console() || fence.lang.is_empty())
-            && [">", "> ", ">>", ">> ", "tee ", "-o ", "cp ", "mv "]
-                .iter()
-                .any(|w| content.contains(&format!("{w}{path}")));
-        !writes_it && (!crate::nix::is_nix_lang(&fence.lang) || syntax::is_nix_file(content))
-    }
+/// A block that can be the whole file `path`: a Nix block must be a whole expression,
+/// and shell lines that write `path` themselves (`cat > path <<EOF`) are commands.
+fn whole_file(fence: &Fence, content: &str, path: &str) -> bool {
+    let writes_it = (fence.is_script() || fence.is_console() || fence.lang.is_empty())
+        && [">", "> ", ">>", ">> ", "tee ", "-o ", "cp ", "mv "]
+            .iter()
+            .any(|w| content.contains(&format!("{w}{path}")));
+    !writes_it && (!crate::nix::is_nix_lang(&fence.lang) || syntax::is_nix_file(content))
 }
 
 /// Words that name a file for the block after them (`create`, `save … as`, `named`, `in`).
@@ -225,8 +220,9 @@ fn about_something_else(text: &str) -> bool {
         .any(|w| NOT_NAMING.contains(&w))
 }
 
-/// The file a heading or a paragraph ending in `:` names for the block after it.
-pub fn file_named(text: &str, heading: bool) -> Option<String> {
+/// The file a heading or a paragraph ending in `:` names for the block after it, and the
+/// sentence that names it.
+pub fn file_named(text: &str, heading: bool) -> Option<(&str, &str)> {
     let text = text.trim();
     // The cheap test first: most prose has no code span, or does not end with `:`.
     if !text.contains('`') || !(heading || text.ends_with(':')) {
@@ -242,17 +238,16 @@ pub fn file_named(text: &str, heading: bool) -> Option<String> {
     let before = body[..open].to_ascii_lowercase();
     let after = body[close + 1..].trim().to_ascii_lowercase();
     if heading {
-        return (before.trim().is_empty() && after.is_empty()).then(|| name.to_string());
+        return (before.trim().is_empty() && after.is_empty()).then_some((name, text));
     }
-    // The sentence the name is in.
-    let sentence = before
-        .rfind(['.', '!', '?'])
-        .map_or(before.as_str(), |i| &before[i + 1..]);
+    // The sentence the name is in (lower case keeps every byte where it was).
+    let start = before.rfind(['.', '!', '?']).map_or(0, |i| i + 1);
+    let sentence = &before[start..];
     (names_before(sentence)
         && plain_after(&after)
         && !about_something_else(sentence)
         && !about_something_else(&after))
-    .then(|| name.to_string())
+    .then_some((name, &text[start..]))
 }
 
 #[cfg(test)]
@@ -279,9 +274,16 @@ mod tests {
             ("Here is `greet.py`:", "greet.py"),
             ("Our `flake.nix` should look like this:", "flake.nix"),
         ] {
-            assert_eq!(file_named(text, false).as_deref(), Some(name), "{text}");
+            assert_eq!(
+                file_named(text, false).map(|(path, _)| path),
+                Some(name),
+                "{text}"
+            );
         }
-        assert_eq!(file_named("`flake.nix`", true).as_deref(), Some("flake.nix"));
+        assert_eq!(
+            file_named("`flake.nix`", true).map(|(path, _)| path),
+            Some("flake.nix")
+        );
     }
 
     #[test]
