@@ -80,6 +80,12 @@ pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("read")
 }
 
+/// A copy of the guide at `guide` with `edit` made to its text, written as `g.md` in a
+/// folder of its own: a mutated case.
+pub fn mutated(guide: &Path, edit: impl FnOnce(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    write_guide("g.md", &edit(read(guide)))
+}
+
 /// One run of the real binary, built up and then checked: the one harness of this suite.
 ///
 /// `Run::new(["plan", "x.md"]).env("CI", "true").expect(0)` runs guidecheck and asserts its

@@ -88,8 +88,9 @@ fn an_output_block_after_a_script_or_a_command_is_its_output_unless_a_heading_pa
         .contains("  39  snippet");
     Run::bare().arg(&guide).expect(0);
     // A wrong line in the block under "You should see:" fails the script above it.
-    let text = crate::read(&guide).replacen("one\ntwo\n```", "one\nthree\n```", 1);
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replacen("one\ntwo\n```", "one\nthree\n```", 1)
+    });
     Run::bare()
         .arg(&path)
         .expect(1)
@@ -102,8 +103,9 @@ fn a_first_line_comment_titles_its_block_in_the_spellings_authors_use() {
     let guide = fixture("read/titles/guide.md");
     Run::bare().arg(&guide).expect(0);
     // A title that is only a remark names no file: what the listing shows is then missing.
-    let text = crate::read(&guide).replace("# b.nix (updated)", "# the second one");
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replace("# b.nix (updated)", "# the second one")
+    });
     Run::bare().arg(&path).expect(1).contains("- b.nix");
 }
 
@@ -235,16 +237,16 @@ fn the_sentence_before_a_block_names_its_file_when_it_only_names_it() {
         .expect(0)
         .contains("8 steps: 8 passed, 0 failed");
     // What the named file prints is checked: a wrong shown line fails the command.
-    let text = crate::read(&guide).replace("Hello, Nix!", "Hello, Nox!");
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| text.replace("Hello, Nix!", "Hello, Nox!"));
     Run::bare()
         .arg(&path)
         .expect(1)
         .contains("g.md:12: chmod +x greet.sh")
         .contains("- Hello, Nox!");
     // Without the name, the block is a script and greet.sh is never written.
-    let text = crate::read(&guide).replace("Create a file named `greet.sh` with", "Write a script with");
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replace("Create a file named `greet.sh` with", "Write a script with")
+    });
     Run::bare()
         .arg(&path)
         .expect(1)
@@ -279,13 +281,11 @@ fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
             "g.md:54: if true; then cat <<EOF",
         ),
     ] {
-        let text = crate::read(&guide).replacen(from, to, 1);
-        let (_dir, path) = crate::write_guide("g.md", &text);
+        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
         Run::bare().arg(&path).expect(1).contains(at);
     }
     // A loop the guide never closes is not run with the commands after it.
-    let text = crate::read(&guide).replace("> fi\n", "");
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| text.replace("> fi\n", ""));
     Run::bare()
         .arg(&path)
         .expect(1)
@@ -304,8 +304,7 @@ fn a_command_shown_again_with_its_output_in_the_next_transcript_runs_once() {
     let run = Run::bare().arg(&guide).expect(0);
     assert_eq!(run.steps(), (3, 0, 0, 0), "{}", run.all());
     // The output shown the second time is checked.
-    let text = crate::read(&guide).replace("\nbuilt\n", "\nbuild\n");
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| text.replace("\nbuilt\n", "\nbuild\n"));
     Run::bare()
         .arg(&path)
         .expect(1)
@@ -316,8 +315,9 @@ fn a_command_shown_again_with_its_output_in_the_next_transcript_runs_once() {
     assert_eq!(crate::read(&path), crate::read(&guide));
     // Without "again", the second `mkdir` is the first one's output: it runs once, and
     // the error it shows never comes.
-    let text = crate::read(&guide).replace("Run it again, and it says", "It says");
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replace("Run it again, and it says", "It says")
+    });
     Run::bare()
         .arg(&path)
         .expect(1)
@@ -337,12 +337,12 @@ fn a_reader_runs_one_tab_this_systems() {
     let run = Run::bare().arg(&guide).expect(0);
     assert_eq!(run.steps(), (3, 0, 0, 0), "{}", run.all());
     // What the Linux tab does is what the steps after it see.
-    let text = crate::read(&guide).replace("echo greeter 1.0", "echo greeter 2.0");
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replace("echo greeter 1.0", "echo greeter 2.0")
+    });
     Run::bare().arg(&path).expect(1).contains("g.md:24: ./greeter");
     // Without the tab set, the macOS command runs too.
-    let text = crate::read(&guide).replacen("::::{tab-set}", "", 1);
-    let (_dir, path) = crate::write_guide("g.md", &text);
+    let (_dir, path) = crate::mutated(&guide, |text| text.replacen("::::{tab-set}", "", 1));
     Run::bare()
         .arg(&path)
         .expect(1)

@@ -233,8 +233,7 @@ fn a_duration_the_guide_shows_is_not_drift_but_what_is_around_it_is() {
         ("waited 7 seconds", "slept 7 seconds", "g.md:18: echo \"waited"),
         ("real\t0m9.999s", "total\t0m9.999s", "g.md:6: time sleep 0.1"),
     ] {
-        let text = crate::read(&guide).replacen(from, to, 1);
-        let (_dir, path) = crate::write_guide("g.md", &text);
+        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
         Run::bare().arg(&path).expect(1).contains(at);
     }
 }
