@@ -130,11 +130,7 @@ impl Builder<'_> {
     /// is the file the next command reads when no step wrote that file.
     fn name_from_use(&mut self, command: &str) {
         for path in crate::nix::lint::files_read(command) {
-            if self
-                .texts
-                .iter()
-                .any(|t| t.path.as_deref() == Some(path.as_str()))
-            {
+            if self.written(&path) {
                 continue;
             }
             let since = self
