@@ -7,6 +7,7 @@ use crate::span::Span;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 mod blocks;
+mod indented;
 pub use blocks::{Blocks, blocks};
 
 /// A piece of the guide that matters to guidecheck, in document order.

@@ -9,10 +9,11 @@
 //! those, the piece is read again to a later heading. A link whose reference definition
 //! is in another piece reads as text.
 
-use super::{Block, Reader, block_start, fences};
+use super::{Block, Reader, block_start, fences, indented};
 use crate::span::Span;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::VecDeque;
+use std::ops::Range;
 
 /// Guides up to twice this size are parsed whole.
 const PIECE: usize = 1 << 18;
@@ -59,7 +60,7 @@ pub struct Blocks<'t> {
     /// The piece being parsed: `text[start..end]`.
     start: usize,
     end: usize,
-    events: Option<pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>>,
+    events: Option<Events<'t>>,
     /// How many Markdown blocks (tags) are open.
     depth: usize,
     /// Where the piece's last top-level block starts, and whether it may run past the piece.
@@ -71,6 +72,37 @@ pub struct Blocks<'t> {
     ready: VecDeque<Block>,
     /// How many pieces were parsed (re-reads included).
     parses: usize,
+}
+
+/// A piece's events: parsed as they are asked for, or, when the piece was rewritten for
+/// the parser (`indented`), parsed at once from the rewritten copy.
+enum Events<'t> {
+    Lazy(Box<pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>>),
+    Parsed(std::vec::IntoIter<(Event<'static>, Range<usize>)>),
+}
+
+impl<'t> Events<'t> {
+    fn new(piece: &'t str) -> Self {
+        match indented::as_list_items(piece) {
+            None => Events::Lazy(Box::new(
+                Parser::new_ext(piece, Options::all()).into_offset_iter(),
+            )),
+            Some(rewritten) => Events::Parsed(
+                Parser::new_ext(&rewritten, Options::all())
+                    .into_offset_iter()
+                    .map(|(event, range)| (event.into_static(), range))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
+        }
+    }
+
+    fn next(&mut self) -> Option<(Event<'t>, Range<usize>)> {
+        match self {
+            Events::Lazy(events) => events.next(),
+            Events::Parsed(events) => events.next(),
+        }
+    }
 }
 
 impl Iterator for Blocks<'_> {
@@ -91,9 +123,13 @@ impl Iterator for Blocks<'_> {
                 Event::Start(tag) => {
                     if self.depth == 0 {
                         self.ready.extend(self.held.drain(..));
+                        // A fence that runs to the piece's end may have been cut there,
+                        // whatever its last line looks like (an indented fence line
+                        // inside it does not close it).
                         let open_ended = matches!(tag, Tag::HtmlBlock)
                             || matches!(tag, Tag::CodeBlock(_))
-                                && fences(self.text, span).is_some_and(|f| f.2.is_none());
+                                && (span.end >= self.end
+                                    || fences(self.text, span).is_some_and(|f| f.2.is_none()));
                         self.last_top = Some((span.start, open_ended));
                     }
                     self.depth += 1;
@@ -128,7 +164,7 @@ impl Blocks<'_> {
             text: self.text,
             ..Reader::default()
         };
-        self.events = Some(Parser::new_ext(&self.text[start..end], Options::all()).into_offset_iter());
+        self.events = Some(Events::new(&self.text[start..end]));
     }
 
     /// At the end of a piece: its blocks are given, unless its last top-level block may run
@@ -203,6 +239,8 @@ mod tests {
             "    indented code",
             "| a | b |\n|---|---|\n| 1 | 2 |",
             "Term\n: definition",
+            "!!! note \"N\"\n    ```sh\n    x\n    ```",
+            "=== \"Linux\"\n\n    ```sh\n    y\n    ```",
         ];
         let mut seed = 17u64;
         let mut next = || {

@@ -348,3 +348,39 @@ fn a_reader_runs_one_tab_this_systems() {
         .expect(1)
         .contains("g.md:9: brew install greeter");
 }
+
+/// MkDocs (Material) indents what its notes, collapsible blocks and tabs hold: the fenced
+/// blocks inside run, one tab runs, and a fence that shows the syntax runs nothing.
+#[test]
+fn mkdocs_notes_and_tabs_hold_steps() {
+    let guide = fixture("read/mkdocs/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("  10  command  $ mkdir -p tool && cd tool")
+        .contains("  17  snippet  snippet (in the tab \"macOS\": a reader runs one tab, here \"Linux\")")
+        .contains("  35  command  $ ls")
+        .contains("  44  command  $ ./greeter | tr a-z A-Z")
+        .contains("  48  snippet  snippet (markdown block");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    // The nested note's output is compared, and `--bless` writes it back indented.
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replace("        GREETER 1.0", "        GREETER 2.0")
+    });
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:44: ./greeter | tr a-z A-Z")
+        .contains("- GREETER 2.0");
+    Run::bare().arg("--bless").arg(&path).expect(0);
+    assert_eq!(crate::read(&path), crate::read(&guide));
+    // Without the note's opening line, CommonMark reads its content as an indented code
+    // block, fences and all, and the fences are not what `mkdir` prints.
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replace("!!! note \"Before you start\"", "Note: before you start")
+    });
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:10: mkdir -p tool && cd tool");
+}

@@ -1,16 +1,15 @@
 //! Tabs: a guide that shows the same step for several systems (MyST's `{tab-set}` with its
-//! `{tab-item} Linux`, Docusaurus's `<Tabs>` and `<TabItem label="Linux">`). A reader runs
-//! one tab: this machine's (Linux) when a tab is named for it; none when the tabs are
-//! named for other systems only; else the first. The blocks of the others are snippets.
+//! `{tab-item} Linux`, Docusaurus's `<Tabs>` and `<TabItem label="Linux">`, MkDocs's
+//! `=== "Linux"` with the tab's content indented under it). A reader runs one tab: this
+//! machine's (Linux) when a tab is named for it; none when the tabs are named for other
+//! systems only; else the first. The blocks of the others are snippets.
 
 use super::{Builder, CodeBlock, SnippetWhy};
 
 /// A set of tabs the guide is in.
 #[derive(Debug)]
 pub(super) struct Tabs {
-    /// MyST: the colons of the set's fence (`::::{tab-set}` closes with `::::`); None for
-    /// Docusaurus's `<Tabs>`.
-    colons: Option<usize>,
+    kind: Kind,
     /// The tab a reader of this machine runs, by position, and every tab's label.
     chosen: Option<usize>,
     labels: Vec<String>,
@@ -18,37 +17,60 @@ pub(super) struct Tabs {
     current: Option<usize>,
 }
 
+/// How a set of tabs is written, and so how it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// MyST: `::::{tab-set}`, closed by a fence of as many colons.
+    Myst(usize),
+    /// Docusaurus: `<Tabs>`, closed by `</Tabs>`.
+    Docusaurus,
+    /// MkDocs: `=== "Label"` lines at this indentation, each tab's content indented
+    /// under it; the set ends at the first other line that is not indented more.
+    Indented(usize),
+}
+
 /// What a line of the text between blocks says about tabs.
 enum Marker<'t> {
-    /// A set opens (MyST: with this many colons).
-    Set(Option<usize>),
-    /// A tab opens, with its label.
-    Item(&'t str),
-    /// A fence of this many colons, or `</Tabs>` (None).
-    Close(Option<usize>),
+    /// A set opens.
+    Set(Kind),
+    /// A tab opens, with its label (MkDocs: also the set, when none is open there).
+    Item(&'t str, Option<usize>),
+    /// A set's closing line.
+    Close(Kind),
 }
 
 fn marker(line: &str) -> Option<Marker<'_>> {
+    let indent = line.len() - line.trim_start().len();
     let line = line.trim();
+    if let Some(label) = indented_tab(line) {
+        return Some(Marker::Item(label, Some(indent)));
+    }
     let colons = line.bytes().take_while(|&b| b == b':').count();
     if colons >= 3 {
         let rest = line[colons..].trim();
         return match rest.strip_prefix("{tab-set}") {
-            Some(_) => Some(Marker::Set(Some(colons))),
-            None if rest.is_empty() => Some(Marker::Close(Some(colons))),
+            Some(_) => Some(Marker::Set(Kind::Myst(colons))),
+            None if rest.is_empty() => Some(Marker::Close(Kind::Myst(colons))),
             None => rest
                 .strip_prefix("{tab-item}")
-                .map(|label| Marker::Item(label.trim())),
+                .map(|label| Marker::Item(label.trim(), None)),
         };
     }
     if line.starts_with("<Tabs") && !line.starts_with("<TabsContext") {
-        return Some(Marker::Set(None));
+        return Some(Marker::Set(Kind::Docusaurus));
     }
     if line.starts_with("</Tabs>") {
-        return Some(Marker::Close(None));
+        return Some(Marker::Close(Kind::Docusaurus));
     }
     line.strip_prefix("<TabItem")
-        .map(|attrs| Marker::Item(label_attr(attrs)))
+        .map(|attrs| Marker::Item(label_attr(attrs), None))
+}
+
+/// The label of a MkDocs tab line: `=== "Linux"` (also `===+`, `===!`).
+fn indented_tab(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("===")?.trim_start_matches(['+', '!']);
+    let quoted = rest.strip_prefix(' ')?.trim().strip_prefix('"')?;
+    quoted.strip_suffix('"')
 }
 
 /// A Docusaurus tab's `label="…"`, else its `value="…"`.
@@ -80,17 +102,30 @@ fn chosen(labels: &[String]) -> Option<usize> {
     }
 }
 
-/// The labels of the set whose opening line ends at `from` in `text`.
-fn labels(text: &str, colons: Option<usize>) -> Vec<String> {
+/// The labels of the set whose opening line ends where `text` starts (MkDocs: whose
+/// first tab's line starts there).
+fn labels(text: &str, kind: Kind) -> Vec<String> {
     let mut labels = Vec::new();
     for line in text.lines() {
         match marker(line) {
-            Some(Marker::Item(label)) => labels.push(label.to_string()),
-            Some(Marker::Close(c)) if c == colons => break,
+            Some(Marker::Item(label, indent)) if indent.map(Kind::Indented).unwrap_or(kind) == kind => {
+                labels.push(label.to_string())
+            }
+            Some(Marker::Close(k)) if k == kind => break,
+            _ if ends_indented(kind, line) => break,
             _ => {}
         }
     }
     labels
+}
+
+/// Whether `line` ends a MkDocs set: a line that is not blank and not indented under it.
+fn ends_indented(kind: Kind, line: &str) -> bool {
+    let Kind::Indented(indent) = kind else {
+        return false;
+    };
+    let trimmed = line.trim_start();
+    !trimmed.is_empty() && line.len() - trimmed.len() <= indent && indented_tab(trimmed.trim_end()).is_none()
 }
 
 impl Builder<'_> {
@@ -102,37 +137,64 @@ impl Builder<'_> {
         let gap = &self.text[gap_start..code.span.start];
         let mut at = gap_start;
         for line in gap.split_inclusive('\n') {
-            at += line.len();
             self.tab_marker(line, at);
+            at += line.len();
+        }
+        // A block not indented under MkDocs tabs is past them (no line between says so).
+        let line_start = self.text[..code.span.start].rfind('\n').map_or(0, |n| n + 1);
+        let fence_line = &self.text[line_start..code.span.end.min(self.text.len())];
+        if self
+            .tabs
+            .as_ref()
+            .is_some_and(|t| ends_indented(t.kind, fence_line))
+        {
+            self.tabs = None;
         }
         let tabs = self.tabs.as_ref()?;
         let current = tabs.current?;
         (Some(current) != tabs.chosen).then(|| tabs.labels.get(current).cloned().unwrap_or_default())
     }
 
-    /// Applies one line's marker; `after`: where the line ends in the text.
-    fn tab_marker(&mut self, line: &str, after: usize) {
+    /// Applies one line's marker; `start`: where the line starts in the text.
+    fn tab_marker(&mut self, line: &str, start: usize) {
+        if self.tabs.as_ref().is_some_and(|t| ends_indented(t.kind, line)) {
+            self.tabs = None;
+        }
         match marker(line) {
-            Some(Marker::Set(colons)) if self.tabs.is_none() => {
-                let labels = labels(&self.text[after..], colons);
-                let chosen = chosen(&labels);
-                self.tabs = Some(Tabs {
-                    colons,
-                    chosen,
-                    labels,
-                    current: None,
-                });
+            Some(Marker::Set(kind)) if self.tabs.is_none() => {
+                let after = start + line.len();
+                self.open_tabs(kind, &self.text[after..], None);
             }
-            Some(Marker::Item(_)) => {
+            Some(Marker::Item(_, Some(indent)))
+                if self
+                    .tabs
+                    .as_ref()
+                    .is_none_or(|t| t.kind != Kind::Indented(indent)) =>
+            {
+                // A MkDocs tab outside a set of its own opens one (a set of other tabs
+                // around it is left: its blocks are this set's).
+                self.open_tabs(Kind::Indented(indent), &self.text[start..], Some(0));
+            }
+            Some(Marker::Item(..)) => {
                 if let Some(tabs) = self.tabs.as_mut() {
                     tabs.current = Some(tabs.current.map_or(0, |c| c + 1));
                 }
             }
-            Some(Marker::Close(colons)) if self.tabs.as_ref().is_some_and(|t| t.colons == colons) => {
+            Some(Marker::Close(kind)) if self.tabs.as_ref().is_some_and(|t| t.kind == kind) => {
                 self.tabs = None;
             }
             _ => {}
         }
+    }
+
+    fn open_tabs(&mut self, kind: Kind, after: &str, current: Option<usize>) {
+        let labels = labels(after, kind);
+        self.tabs = Some(Tabs {
+            kind,
+            chosen: chosen(&labels),
+            labels,
+            current,
+        });
     }
 
     /// A block in a tab a reader of this machine does not run.
@@ -152,27 +214,41 @@ mod tests {
 
     #[test]
     fn myst_and_docusaurus_markers() {
-        assert!(matches!(marker("::::{tab-set}"), Some(Marker::Set(Some(4)))));
+        assert!(matches!(
+            marker("::::{tab-set}"),
+            Some(Marker::Set(Kind::Myst(4)))
+        ));
         assert!(matches!(
             marker(":::{tab-item} macOS"),
-            Some(Marker::Item("macOS"))
+            Some(Marker::Item("macOS", None))
         ));
-        assert!(matches!(marker("::::"), Some(Marker::Close(Some(4)))));
-        assert!(matches!(marker("<Tabs groupId=\"os\">"), Some(Marker::Set(None))));
+        assert!(matches!(marker("::::"), Some(Marker::Close(Kind::Myst(4)))));
+        assert!(matches!(
+            marker("<Tabs groupId=\"os\">"),
+            Some(Marker::Set(Kind::Docusaurus))
+        ));
         assert!(matches!(
             marker("<TabItem value=\"mac\" label=\"macOS\">"),
-            Some(Marker::Item("macOS"))
+            Some(Marker::Item("macOS", None))
         ));
         assert!(matches!(
             marker("<TabItem value=\"linux\">"),
-            Some(Marker::Item("linux"))
+            Some(Marker::Item("linux", None))
         ));
-        assert!(matches!(marker("</Tabs>"), Some(Marker::Close(None))));
+        assert!(matches!(marker("</Tabs>"), Some(Marker::Close(Kind::Docusaurus))));
+        assert!(matches!(
+            marker("    ===+ \"Linux\"\n"),
+            Some(Marker::Item("Linux", Some(4)))
+        ));
+        assert!(marker("=== Linux").is_none());
         assert!(marker(":::{note}").is_none());
         assert!(marker("text").is_none());
         let text =
             "::::{tab-item} macOS\nx\n::::\n::::{tab-item} Linux\ny\n::::\n:::::\n::::{tab-item} Later\n";
-        assert_eq!(labels(text, Some(5)), ["macOS", "Linux"]);
+        assert_eq!(labels(text, Kind::Myst(5)), ["macOS", "Linux"]);
+        let text =
+            "=== \"macOS\"\n\n    x\n\n    === \"inner\"\n=== \"Linux\"\n    y\nAfter.\n=== \"Later\"\n";
+        assert_eq!(labels(text, Kind::Indented(0)), ["macOS", "Linux"]);
         let chosen_of = |labels: &[&str]| chosen(&labels.iter().map(|l| l.to_string()).collect::<Vec<_>>());
         assert_eq!(chosen_of(&["macOS", "Linux"]), Some(1));
         assert_eq!(chosen_of(&["Windows", "macOS"]), None);
