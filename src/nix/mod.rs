@@ -64,7 +64,8 @@ static TOOL: LazyLock<Regex> =
 
 /// Does this shell text call a Nix tool (`nix-build`, `nix repl`, …)?
 pub fn uses_nix(shell: &str) -> bool {
-    TOOL.is_match(shell)
+    // Most shell text never says `nix`: no need to compile the regex for it.
+    memchr::memmem::find(shell.as_bytes(), b"nix").is_some() && TOOL.is_match(shell)
 }
 
 /// "Nix 2.8.0" from a version line such as `nix-build (Nix) 2.8.0` (kept as it is otherwise).

@@ -80,7 +80,10 @@ fn analyze_here(text: &str) -> NixFile {
     let expr = root.expr().map(strip_parens);
     let mut file = NixFile {
         errors,
-        pname: PNAME.captures(text).map(|c| c[1].to_string()),
+        // The regex is compiled only for a text that can match (most never say `pname`).
+        pname: (memchr::memmem::find(text.as_bytes(), b"pname").is_some())
+            .then(|| PNAME.captures(text).map(|c| c[1].to_string()))
+            .flatten(),
         paths: relative_paths(root.syntax()),
         ..NixFile::default()
     };
