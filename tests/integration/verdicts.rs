@@ -30,6 +30,11 @@ fn an_error_the_guide_does_not_show_fails_the_step() {
             .contains("an error the guide does not show: ")
             .contains(error);
     }
+    // A program that is not there is named, with what to do if the guide assumes it.
+    let (_dir, path) = write_guide("g.md", "```console\n$ direnv-nope allow\n```\n");
+    Run::new([&path])
+        .expect(1)
+        .contains("hint: `direnv-nope` is not installed here: if the guide assumes it, install it");
 }
 
 #[test]
