@@ -213,10 +213,6 @@ impl Normalizer {
         for r in &self.redactions {
             text = r.pattern.replace_all(&text, r.replace.as_str()).into_owned();
         }
-        // After the user's redactions, which may name durations their own way.
-        if let std::borrow::Cow::Owned(replaced) = durations(&text) {
-            text = replaced;
-        }
         // Alignment differs between versions and terminals: compare words, not columns.
         let mut out = String::with_capacity(text.len());
         for line in text.lines() {
@@ -227,6 +223,11 @@ impl Normalizer {
                 out.push_str(line);
             }
             out.push('\n');
+        }
+        // After the user's redactions, which may name durations their own way, and after
+        // the columns (`0  s` is `0 s`, a duration).
+        if let std::borrow::Cow::Owned(replaced) = durations(&out) {
+            out = replaced;
         }
         // Trailing blank lines carry nothing (and `lines()` would not keep them stable).
         out.trim_end_matches('\n').to_string()

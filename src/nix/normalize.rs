@@ -76,10 +76,11 @@ pub static RULES: [Rule; 25] = [
         "",
     ),
     rule(&["got build log"], r"(?m)^got build log for [^\n]*\n?", ""),
-    // 4: `nix build` progress bars on a TTY (`[1/0/1 built] building hello`).
+    // 4: `nix build` progress bars on a TTY (`[1/0/1 built] building hello`). A bar holds
+    // no `[` of its own: `[0/[DURATION]` (what `[0/0s` reads as) is not one.
     rule(
         &["["],
-        r"(?m)^\[[0-9]+(?:/[0-9]+)*(?: built| copied)?[^\]\n]*\][^\n]*\n?",
+        r"(?m)^\[[0-9]+(?:/[0-9]+)*(?: built| copied)?[^\[\]\n]*\][^\n]*\n?",
         "",
     ),
     // 7: store path hashes depend on the store dir, system and inputs.
@@ -329,6 +330,7 @@ mod tests {
             "/nix/store/x\n"
         );
         assert_eq!(apply("[0/1 copied] copying\nok\n"), "ok\n");
+        assert_eq!(apply("[0/[DURATION]\n"), "[0/[DURATION]\n");
     }
 
     #[test]
