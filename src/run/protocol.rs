@@ -69,7 +69,7 @@ pub enum Role {
 /// line of its own: `set -v` then echoes the command, not ours).
 fn functions(token: &str) -> String {
     format!(
-        "trap : INT\n__gc_st=0; __gc_x=\n\
+        "trap : INT\nshopt -s expand_aliases\n__gc_st=0; __gc_x=\n\
          __gc_ret() {{ return \"$1\"; }}\n\
          __gc_pre() {{ return \"$__gc_st\"; }}\n\
          __gc_opts() {{ __gc_f=; case $- in *x*) __gc_f=x;; esac; case $- in *v*) __gc_f=${{__gc_f}}v;; esac; \
@@ -152,8 +152,8 @@ pub fn enter(ctl: &Path, token: &str, seq: u64, command: &str) -> (String, Strin
     let ctl = shell_quote(ctl);
     let command = ansi_c_quote(command);
     let outer = format!(
-        "{{ __gc_pre; }} >/dev/null 2>&1; rm -f {ctl}/in; eval \"$__gc_x\"{command} < {go}; __gc_y=$?; \
-         if [ -e {ctl}/in ]; then rm -f {ctl}/in; __gc_ret $__gc_y; {{ __gc_end \"$(cat {ctl}/leave)\"; }} >/dev/null 2>&1; \
+        "{{ __gc_pre; }} >/dev/null 2>&1; command rm -f {ctl}/in; eval \"$__gc_x\"{command} < {go}; __gc_y=$?; \
+         if builtin test -e {ctl}/in; then command rm -f {ctl}/in; __gc_ret $__gc_y; {{ __gc_end \"$(command cat {ctl}/leave)\"; }} >/dev/null 2>&1; \
          else __gc_ret $__gc_y; {{ __gc_end {seq}; }} >/dev/null 2>&1; __gc_drain; fi\n"
     );
     let inner = format!(
@@ -166,7 +166,7 @@ pub fn enter(ctl: &Path, token: &str, seq: u64, command: &str) -> (String, Strin
 /// The batch that leaves the entered shell (the outer shell ends the step).
 pub fn leave(ctl: &Path, seq: u64, command: &str) -> String {
     format!(
-        "echo {seq} > {}/leave; {{ __gc_pre; }} >/dev/null 2>&1; eval {} </dev/null\n",
+        "builtin echo {seq} > {}/leave; {{ __gc_pre; }} >/dev/null 2>&1; eval {} </dev/null\n",
         shell_quote(ctl),
         ansi_c_quote(command)
     )

@@ -107,3 +107,20 @@ fn removing_every_function_does_not_remove_guidechecks() {
     run.contains("g.md:6: false\n  expected success (exit 0), got exit 1");
     assert_eq!(run.steps(), (2, 1, 0, 0), "{}", run.all());
 }
+
+/// Aliases expand as in a reader's (interactive) shell, and an alias of a command
+/// guidecheck's own lines use changes nothing but the guide's commands.
+#[test]
+fn aliases_expand_as_in_a_terminal() {
+    passes("session/aliases", 7);
+    let guide = fixture("session/aliases/guide.md");
+    let (_dir, path) = crate::mutated(&guide, |text| text.replacen("said: hi", "hi", 1));
+    Run::new([&path]).expect(1).contains("g.md:22: echo hi");
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replacen("alias greet='echo hello from an alias'\n", "", 1)
+    });
+    Run::new([&path])
+        .expect(1)
+        .contains("g.md:6: script: greet > greeting.txt")
+        .contains("g.md:11: cat greeting.txt");
+}
