@@ -194,6 +194,14 @@ mod tests {
     }
 
     #[test]
+    fn remarks_before_a_prompt_are_not_output() {
+        let text = "# first\n$ cat f\n# f\nx\n# then\n#\n$ ls\ny\n# end\n";
+        let parsed = commands(text, false);
+        assert_eq!(parsed[0].1, ["# f", "x"]);
+        assert_eq!(parsed[1].1, ["y", "# end"]);
+    }
+
+    #[test]
     fn directive_lines_belong_to_one_command_and_are_not_output() {
         let text = "$ true\nok\n# guidecheck: exit=1\n$ false\n$ nix-build  # guidecheck: exit=2\nerr\n# guidecheck: timeout=5s";
         let lines: Vec<&str> = text.lines().collect();

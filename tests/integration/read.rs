@@ -384,3 +384,27 @@ fn mkdocs_notes_and_tabs_hold_steps() {
         .expect(1)
         .contains("g.md:10: mkdir -p tool && cd tool");
 }
+
+/// `#` lines between a transcript's commands are the author's remarks, not output; the
+/// output's own `#` lines (first, or at the block's end) are checked.
+#[test]
+fn remarks_between_commands_are_not_output() {
+    let guide = fixture("read/remarks/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("  10  command  $ cat settings.toml\n              expects 2 shown lines")
+        .contains("  14  command  $ wc -l < settings.toml\n              expects 1 shown line");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    for (from, to, line) in [
+        (
+            "# demo\nvalue = 1\n# now",
+            "# Demo\nvalue = 1\n# now",
+            "g.md:10: cat settings.toml",
+        ),
+        ("\n# the end\n```", "\n# the start\n```", "g.md:21: printf"),
+    ] {
+        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
+        Run::bare().arg(&path).expect(1).contains(line);
+    }
+}

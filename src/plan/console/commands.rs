@@ -123,12 +123,13 @@ impl<'l> Commands<'l> {
                 i += 1;
             }
             self.at = i;
+            let output_end = remarks_start(lines, output_start, i);
             if !command.trim().is_empty() {
                 return Some(ParsedCommand {
                     command,
                     nested,
                     command_lines: start..output_start,
-                    output_lines: output_start..i,
+                    output_lines: output_start..output_end,
                     directives,
                 });
             }
@@ -152,6 +153,18 @@ impl Iterator for Commands<'_> {
         }
         Some(current)
     }
+}
+
+/// Where the remarks before the next command start: the `# ` lines that end a command's
+/// output when a prompt line follows them (`# now list it`, then `$ ls`) are the author's,
+/// as they would be before the first command. At the block's end they are output (the
+/// last lines of a file `cat` shows).
+fn remarks_start(lines: &[&str], start: usize, end: usize) -> usize {
+    if end >= lines.len() || directive_line(lines[end]).is_some() {
+        return end;
+    }
+    let remark = |l: &&&str| **l == "#" || l.starts_with("# ");
+    end - lines[start..end].iter().rev().take_while(remark).count()
 }
 
 /// True when the command so far cannot end at `next`: it is open (`compound::open`), and
