@@ -185,10 +185,17 @@ fn output_edits(text: &str, shown: &Shown, lines: &[String]) -> Vec<Edit> {
     let block = &text[shown.block.start..shown.block.end];
     let eol = if block.contains("\r\n") { "\r\n" } else { "\n" };
     let block_line = line_start(text, shown.block.start);
-    let indent: String = text[block_line..shown.block.start]
+    let fence_indent: String = text[block_line..shown.block.start]
         .chars()
         .take_while(|c| c.is_whitespace())
         .collect();
+    // The shown lines' own indentation, where they have one (a transcript indented in its
+    // block, or lines less indented than their fence), else the fence's.
+    let own = &text[line_start(text, shown.span.start)..shown.span.start];
+    let indent = match shown.span.start == shown.span.end || !own.chars().all(char::is_whitespace) {
+        true => fence_indent,
+        false => own.to_string(),
+    };
     let mut edits = Vec::new();
     if shown.span.start == shown.span.end {
         let new: String = lines.iter().map(|l| format!("{indent}{l}{eol}")).collect();

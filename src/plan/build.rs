@@ -246,7 +246,7 @@ impl Builder<'_> {
             .awaiting_output
             .take()
             .filter(|_| output || self.reads_together(self.awaiting_since, code));
-        let prompts = has_prompt(self, code, &fence);
+        let prompts = transcripts::has_prompt(self, code, &fence);
         if !prompts && self.repl_block(code) {
             return;
         }
@@ -435,12 +435,6 @@ fn not_run(code: &CodeBlock, fence: &Fence) -> (SnippetWhy, String) {
             format!("{lang} block with no file name (name it with file=…)"),
         ),
     }
-}
-
-fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence) -> bool {
-    block_lines(builder.text, code)
-        .iter()
-        .any(|l| builder.prompts.strip(l, fence.is_console()).is_some())
 }
 
 /// The block's content lines as written (tabs, trailing spaces and CR kept out).

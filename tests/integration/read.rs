@@ -259,7 +259,7 @@ fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
     Run::bare()
         .arg(&guide)
         .expect(0)
-        .contains("10 steps: 10 passed, 0 failed");
+        .contains("12 steps: 12 passed, 0 failed");
     // Each line a loop prints is checked, and so is what the function defined later says.
     for (from, to, at) in [
         ("n=2\n", "n=3\n", "g.md:24: for i in 1 2; do"),
@@ -280,9 +280,13 @@ fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
             "fi\na body (for the records)",
             "g.md:54: if true; then cat <<EOF",
         ),
+        ("    indented\n", "    intended\n", "g.md:64: echo indented"),
     ] {
         let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
         Run::bare().arg(&path).expect(1).contains(at);
+        // `--bless` writes the output back in the transcript's indentation.
+        Run::bare().arg("--bless").arg(&path).expect(0);
+        assert_eq!(crate::read(&path), crate::read(&guide), "bless after {to:?}");
     }
     // A loop the guide never closes is not run with the commands after it.
     let (_dir, path) = crate::mutated(&guide, |text| text.replace("> fi\n", ""));

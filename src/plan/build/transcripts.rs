@@ -3,12 +3,40 @@
 
 use super::*;
 
+/// Whether a line of the block (as `dedented` reads it) is a prompt line.
+pub(super) fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence) -> bool {
+    let dedented = dedented(builder.text, code);
+    block_lines(builder.text, dedented.as_ref().unwrap_or(code))
+        .iter()
+        .any(|l| builder.prompts.strip(l, fence.is_console()).is_some())
+}
+
+/// The block with the indentation all its lines share left out of their spans (None when
+/// they share none): a transcript pasted indented (`  $ make`) reads as one at the margin,
+/// and `--bless` writes in that indentation.
+fn dedented(text: &str, code: &CodeBlock) -> Option<CodeBlock> {
+    let lines = block_lines(text, code);
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .filter(|&n| n > 0)?;
+    let mut code = code.clone();
+    for (span, line) in code.lines.iter_mut().zip(&lines) {
+        span.start += indent.min(line.len());
+    }
+    Some(code)
+}
+
 impl Builder<'_> {
     /// Adds the commands of a transcript; false when the block has no prompt lines. They
     /// are read one at a time (a block may hold 100,000 of them).
     /// `awaiting`: the command before it still waiting for its output, which the block may
     /// show again with it.
     pub(super) fn commands(&mut self, code: &CodeBlock, fence: &Fence, awaiting: Option<usize>) -> bool {
+        let dedented = dedented(self.text, code);
+        let code = dedented.as_ref().unwrap_or(code);
         let lines = block_lines(self.text, code);
         let read = || console::Commands::new(&lines, self.prompts, fence.is_console());
         // The first commands, which may repeat the script just before the block.
