@@ -44,7 +44,7 @@ use std::path::Path;
 /// What a shell runs in place of its interactive loop: run each batch it is sent. The
 /// batch is read into a variable and evaluated (not sourced), so the shell's messages read
 /// `bash: line 3: …` as in a terminal, not the batch file's name.
-pub const SHELL_LOOP: &str = "while IFS= read -r __gc_l; do IFS= read -r -d '' __gc_b < \"${__gc_l#. }\"; \
+pub const SHELL_LOOP: &str = "while IFS= read -r __gc_l; do __gc_b=$(< \"${__gc_l#. }\"); \
      ${__gc_st:+__gc_ret} ${__gc_st:+\"$__gc_st\"}; eval \"$__gc_b\"; done";
 
 /// The descriptor the end tokens travel on (guide commands run without it).
@@ -90,7 +90,7 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
          __gc_drain() {{ while IFS= read -r __gc_l < {go}; do . \"${{__gc_l#. }}.d\"; \
          [ -z \"$__gc_left\" ] || {{ __gc_left=; return; }}; done; }}; readonly -f __gc_drain\n\
          cd {} 2>/dev/null\n\
-         while IFS= read -r __gc_l < {go}; do IFS= read -r -d '' __gc_b < \"${{__gc_l#. }}\"; \
+         while IFS= read -r __gc_l < {go}; do __gc_b=$(< \"${{__gc_l#. }}\"); \
          __gc_ret \"$__gc_st\"; eval \"$__gc_b\"; done\n",
         functions(token),
         shell_quote(cwd)
