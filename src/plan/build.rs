@@ -48,6 +48,8 @@ struct Pending {
     expression: Option<Expression>,
     /// The file the prose right before names (`lead_in`), and that prose.
     lead_in: Option<(String, String)>,
+    /// The prose right before asks to type the block (`run_lead`).
+    run_lead: bool,
 }
 
 /// An expression block waiting for its value.
@@ -237,6 +239,7 @@ impl Builder<'_> {
 
     fn code(&mut self, code: &CodeBlock) {
         let lead_in = self.pending.lead_in.take();
+        let run_lead = std::mem::take(&mut self.pending.run_lead);
         if let Some(label) = self.other_tab(code) {
             return self.other_tab_snippet(code, &label);
         }
@@ -283,6 +286,9 @@ impl Builder<'_> {
             && self.commands(code, &fence, awaiting)
         {
             return;
+        }
+        if fence.is_console() && run_lead && run_lead::shell_lines(&content) && !content.trim().is_empty() {
+            return self.typed(code);
         }
         if fence.is_script() {
             return self.script(code, content.into_owned());
@@ -483,6 +489,7 @@ mod include;
 mod lead_in;
 mod mdbook_include;
 mod output;
+mod run_lead;
 mod stream;
 mod tabs;
 #[cfg(test)]

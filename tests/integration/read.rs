@@ -412,3 +412,32 @@ fn remarks_between_commands_are_not_output() {
         Run::bare().arg(&path).expect(1).contains(line);
     }
 }
+
+/// A console block without prompts, after prose that asks to type it ("Make the script
+/// executable:", "Run the script:"), is commands, and the output block after it is theirs.
+#[test]
+fn commands_typed_without_prompts_after_prose_that_asks_for_them() {
+    let guide = fixture("read/run_lead/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("  15  command  $ chmod +x hello.sh")
+        .contains("  21  command  $ ./hello.sh\n              expects 1 shown line")
+        .contains("  45  snippet");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    for (from, to, line) in [
+        (
+            "Make the script executable:\n\n```console\nchmod +x hello.sh\n```\n",
+            "",
+            "g.md:16: ./hello.sh",
+        ),
+        (
+            "```\nhello from the script\n```",
+            "```\nhello from a script\n```",
+            "g.md:21: ./hello.sh",
+        ),
+    ] {
+        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
+        Run::bare().arg(&path).expect(1).contains(line);
+    }
+}

@@ -13,6 +13,7 @@ impl Builder<'_> {
     /// Prose between blocks: the latest heading or paragraph may name the next block.
     pub(super) fn prose(&mut self, prose: &Prose) {
         let heading = matches!(prose.kind, ProseKind::Heading(_));
+        self.pending.run_lead = super::run_lead::asks_to_run(&prose.text);
         self.pending.lead_in = file_named(&prose.text, heading).map(|(path, sentence)| {
             // The sentence that names it, at most its last 80 characters.
             let chars = sentence.trim().chars();

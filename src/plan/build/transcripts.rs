@@ -63,6 +63,27 @@ impl Builder<'_> {
         true
     }
 
+    /// A console block typed without prompts after prose that asks for it (`run_lead`):
+    /// one command of all its lines, whose output the next block may show.
+    pub(super) fn typed(&mut self, code: &CodeBlock) {
+        let dedented = dedented(self.text, code);
+        let code = dedented.as_ref().unwrap_or(code);
+        let lines = block_lines(self.text, code);
+        let end = lines
+            .iter()
+            .rposition(|l| !l.trim().is_empty())
+            .map_or(0, |l| l + 1);
+        let cmd = console::ParsedCommand {
+            command: lines[..end].join("\n"),
+            nested: false,
+            command_lines: 0..end,
+            output_lines: end..end,
+            directives: Vec::new(),
+        };
+        let options = std::mem::take(&mut self.pending.options);
+        self.command(code, &lines, cmd, &options, None, true);
+    }
+
     /// Adds one command of a transcript (`last`: of its block), with `options` as the
     /// block set them; `shown_at`: the line of its first showing (shown twice).
     fn command(
