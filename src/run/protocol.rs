@@ -73,8 +73,8 @@ fn functions(token: &str) -> String {
          __gc_ret() {{ return \"$1\"; }}\n\
          __gc_pre() {{ return \"$__gc_st\"; }}\n\
          __gc_opts() {{ __gc_f=; case $- in *x*) __gc_f=x;; esac; case $- in *v*) __gc_f=${{__gc_f}}v;; esac; \
-         case $- in *e*) __gc_x=\"__gc_x=; set -${{__gc_f}}e\"$'\\n'; return;; esac; \
-         __gc_x=\"__gc_x=; set -$__gc_f; {{ __gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
+         case $- in *e*) __gc_x=\"__gc_x=; \\\\set -${{__gc_f}}e\"$'\\n'; return;; esac; \
+         __gc_x=\"__gc_x=; \\\\set -$__gc_f; {{ \\\\__gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
          __gc_end() {{ __gc_st=$?; __gc_x=; case $- in *[xve]*) __gc_opts; set +xve;; esac; \
          builtin printf '%s\\0' \"{token}:$1:$__gc_st:$$:$PWD\" >&{TOKEN_FD}; return $__gc_st; }}\n\
          readonly -f __gc_ret __gc_pre __gc_opts __gc_end 2>/dev/null\n"
@@ -104,15 +104,15 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
 /// with no `-x`, `-v` or `-e` to turn off goes to stdout, with no function call and no
 /// redirection (the batch then ends with `closing_check`).
 pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, direct: Option<&str>) -> String {
-    let eval = format!("eval \"$__gc_x\"{}", ansi_c_quote(text));
+    let eval = format!("\\eval \"$__gc_x\"{}", ansi_c_quote(text));
     let eval = if subshell { format!("({eval})") } else { eval };
     let stdin = if inside { " </dev/null" } else { "" };
     match direct {
         Some(token) if !subshell && !inside => format!(
-            "{eval}; case $?$- in 0*[xve]*|[1-9]*) __gc_end {seq};; \
-             *) builtin printf '%s\\0' \"{token}:{seq}:0:$$:$PWD\";; esac\n"
+            "{eval}; case $?$- in 0*[xve]*|[1-9]*) \\__gc_end {seq};; \
+             *) \\builtin printf '%s\\0' \"{token}:{seq}:0:$$:$PWD\";; esac\n"
         ),
-        _ => format!("{eval}{stdin}; __gc_end {seq}\n"),
+        _ => format!("{eval}{stdin}; \\__gc_end {seq}\n"),
     }
 }
 
@@ -121,8 +121,8 @@ pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, direct: 
 /// with the tokens after it), says so past it: `TOKEN:L<last>:0:SHELL:PWD`.
 pub fn closing_check(token: &str, last: u64) -> String {
     format!(
-        "__gc_st=$?; builtin test /dev/fd/1 -ef /dev/fd/{TOKEN_FD} || \
-         builtin printf '%s\\0' \"{token}:L{last}:0:$$:$PWD\" >&{TOKEN_FD}\n"
+        "__gc_st=$?; \\builtin test /dev/fd/1 -ef /dev/fd/{TOKEN_FD} || \
+         \\builtin printf '%s\\0' \"{token}:L{last}:0:$$:$PWD\" >&{TOKEN_FD}\n"
     )
 }
 
@@ -152,12 +152,12 @@ pub fn enter(ctl: &Path, token: &str, seq: u64, command: &str) -> (String, Strin
     let ctl = shell_quote(ctl);
     let command = ansi_c_quote(command);
     let outer = format!(
-        "{{ __gc_pre; }} >/dev/null 2>&1; command rm -f {ctl}/in; eval \"$__gc_x\"{command} < {go}; __gc_y=$?; \
-         if builtin test -e {ctl}/in; then command rm -f {ctl}/in; __gc_ret $__gc_y; {{ __gc_end \"$(command cat {ctl}/leave)\"; }} >/dev/null 2>&1; \
-         else __gc_ret $__gc_y; {{ __gc_end {seq}; }} >/dev/null 2>&1; __gc_drain; fi\n"
+        "{{ \\__gc_pre; }} >/dev/null 2>&1; \\command rm -f {ctl}/in; \\eval \"$__gc_x\"{command} < {go}; __gc_y=$?; \
+         if \\builtin test -e {ctl}/in; then \\command rm -f {ctl}/in; \\__gc_ret $__gc_y; {{ \\__gc_end \"$(\\command cat {ctl}/leave)\"; }} >/dev/null 2>&1; \
+         else \\__gc_ret $__gc_y; {{ \\__gc_end {seq}; }} >/dev/null 2>&1; \\__gc_drain; fi\n"
     );
     let inner = format!(
-        "exec {TOKEN_FD}>&1\n{}: > {ctl}/in; {{ __gc_end {seq}; }} >/dev/null 2>&1\n",
+        "\\exec {TOKEN_FD}>&1\n{}: > {ctl}/in; {{ \\__gc_end {seq}; }} >/dev/null 2>&1\n",
         functions(token)
     );
     (outer, inner)
@@ -166,7 +166,7 @@ pub fn enter(ctl: &Path, token: &str, seq: u64, command: &str) -> (String, Strin
 /// The batch that leaves the entered shell (the outer shell ends the step).
 pub fn leave(ctl: &Path, seq: u64, command: &str) -> String {
     format!(
-        "builtin echo {seq} > {}/leave; {{ __gc_pre; }} >/dev/null 2>&1; eval {} </dev/null\n",
+        "\\builtin echo {seq} > {}/leave; {{ \\__gc_pre; }} >/dev/null 2>&1; \\eval {} </dev/null\n",
         shell_quote(ctl),
         ansi_c_quote(command)
     )
@@ -177,7 +177,7 @@ pub fn leave(ctl: &Path, seq: u64, command: &str) -> String {
 pub fn drained(token: &str, seqs: &[u64], leaves: bool) -> String {
     let mut out: String = seqs
         .iter()
-        .map(|seq| format!("builtin printf '{token}:{seq}:-:%s:%s\\0' \"$$\" \"$PWD\" >&{TOKEN_FD}\n"))
+        .map(|seq| format!("\\builtin printf '{token}:{seq}:-:%s:%s\\0' \"$$\" \"$PWD\" >&{TOKEN_FD}\n"))
         .collect();
     if leaves {
         out.push_str("__gc_left=1\n");
@@ -199,7 +199,7 @@ mod tests {
         let direct = Some("\x1eT");
         let plain = command_line(7, "echo hi", false, false, direct);
         assert!(
-            plain.contains("*) builtin printf '%s\\0' \"\x1eT:7:0:$$:$PWD\";; esac"),
+            plain.contains("*) \\builtin printf '%s\\0' \"\x1eT:7:0:$$:$PWD\";; esac"),
             "{plain}"
         );
         assert!(!plain.contains(">&19"), "{plain}");
@@ -210,7 +210,7 @@ mod tests {
             command_line(7, "echo hi", false, false, None),
         ] {
             assert!(
-                line.ends_with("; __gc_end 7\n") && !line.contains("case"),
+                line.ends_with("; \\__gc_end 7\n") && !line.contains("case"),
                 "{line}"
             );
         }
@@ -230,7 +230,7 @@ mod tests {
     fn the_closing_check_keeps_the_status_and_speaks_past_stdout() {
         let check = closing_check("\x1eT", 9);
         assert!(
-            check.starts_with("__gc_st=$?; builtin test /dev/fd/1 -ef /dev/fd/19 || "),
+            check.starts_with("__gc_st=$?; \\builtin test /dev/fd/1 -ef /dev/fd/19 || "),
             "{check}"
         );
         assert!(check.ends_with("\"\x1eT:L9:0:$$:$PWD\" >&19\n"), "{check}");

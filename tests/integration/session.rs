@@ -112,10 +112,16 @@ fn removing_every_function_does_not_remove_guidechecks() {
 /// guidecheck's own lines use changes nothing but the guide's commands.
 #[test]
 fn aliases_expand_as_in_a_terminal() {
-    passes("session/aliases", 7);
+    passes("session/aliases", 10);
     let guide = fixture("session/aliases/guide.md");
     let (_dir, path) = crate::mutated(&guide, |text| text.replacen("said: hi", "hi", 1));
     Run::new([&path]).expect(1).contains("g.md:22: echo hi");
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replacen("still checked\n", "still unchecked\n", 1)
+    });
+    Run::new([&path])
+        .expect(1)
+        .contains("g.md:34: printf 'still checked");
     let (_dir, path) = crate::mutated(&guide, |text| {
         text.replacen("alias greet='echo hello from an alias'\n", "", 1)
     });
