@@ -8,10 +8,46 @@ use std::sync::LazyLock;
 static ELLIPSIS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\.\.\.|…)(?:[ \t]*<[^>]*>|[ \t]*\([^)]*\))?$").expect("valid"));
 
-/// `...`, `…`, `... <many more lines>`: an explicit elision.
+/// `...`, `…`, `... <many more lines>`: an explicit elision; also the other marks a
+/// reader reads as one (`elision`).
 pub fn is_ellipsis(line: &str) -> bool {
     let line = line.trim();
-    (line.starts_with("...") || line.starts_with('…')) && ELLIPSIS.is_match(line)
+    (line.starts_with("...") || line.starts_with('…')) && ELLIPSIS.is_match(line) || elision(line)
+}
+
+/// Words that say output was left out, in brackets or between dots or dashes.
+const LEFT_OUT: &[&str] = &[
+    "snip",
+    "snipped",
+    "cut",
+    "truncated",
+    "output truncated",
+    "omitted",
+    "output omitted",
+    "lines omitted",
+    "more",
+    "more output",
+    "more lines",
+    "and so on",
+    "etc",
+];
+
+/// Bloggers' marks for left-out output: `[...]`, `(…)`, `[ ... ]`, `. . .`, `<snip>`,
+/// `...snip...`, `-- snip --`, `(output truncated)`. Not `{ ... }`, which Nix prints.
+fn elision(line: &str) -> bool {
+    let pairs = [('[', ']'), ('(', ')'), ('<', '>')];
+    let bracketed = pairs
+        .iter()
+        .find_map(|&(open, close)| line.strip_prefix(open)?.strip_suffix(close));
+    let inner = bracketed.unwrap_or(line).trim();
+    let dots = inner.matches('.').count() + 3 * inner.matches('…').count();
+    if !inner.is_empty() && inner.chars().all(|c| matches!(c, '.' | '…' | ' ')) {
+        return dots >= 3 && (bracketed.is_some() || inner.contains(' ') || inner.len() > 3);
+    }
+    let decoration = |c: char| matches!(c, '.' | '…' | '-' | ' ' | '✂');
+    let word = inner.trim_matches(decoration).to_ascii_lowercase();
+    let decorated = inner.starts_with(decoration) && inner.ends_with(decoration);
+    (bracketed.is_some() || decorated) && LEFT_OUT.contains(&word.as_str())
 }
 
 /// Does a real line match a shown line (with `[..]` wildcards)?
@@ -89,6 +125,43 @@ mod tests {
 
     fn v(lines: &[&str]) -> Vec<String> {
         lines.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_marks_bloggers_leave_for_left_out_output() {
+        for line in [
+            "...",
+            "…",
+            "... <many more lines>",
+            "[...]",
+            "(...)",
+            "<...>",
+            "[…]",
+            "[ ... ]",
+            ". . .",
+            "....",
+            "<snip>",
+            "[snip]",
+            "...snip...",
+            "-- snip --",
+            "(output truncated)",
+            "[output omitted]",
+            "  [...]  ",
+        ] {
+            assert!(is_ellipsis(line), "{line}");
+        }
+        for line in [
+            "[..]",
+            "..",
+            "{ ... }",
+            "snip",
+            "truncated",
+            "(see above)",
+            "[1/2 built]",
+            "a...b",
+        ] {
+            assert!(!is_ellipsis(line), "{line}");
+        }
     }
 
     #[test]

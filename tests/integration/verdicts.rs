@@ -242,3 +242,25 @@ fn a_duration_the_guide_shows_is_not_drift_but_what_is_around_it_is() {
         Run::bare().arg(&path).expect(1).contains(at);
     }
 }
+
+/// The marks bloggers leave for output they cut (`[...]`, `<snip>`, `(output truncated)`)
+/// stand for any lines, as `...` does; what is around them is still checked.
+#[test]
+fn a_bloggers_mark_for_cut_output_stands_for_any_lines() {
+    let guide = |mark: &str, last: &str| {
+        format!("```console match=exact\n$ printf 'a\\nb\\nc\\nd\\n'\na\n{mark}\n{last}\n```\n")
+    };
+    for mark in [
+        "[...]",
+        "(...)",
+        "<snip>",
+        "[ ... ]",
+        "(output truncated)",
+        "-- snip --",
+    ] {
+        let (_dir, path) = write_guide("g.md", &guide(mark, "d"));
+        assert_eq!(Run::new([&path]).expect(0).steps(), (1, 0, 0, 0), "{mark}");
+        let (_dir, path) = write_guide("g.md", &guide(mark, "e"));
+        Run::new([&path]).expect(1).contains(":2: printf").contains("- e");
+    }
+}
