@@ -58,7 +58,7 @@ fn candidates(text: &str) -> u32 {
 /// The Nix rules, in the order they must be applied. Classes are ASCII (`[0-9]`,
 /// `(?-u:\s)`, `(?-u:\b)`): Nix prints ASCII digits and blanks, and the Unicode ones cost
 /// up to 1.5 ms each to compile (the version rule, met by any output that says "Nix").
-pub static RULES: [Rule; 25] = [
+pub static RULES: [Rule; 26] = [
     // 20: noise that depends on the network and Nix settings, not on the guide.
     rule(
         &["unable to download"],
@@ -87,6 +87,13 @@ pub static RULES: [Rule; 25] = [
     rule(
         &["/nix/store/"],
         r"/nix/store/[0-9a-df-np-sv-z]{32}-",
+        "/nix/store/[HASH]-",
+    ),
+    // 7b: a guide's placeholder for a store hash (`<hash>`, `HASH`, `[hash]`): never in
+    // real output, so only a shown path reads as any.
+    rule(
+        &["/nix/store/"],
+        r"/nix/store/(?:<[^>/ \t\n]*>|\[hash\]|HASH|hash|\$hash|\{hash\})-",
         "/nix/store/[HASH]-",
     ),
     // 10: build directories carry a counter and differ by version and sandboxing
@@ -339,6 +346,22 @@ mod tests {
             apply("/nix/store/skpwxhh4vqi11bx9pcl6rdnj88x77l8m-hello-1.0\n"),
             "/nix/store/[HASH]-hello-1.0\n"
         );
+        for placeholder in [
+            "<hash>",
+            "<HASH>",
+            "<some-hash>",
+            "HASH",
+            "hash",
+            "[hash]",
+            "$hash",
+        ] {
+            assert_eq!(
+                apply(&format!("/nix/store/{placeholder}-hello-1.0\n")),
+                "/nix/store/[HASH]-hello-1.0\n",
+                "{placeholder}"
+            );
+        }
+        assert_eq!(apply("/nix/store/abc123-hello\n"), "/nix/store/abc123-hello\n");
     }
 
     #[test]

@@ -264,3 +264,21 @@ fn a_bloggers_mark_for_cut_output_stands_for_any_lines() {
         Run::new([&path]).expect(1).contains(":2: printf").contains("- e");
     }
 }
+
+/// A store path a blog abbreviates (`/nix/store/...-hello`, `/nix/store/<hash>-hello`)
+/// matches any hash, and the name after it is still checked.
+#[test]
+fn an_abbreviated_store_path_matches_any_hash_not_any_name() {
+    let real = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-hello-2.12";
+    for shown in [
+        "/nix/store/...-hello-2.12",
+        "/nix/store/<hash>-hello-2.12",
+        "/nix/store/HASH-hello-2.12",
+    ] {
+        let text = format!("```console\n$ echo {real}\n{shown}\n```\n");
+        let (_dir, path) = write_guide("g.md", &text);
+        assert_eq!(Run::new([&path]).expect(0).steps(), (1, 0, 0, 0), "{shown}");
+        let (_dir, path) = write_guide("g.md", &text.replace("2.12\n```", "2.10\n```"));
+        Run::new([&path]).expect(1).contains(":2: echo");
+    }
+}
