@@ -67,13 +67,28 @@ pub fn answers(output: &str, inputs: &[String]) -> Vec<Vec<String>> {
             .iter()
             .position(|l| l.trim() == marker || input_echo(l) == Some(marker.as_str()))
             .unwrap_or(rest.len());
-        let echoed: Vec<&str> = input.lines().map(str::trim).collect();
+        let echoed: Vec<&str> = input.lines().map(str::trim).filter(|e| !e.is_empty()).collect();
+        // The input lines the REPL echoes bare (all of them, or those after the one at its
+        // prompt), each once, before the answer, which may be the same text (`{ a = 1; }`
+        // is its own value).
+        let mut bare = echoed.clone();
+        for at_prompt in rest[..end].iter().filter_map(|l| input_echo(l)) {
+            if let Some(k) = bare.iter().position(|e| *e == at_prompt.trim()) {
+                bare.remove(k);
+            }
+        }
         let answer = rest[..end]
             .iter()
             .filter(|l| !l.trim().is_empty())
             .filter(|l| !l.starts_with("Welcome to "))
             .filter(|l| input_echo(l).is_none_or(|e| !e.is_empty() && !echoed.contains(&e.trim())))
-            .filter(|l| !echoed.contains(&l.trim()) || echoed.iter().all(|e| e.is_empty()))
+            .filter(|l| {
+                let bare_echo = bare.first() == Some(&l.trim());
+                if bare_echo {
+                    bare.remove(0);
+                }
+                !bare_echo
+            })
             .map(|l| l.trim_end().to_string())
             .collect();
         answers.push(answer);
@@ -125,6 +140,19 @@ mod tests {
         assert_eq!(got[2], ["{ a = { b = 1; }; }"]);
         assert_eq!(got[3], ["2"]);
         assert!(script("nix repl", &inputs).ends_with("\"__guidecheck_answer_3\"\n__GUIDECHECK_REPL__"));
+    }
+
+    #[test]
+    fn an_answer_that_is_its_own_input_is_kept() {
+        let inputs = ["{ a = 1; }", "2"].map(String::from);
+        let output = "nix-repl> { a = 1; }\n{ a = 1; }\n\nnix-repl> \"__guidecheck_answer_0\"\n\"__guidecheck_answer_0\"\n\nnix-repl> 2\n2\n\nnix-repl> \"__guidecheck_answer_1\"\n\"__guidecheck_answer_1\"\n";
+        assert_eq!(
+            answers(output, &inputs),
+            [vec!["{ a = 1; }".to_string()], vec!["2".to_string()]]
+        );
+        // Echoed bare, before the answer.
+        let output = "{ a = 1; }\n{ a = 1; }\n\"__guidecheck_answer_0\"\n";
+        assert_eq!(answers(output, &inputs[..1]), [vec!["{ a = 1; }".to_string()]]);
     }
 
     #[test]

@@ -96,6 +96,8 @@ fn the_nix_language_tutorial_runs_offline_as_it_is() {
 fn repl_blocks_without_the_command_an_error_answer_and_a_let_over_lines() {
     assert_eq!(Run::new([guide("repl_forms")]).expect(0).steps(), (3, 0, 0, 0));
     mutated_fails("repl_forms", "[ 2 4 6 ]", "[ 2 4 7 ]", "[ 2 4 7 ]");
+    // A value that is its own input (`{ c = 3; }`) is its answer, not an echo.
+    mutated_fails("repl_forms", "\n{ c = 3; }\n", "\n{ c = 4; }\n", "{ c = 4; }");
     mutated_fails(
         "repl_forms",
         "error: undefined variable 'undefinedThing'",
@@ -107,5 +109,5 @@ fn repl_blocks_without_the_command_an_error_answer_and_a_let_over_lines() {
     Run::new([&path])
         .env("GUIDECHECK_UPDATE", "off")
         .expect(1)
-        .contains("guide.md:41: nix repl (1 input)\n");
+        .contains("guide.md:44: nix repl (1 input)\n");
 }
