@@ -9,12 +9,12 @@ use std::sync::LazyLock;
 
 mod markers;
 
-// How authors mark unfinished work: TODO/FIXME opening the text, `TODO:`/`TODO(`, or
-// "… is not complete"; and the markers bloggers leave (`markers`). A mention of the words
-// elsewhere is not a marker.
+// How authors mark unfinished work: TODO/FIXME opening or ending the text (`## Step 3:
+// TODO`), `TODO:`/`TODO(`, or "… is not complete"; and the markers bloggers leave
+// (`markers`). A mention of the words elsewhere is not a marker.
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[^A-Za-z0-9_]*(?:TODO|FIXME)(?-u:\b)|(?-u:\b)(?:TODO|FIXME)[:(]|(?i-u:\bis\s+not\s+(?:yet\s+)?(?:complete|finished)\b)",
+        r"^[^A-Za-z0-9_]*(?:TODO|FIXME)(?-u:\b)|(?-u:\b)(?:TODO|FIXME)(?:[:(]|[^A-Za-z0-9_`]*$)|(?i-u:\bis\s+not\s+(?:yet\s+)?(?:complete|finished)\b)",
     )
     .expect("valid")
 });
@@ -179,6 +179,10 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(todos("Note: TODO(ann) check this.\n").len(), 1);
+        assert_eq!(todos("# G\n\n## Step 3: TODO\n\nCover it.\n").len(), 1);
+        assert_eq!(todos("# G\n\n## Deploying (TODO)\n\nCover it.\n").len(), 1);
+        assert!(todos("# G\n\nKeep a TODO list in a file.\n").is_empty());
+        assert!(todos("# G\n\nName the file `TODO`\n").is_empty());
         assert!(todos("Say `TODO:` to mark one.\n").is_empty());
     }
 
