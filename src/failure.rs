@@ -61,6 +61,15 @@ impl ErrorLines {
     }
 }
 
+/// The program bash's `NAME: command not found` names (after `bash: `, `line N: `), when
+/// it was looked up on PATH, not a path of the guide's own (`./result/bin/hello`).
+pub fn missing_program(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_suffix(": command not found")?;
+    let name = rest.rsplit(": ").next().unwrap_or(rest);
+    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+');
+    (!name.is_empty() && name.bytes().all(plain)).then_some(name)
+}
+
 /// Why a failed step could not be verified here, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocked {
@@ -187,6 +196,23 @@ pub fn blocked(output: &str) -> Option<Blocked> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_program_not_found_on_path_is_named() {
+        assert_eq!(missing_program("bash: direnv: command not found"), Some("direnv"));
+        assert_eq!(
+            missing_program("bash: line 3: cowsay: command not found"),
+            Some("cowsay")
+        );
+        assert_eq!(
+            missing_program("bash: ./result/bin/hello: command not found"),
+            None
+        );
+        assert_eq!(
+            missing_program("ls: cannot access 'x': No such file or directory"),
+            None
+        );
+    }
 
     #[test]
     fn every_way_a_need_shows_holds_one_of_its_needles() {

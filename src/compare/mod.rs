@@ -97,6 +97,9 @@ pub enum Problem {
     /// An error line the reader would see, which the guide neither shows nor covers.
     UnshownError {
         line: String,
+        /// The program it says is not found on this machine (not in a Nix build's log).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        missing_program: Option<String>,
     },
 }
 
@@ -350,7 +353,12 @@ fn unshown_errors(shown: &[ShownLine], output: &str, normalizer: &Normalizer) ->
         .filter(|real| !shown.iter().any(|s| matcher::line_matches(&s.text, real)))
         .filter(|real| need(real).is_none())
         .take(1)
-        .map(|line| Problem::UnshownError { line })
+        .map(|line| Problem::UnshownError {
+            missing_program: crate::failure::missing_program(&line)
+                .filter(|_| !optional::holds_a_build_log(output))
+                .map(str::to_string),
+            line,
+        })
         .collect()
 }
 

@@ -164,3 +164,24 @@ fn a_missing_program_shown_in_another_shells_words_passes_and_expects_failure() 
         Status::Failed
     );
 }
+
+#[test]
+fn a_program_not_found_is_the_machines_unless_a_build_log_says_it() {
+    let missing = |output: &str| {
+        let verdict = compare_step(
+            &command("", StepOptions::default()),
+            &ran(output, 127),
+            &Normalizer::default(),
+        );
+        verdict.problems.into_iter().find_map(|p| match p {
+            Problem::UnshownError { missing_program, .. } => Some(missing_program),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        missing("bash: direnv: command not found\n"),
+        Some(Some("direnv".to_string()))
+    );
+    let build = "building '/nix/store/x-hello.drv'...\nbash: mkdir: command not found\nerror: builder for '/nix/store/x-hello.drv' failed with exit code 127\n";
+    assert_eq!(missing(build), Some(None));
+}

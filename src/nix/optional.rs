@@ -60,6 +60,14 @@ pub fn optional_lines(shown: &[String], real: &[String]) -> Vec<bool> {
     optional
 }
 
+/// True when an output holds a derivation's build log (a builder's own messages, such as
+/// its `command not found`, are the build's, not this machine's).
+pub fn holds_a_build_log(output: &str) -> bool {
+    ["building '", "builder for '", "Cannot build '"]
+        .iter()
+        .any(|w| output.contains(w))
+}
+
 /// True when some shown line starts a derivation's build log (`building '…'`): only then
 /// can `unbuilt_logs` find anything (a cheap test before normalising for it).
 pub fn shows_a_build(shown: &[&str]) -> bool {

@@ -95,26 +95,22 @@ fn problem_text(problem: &Problem, style: Style) -> String {
         }
         Problem::Log { derivation, missing } => log_text(derivation, missing),
         Problem::Unverified { lines } => unverified_text(lines),
-        Problem::UnshownError { line } => {
-            let hint = match not_found(line) {
-                Some(program) => format!(
-                    "`{program}` is not installed here: if the guide assumes it, install it where guidecheck \
-                     runs; if the guide means it to be missing, show the error"
-                ),
-                None => "show it in the output, or cover it with `...`".to_string(),
-            };
-            format!("  an error the guide does not show: {line}\n  hint: {hint}\n")
-        }
+        Problem::UnshownError {
+            line,
+            missing_program,
+        } => unshown_text(line, missing_program.as_deref()),
     }
 }
 
-/// The program bash's `NAME: command not found` names (after `bash: `, `line N: `), when
-/// it is looked up on PATH, not a path of the guide's own (`./result/bin/hello`).
-fn not_found(line: &str) -> Option<&str> {
-    let rest = line.trim().strip_suffix(": command not found")?;
-    let name = rest.rsplit(": ").next().unwrap_or(rest);
-    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+');
-    (!name.is_empty() && name.bytes().all(plain)).then_some(name)
+fn unshown_text(line: &str, missing_program: Option<&str>) -> String {
+    let hint = match missing_program {
+        Some(program) => format!(
+            "`{program}` is not installed here: if the guide assumes it, install it where guidecheck \
+             runs; if the guide means it to be missing, show the error"
+        ),
+        None => "show it in the output, or cover it with `...`".to_string(),
+    };
+    format!("  an error the guide does not show: {line}\n  hint: {hint}\n")
 }
 
 /// After a command the session's shell did not survive.
@@ -186,19 +182,5 @@ mod tests {
             "{cut}"
         );
         assert_eq!(cut_long_lines("short\n"), "short\n");
-    }
-
-    #[test]
-    fn a_program_not_found_on_path_is_named() {
-        assert_eq!(not_found("bash: direnv: command not found"), Some("direnv"));
-        assert_eq!(
-            not_found("bash: line 3: cowsay: command not found"),
-            Some("cowsay")
-        );
-        assert_eq!(not_found("bash: ./result/bin/hello: command not found"), None);
-        assert_eq!(
-            not_found("ls: cannot access 'x': No such file or directory"),
-            None
-        );
     }
 }
