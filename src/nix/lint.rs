@@ -251,8 +251,13 @@ fn invocations(
             Some(parsed) => parsed,
             None => continue,
         };
-        let Some((content, written_at)) = files.get(&entry) else {
+        // A file above the folder, or anywhere absolute, is not the guide's to write.
+        let outside = entry.is_absolute() || entry.starts_with("..");
+        let Some((content, written_at)) = files.get(&entry).filter(|_| !outside) else {
             let name = entry.display().to_string();
+            if outside {
+                continue;
+            }
             if !mentioned.contains(&name) && !mentioned.contains("git clone") && !mentioned.contains("tar ") {
                 findings.push(Finding::error(
                     line,
@@ -356,17 +361,25 @@ fn arguments(args: &str) -> Option<(PathBuf, Option<String>)> {
     Some((clean(&path), attr))
 }
 
-/// `./a/../b.nix` → `b.nix`, lexically.
+/// `./a/../b.nix` → `b.nix`, lexically; `../b.nix` stays above the folder.
 fn clean(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
                 out.pop();
             }
             other => out.push(other),
         }
     }
     out
+}
+
+#[cfg(test)]
+#[test]
+fn paths_are_cleaned_lexically_and_what_is_above_stays_above() {
+    assert_eq!(clean(Path::new("./a/../b.nix")), Path::new("b.nix"));
+    assert_eq!(clean(Path::new("../default.nix")), Path::new("../default.nix"));
+    assert_eq!(clean(Path::new("a/../../x.nix")), Path::new("../x.nix"));
 }
