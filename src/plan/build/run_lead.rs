@@ -1,8 +1,9 @@
 //! The prose right before a console block without prompt lines that asks the reader to
 //! type it: "Make the script executable:", "Run the script with:", "From your machine,
 //! deploy the configuration:". nix.dev and many blogs leave the `$ ` out; such a block is
-//! commands (run as a script: their output is not shown). A block after prose about what
-//! something prints ("The output is:", "Run it and you should see:") stays shown text.
+//! one command of its lines, whose output an output block after it may show. A block after
+//! prose about what something prints ("The output is:", "Run it and you should see:")
+//! stays shown text.
 
 /// Words that ask the reader to do something at the terminal.
 const DOING: &[&str] = &[
@@ -50,6 +51,8 @@ const DOING: &[&str] = &[
     "change",
     "command",
     "commands",
+    "add",
+    "import",
 ];
 
 /// Words about what a block shows rather than what to type.
@@ -105,6 +108,7 @@ mod tests {
             "It is ready. Now build it with `./build.sh`:",
             "To generate a key pair, replace the example hostname `cache.example.com` with yours:",
             "Check that it now works correctly:",
+            "If you have a project using `niv`, you can import its sources into `npins`:",
         ] {
             assert!(asks_to_run(text), "{text}");
         }
