@@ -9,11 +9,21 @@ use std::time::Duration;
 pub(crate) fn problems_text(verdict: &Verdict, style: Style) -> String {
     // For a blocked step, the environment is the story: its diff would only be noise.
     let blocked = verdict.status == Status::Blocked;
+    // A program that is not there explains its exit status: no `exit=` hint beside it.
+    let missing = verdict.problems.iter().any(|p| {
+        matches!(
+            p,
+            Problem::UnshownError {
+                missing_program: Some(_),
+                ..
+            }
+        )
+    });
     verdict
         .problems
         .iter()
         .filter(|p| !blocked || matches!(p, Problem::Blocked { .. }))
-        .map(|p| cut_long_lines(&problem_text(p, style)))
+        .map(|p| cut_long_lines(&problem_text(p, style, missing)))
         .collect()
 }
 
@@ -48,7 +58,7 @@ fn cut_long_lines(text: &str) -> String {
     out
 }
 
-fn problem_text(problem: &Problem, style: Style) -> String {
+fn problem_text(problem: &Problem, style: Style, missing_program: bool) -> String {
     match problem {
         Problem::Output(mismatch) => diff::render(mismatch, style),
         Problem::Hash { line, shown, real } => {
@@ -59,7 +69,10 @@ fn problem_text(problem: &Problem, style: Style) -> String {
             actual,
             directive,
             shell_ended,
-        } => exit_text(*expected, *actual, *directive) + if *shell_ended { SHELL_ENDED } else { "" },
+        } => {
+            exit_text(*expected, *actual, *directive, !missing_program)
+                + if *shell_ended { SHELL_ENDED } else { "" }
+        }
         Problem::TimedOut {
             after,
             shell_replaced,
@@ -131,7 +144,8 @@ fn timed_out_text(after: Duration, shell_replaced: bool) -> String {
 }
 
 /// "expected failure (exit= at line 3), got exit 0", with the directive to write.
-fn exit_text(expected: ExitExpectation, actual: Option<i32>, directive: Option<usize>) -> String {
+/// `hint`: say how to expect the failure (not when a missing program explains it).
+fn exit_text(expected: ExitExpectation, actual: Option<i32>, directive: Option<usize>, hint: bool) -> String {
     let expected = match expected {
         ExitExpectation::Success => "success (exit 0)".to_string(),
         ExitExpectation::Failure => "failure (non-zero exit)".to_string(),
@@ -140,7 +154,7 @@ fn exit_text(expected: ExitExpectation, actual: Option<i32>, directive: Option<u
     let from = directive.map_or(String::new(), |l| format!(" (exit= at line {l})"));
     let hint = match (directive, actual) {
         (Some(_), _) => String::new(),
-        (None, Some(c)) if c != 0 => format!(
+        (None, Some(c)) if c != 0 && hint => format!(
             "  hint: if the guide means it to fail, put `<!-- guidecheck: exit={c} -->` before the block \
              (or, for this command only, `# guidecheck: exit={c}` on the line before it)\n"
         ),

@@ -32,9 +32,10 @@ fn an_error_the_guide_does_not_show_fails_the_step() {
     }
     // A program that is not there is named, with what to do if the guide assumes it.
     let (_dir, path) = write_guide("g.md", "```console\n$ direnv-nope allow\n```\n");
-    Run::new([&path])
-        .expect(1)
-        .contains("hint: `direnv-nope` is not installed here: if the guide assumes it, install it");
+    let run = Run::new([&path]).expect(1);
+    run.contains("hint: `direnv-nope` is not installed here: if the guide assumes it, install it");
+    // Its exit status is explained: no `exit=127` hint beside it.
+    assert!(!run.all().contains("exit=127"), "{}", run.all());
 }
 
 #[test]
