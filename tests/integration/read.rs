@@ -337,9 +337,11 @@ fn a_reader_runs_one_tab_this_systems() {
         .expect(0)
         .contains("   8  snippet  snippet (in the tab \"macOS\": a reader runs one tab, here \"Linux\")")
         .contains("  33  snippet  snippet (in the tab \"Windows\": no tab is for this system (Linux))")
-        .contains("  60  snippet  snippet (in the tab \"Fish\": a reader runs one tab, here \"Bash\")");
+        .contains("  60  snippet  snippet (in the tab \"Fish\": a reader runs one tab, here \"Bash\")")
+        .contains("  71  snippet  snippet (in the tab \"macOS\": a reader runs one tab, here \"Linux\")")
+        .contains("  85  snippet  snippet (in the tab \"Windows\": a reader runs one tab, here \"Linux\")");
     let run = Run::bare().arg(&guide).expect(0);
-    assert_eq!(run.steps(), (3, 0, 0, 0), "{}", run.all());
+    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
     // What the Linux tab does is what the steps after it see.
     let (_dir, path) = crate::mutated(&guide, |text| {
         text.replace("echo greeter 1.0", "echo greeter 2.0")
@@ -351,6 +353,14 @@ fn a_reader_runs_one_tab_this_systems() {
         .arg(&path)
         .expect(1)
         .contains("g.md:9: brew install greeter");
+    // The Linux tab of a shortcode set runs, and is checked.
+    let (_dir, path) = crate::mutated(&guide, |text| {
+        text.replacen("\nhugo linux\n", "\nhugo linus\n", 1)
+    });
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:91: echo \"hugo linux\"");
 }
 
 /// MkDocs (Material) indents what its notes, collapsible blocks and tabs hold: the fenced

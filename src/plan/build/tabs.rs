@@ -1,6 +1,7 @@
 //! Tabs: a guide that shows the same step for several systems (MyST's `{tab-set}` with its
 //! `{tab-item} Linux`, Docusaurus's `<Tabs>` and `<TabItem label="Linux">`, MkDocs's
-//! `=== "Linux"` with the tab's content indented under it). A reader runs one tab: this
+//! `=== "Linux"` with the tab's content indented under it, GitBook's and Hugo's
+//! `{% tab title="Linux" %}` and `{{< tab header="Linux" >}}`). A reader runs one tab: this
 //! machine's (Linux) when a tab is named for it; none when the tabs are named for other
 //! systems only; else the first. The blocks of the others are snippets.
 
@@ -24,6 +25,9 @@ enum Kind {
     Myst(usize),
     /// Docusaurus: `<Tabs>`, closed by `</Tabs>`.
     Docusaurus,
+    /// GitBook's `{% tabs %}` and Hugo's `{{< tabs >}}`/`{{< tabpane >}}`, closed by
+    /// `{% endtabs %}`, `{{< /tabs >}}`, `{{< /tabpane >}}`.
+    Shortcode,
     /// MkDocs: `=== "Label"` lines at this indentation, each tab's content indented
     /// under it; the set ends at the first other line that is not indented more.
     Indented(usize),
@@ -56,6 +60,9 @@ fn marker(line: &str) -> Option<Marker<'_>> {
                 .map(|label| Marker::Item(label.trim(), None)),
         };
     }
+    if let Some(marker) = shortcode(line) {
+        return Some(marker);
+    }
     if line.starts_with("<Tabs") && !line.starts_with("<TabsContext") {
         return Some(Marker::Set(Kind::Docusaurus));
     }
@@ -64,6 +71,33 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     }
     line.strip_prefix("<TabItem")
         .map(|attrs| Marker::Item(label_attr(attrs), None))
+}
+
+/// GitBook's and Hugo's tab shortcodes: `{% tabs %}`, `{% tab title="Linux" %}`,
+/// `{% endtabs %}`; `{{< tabs >}}`, `{{< tab "Linux" >}}` (or `name=`, `header=`,
+/// `title=`), `{{< /tabs >}}`, and the same with `{{% %}}` or `tabpane`.
+fn shortcode(line: &str) -> Option<Marker<'_>> {
+    let inner = ["{%", "{{<", "{{%"]
+        .iter()
+        .find_map(|open| line.strip_prefix(open))?;
+    let inner = ["%}", ">}}", "%}}"]
+        .iter()
+        .find_map(|close| inner.strip_suffix(close))?
+        .trim();
+    let (name, attrs) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    match name {
+        "tabs" | "tabpane" => Some(Marker::Set(Kind::Shortcode)),
+        "endtabs" | "/tabs" | "/tabpane" => Some(Marker::Close(Kind::Shortcode)),
+        "tab" => {
+            let attrs = attrs.trim();
+            let label = ["title=\"", "name=\"", "header=\"", "\""].iter().find_map(|key| {
+                let from = attrs.find(key)? + key.len();
+                attrs[from..].find('"').map(|to| &attrs[from..from + to])
+            });
+            Some(Marker::Item(label.unwrap_or(""), None))
+        }
+        _ => None,
+    }
 }
 
 /// The label of a MkDocs tab line: `=== "Linux"` (also `===+`, `===!`).
@@ -253,5 +287,36 @@ mod tests {
         assert_eq!(chosen_of(&["macOS", "Linux"]), Some(1));
         assert_eq!(chosen_of(&["Windows", "macOS"]), None);
         assert_eq!(chosen_of(&["Bash", "Fish"]), Some(0));
+    }
+
+    #[test]
+    fn gitbook_and_hugo_shortcodes() {
+        assert!(matches!(marker("{% tabs %}"), Some(Marker::Set(Kind::Shortcode))));
+        assert!(matches!(
+            marker("{% tab title=\"macOS\" %}"),
+            Some(Marker::Item("macOS", None))
+        ));
+        assert!(matches!(
+            marker("{% endtabs %}"),
+            Some(Marker::Close(Kind::Shortcode))
+        ));
+        assert!(matches!(
+            marker("{{< tabpane >}}"),
+            Some(Marker::Set(Kind::Shortcode))
+        ));
+        assert!(matches!(
+            marker("{{< tab header=\"Linux\" >}}"),
+            Some(Marker::Item("Linux", None))
+        ));
+        assert!(matches!(
+            marker("{{< tab \"Linux\" >}}"),
+            Some(Marker::Item("Linux", None))
+        ));
+        assert!(matches!(
+            marker("{{< /tabs >}}"),
+            Some(Marker::Close(Kind::Shortcode))
+        ));
+        assert!(marker("{% endtab %}").is_none());
+        assert!(marker("{{< note >}}").is_none());
     }
 }
