@@ -339,9 +339,10 @@ fn a_reader_runs_one_tab_this_systems() {
         .contains("  33  snippet  snippet (in the tab \"Windows\": no tab is for this system (Linux))")
         .contains("  60  snippet  snippet (in the tab \"Fish\": a reader runs one tab, here \"Bash\")")
         .contains("  71  snippet  snippet (in the tab \"macOS\": a reader runs one tab, here \"Linux\")")
-        .contains("  85  snippet  snippet (in the tab \"Windows\": a reader runs one tab, here \"Linux\")");
+        .contains("  85  snippet  snippet (in the tab \"Windows\": a reader runs one tab, here \"Linux\")")
+        .contains(" 101  snippet  snippet (in the tab \"Windows\": a reader runs one tab, here \"Linux\")");
     let run = Run::bare().arg(&guide).expect(0);
-    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    assert_eq!(run.steps(), (6, 0, 0, 0), "{}", run.all());
     // What the Linux tab does is what the steps after it see.
     let (_dir, path) = crate::mutated(&guide, |text| {
         text.replace("echo greeter 1.0", "echo greeter 2.0")

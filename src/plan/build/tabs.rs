@@ -100,6 +100,18 @@ fn shortcode(line: &str) -> Option<Marker<'_>> {
     }
 }
 
+/// The labels a set line gives its tabs: `items="macOS,Linux"`.
+fn items_attr(line: &str) -> Option<Vec<String>> {
+    let from = line.find("items=\"")? + "items=\"".len();
+    let to = line[from..].find('"')?;
+    Some(
+        line[from..from + to]
+            .split(',')
+            .map(|l| l.trim().to_string())
+            .collect(),
+    )
+}
+
 /// The label of a MkDocs tab line: `=== "Linux"` (also `===+`, `===!`).
 fn indented_tab(line: &str) -> Option<&str> {
     let rest = line.strip_prefix("===")?.trim_start_matches(['+', '!']);
@@ -198,6 +210,13 @@ impl Builder<'_> {
             Some(Marker::Set(kind)) if self.tabs.is_none() => {
                 let after = start + line.len();
                 self.open_tabs(kind, &self.text[after..], None);
+                // Hugo's Hextra names its tabs on the set: `{{< tabs items="macOS,Linux" >}}`.
+                if let (Some(tabs), Some(items)) = (self.tabs.as_mut(), items_attr(line))
+                    && tabs.labels.iter().all(String::is_empty)
+                {
+                    tabs.labels = items;
+                    tabs.chosen = chosen(&tabs.labels);
+                }
             }
             Some(Marker::Item(_, Some(indent)))
                 if self
@@ -316,6 +335,10 @@ mod tests {
             marker("{{< /tabs >}}"),
             Some(Marker::Close(Kind::Shortcode))
         ));
+        assert_eq!(
+            items_attr("{{< tabs items=\"macOS, Linux\" >}}"),
+            Some(vec!["macOS".to_string(), "Linux".to_string()])
+        );
         assert!(marker("{% endtab %}").is_none());
         assert!(marker("{{< note >}}").is_none());
     }
