@@ -7,6 +7,7 @@ use crate::span::Span;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 mod blocks;
+mod highlight;
 mod indented;
 pub use blocks::{Blocks, blocks};
 

@@ -9,7 +9,7 @@
 //! those, the piece is read again to a later heading. A link whose reference definition
 //! is in another piece reads as text.
 
-use super::{Block, Reader, block_start, fences, indented};
+use super::{Block, Reader, block_start, fences, highlight, indented};
 use crate::span::Span;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::VecDeque;
@@ -75,7 +75,8 @@ pub struct Blocks<'t> {
 }
 
 /// A piece's events: parsed as they are asked for, or, when the piece was rewritten for
-/// the parser (`indented`), parsed at once from the rewritten copy.
+/// the parser (`highlight`, `indented`: same length, so offsets hold), parsed at once from
+/// the rewritten copy.
 enum Events<'t> {
     Lazy(Box<pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>>),
     Parsed(std::vec::IntoIter<(Event<'static>, Range<usize>)>),
@@ -83,7 +84,9 @@ enum Events<'t> {
 
 impl<'t> Events<'t> {
     fn new(piece: &'t str) -> Self {
-        match indented::as_list_items(piece) {
+        let fenced = highlight::as_fences(piece);
+        let listed = indented::as_list_items(fenced.as_deref().unwrap_or(piece));
+        match listed.or(fenced) {
             None => Events::Lazy(Box::new(
                 Parser::new_ext(piece, Options::all()).into_offset_iter(),
             )),
@@ -241,6 +244,7 @@ mod tests {
             "Term\n: definition",
             "!!! note \"N\"\n    ```sh\n    x\n    ```",
             "=== \"Linux\"\n\n    ```sh\n    y\n    ```",
+            "{% highlight sh %}\nz\n\n# not a heading\n{% endhighlight %}",
         ];
         let mut seed = 17u64;
         let mut next = || {

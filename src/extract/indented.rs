@@ -106,7 +106,7 @@ fn as_item(line: &mut [u8], marker: usize) {
 }
 
 /// A fence this line opens: its character and length.
-fn opens(trimmed: &str) -> Option<(u8, usize)> {
+pub(super) fn opens(trimmed: &str) -> Option<(u8, usize)> {
     let c = *trimmed.as_bytes().first()?;
     if c != b'`' && c != b'~' {
         return None;
@@ -116,7 +116,8 @@ fn opens(trimmed: &str) -> Option<(u8, usize)> {
     (n >= 3 && !backtick_in_info).then_some((c, n))
 }
 
-fn closes(trimmed: &str, (c, n): (u8, usize)) -> bool {
+/// Whether this line closes the fence `(c, n)`.
+pub(super) fn closes(trimmed: &str, (c, n): (u8, usize)) -> bool {
     let run = trimmed.bytes().take_while(|&b| b == c).count();
     run >= n && trimmed[run..].trim().is_empty()
 }

@@ -452,3 +452,26 @@ fn commands_typed_without_prompts_after_prose_that_asks_for_them() {
         Run::bare().arg(&path).expect(1).contains(line);
     }
 }
+
+/// Jekyll's `{% highlight %}` and Hugo's `{{< highlight >}}` hold code as fences do; the
+/// same tags shown inside a fence are that fence's text.
+#[test]
+fn highlight_tags_hold_code() {
+    let guide = fixture("read/highlight/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("  10  script   printf")
+        .contains("  25  command  $ ./greet.sh | tr a-z A-Z")
+        .contains("  31  snippet");
+    let run = Run::bare().arg(&guide).expect(0);
+    assert_eq!(run.steps(), (3, 0, 0, 0), "{}", run.all());
+    let (_dir, path) = crate::mutated(&guide, |text| text.replacen("HI FROM JEKYLL", "HI FROM HUGO", 1));
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("g.md:25: ./greet.sh | tr a-z A-Z");
+    Run::bare().arg("--bless").arg(&path).expect(0);
+    assert_eq!(crate::read(&path), crate::read(&guide));
+    let (_dir, path) = crate::mutated(&guide, |text| text.replacen("chmod +x greet.sh\n", "", 1));
+    Run::bare().arg(&path).expect(1).contains("g.md:17: ./greet.sh");
+}

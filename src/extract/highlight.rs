@@ -1,0 +1,100 @@
+//! Code in a static site generator's highlight tags: Jekyll's `{% highlight bash %}` …
+//! `{% endhighlight %}` and Hugo's `{{< highlight bash "linenos=table" >}}` …
+//! `{{< /highlight >}}`. CommonMark reads them as paragraphs, so the code would be prose.
+//! The parser is given each tag line rewritten as a fence of the same length (```` ```bash ````
+//! and spaces), so the code between is a fenced block and every span still points into the
+//! guide as written.
+
+/// The text with each highlight tag line written as a fence, or None when it has none.
+pub(super) fn as_fences(text: &str) -> Option<String> {
+    if !text.contains("highlight") {
+        return None;
+    }
+    let mut out: Option<Vec<u8>> = None;
+    let mut open = false;
+    // A tag shown inside a fenced block (a guide about Jekyll) is that block's text.
+    let mut fenced: Option<(u8, usize)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start_matches([' ', '\t']);
+        if !open {
+            if let Some(fence) = fenced {
+                fenced = (!super::indented::closes(trimmed, fence)).then_some(fence);
+                continue;
+            }
+            if let Some(fence) = super::indented::opens(trimmed) {
+                fenced = Some(fence);
+                continue;
+            }
+        }
+        let fence = match tag(body.trim()) {
+            Some(Tag::Open(lang)) if !open => format!("```{lang}"),
+            Some(Tag::Close) if open => "```".to_string(),
+            _ => continue,
+        };
+        // The fence must fit on the line it replaces (a language that would not is left).
+        if fence.len() > body.len() {
+            continue;
+        }
+        open = !open;
+        let out = out.get_or_insert_with(|| text.as_bytes().to_vec());
+        let line = &mut out[start..start + body.len()];
+        line.fill(b' ');
+        line[..fence.len()].copy_from_slice(fence.as_bytes());
+    }
+    // Only whole ASCII lines were replaced by ASCII: still UTF-8.
+    out.map(|bytes| String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+}
+
+enum Tag<'t> {
+    Open(&'t str),
+    Close,
+}
+
+/// A highlight tag, with the language an opening one names.
+fn tag(line: &str) -> Option<Tag<'_>> {
+    let inner = [("{%", "%}"), ("{{<", ">}}"), ("{{%", "%}}")]
+        .iter()
+        .find_map(|(open, close)| line.strip_prefix(open)?.strip_suffix(close))?
+        .trim();
+    let inner = inner.strip_prefix('-').unwrap_or(inner).trim();
+    let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
+    match inner.split_whitespace().next()? {
+        "endhighlight" | "/highlight" => Some(Tag::Close),
+        "highlight" => {
+            let lang = inner.split_whitespace().nth(1).unwrap_or("");
+            let plain = lang
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+'));
+            Some(Tag::Open(if plain { lang } else { "" }))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_tags_become_fences_of_the_same_length() {
+        let text = "Run:\n\n{% highlight console %}\n$ echo hi\nhi\n{% endhighlight %}\n\n{{< highlight bash \"linenos=table\" >}}\necho two\n{{< /highlight >}}\n";
+        let fenced = as_fences(text).unwrap();
+        assert_eq!(fenced.len(), text.len());
+        let lines: Vec<&str> = fenced.lines().collect();
+        assert_eq!(lines[2].trim_end(), "```console");
+        assert_eq!(lines[5].trim_end(), "```");
+        assert_eq!(lines[7].trim_end(), "```bash");
+        assert_eq!(lines[9].trim_end(), "```");
+        assert_eq!(lines[3], "$ echo hi");
+        assert_eq!(as_fences("A highlight of the week.\n"), None);
+        assert_eq!(
+            as_fences("```liquid\n{% highlight bash %}\n{% endhighlight %}\n```\n"),
+            None
+        );
+        assert_eq!(as_fences("{% raw %}\n"), None);
+    }
+}
