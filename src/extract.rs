@@ -9,6 +9,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 mod blocks;
 mod highlight;
 mod indented;
+mod relined;
 pub use blocks::{Blocks, blocks};
 
 /// A piece of the guide that matters to guidecheck, in document order.

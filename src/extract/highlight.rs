@@ -5,48 +5,36 @@
 //! and spaces), so the code between is a fenced block and every span still points into the
 //! guide as written.
 
+use super::relined::{Copy, Fences, lines};
+
 /// The text with each highlight tag line written as a fence, or None when it has none.
 pub(super) fn as_fences(text: &str) -> Option<String> {
     if !text.contains("highlight") {
         return None;
     }
-    let mut out: Option<Vec<u8>> = None;
-    let mut open = false;
+    let mut copy = Copy::new(text);
     // A tag shown inside a fenced block (a guide about Jekyll) is that block's text.
-    let mut fenced: Option<(u8, usize)> = None;
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_start_matches([' ', '\t']);
-        if !open {
-            if let Some(fence) = fenced {
-                fenced = (!super::indented::closes(trimmed, fence)).then_some(fence);
-                continue;
-            }
-            if let Some(fence) = super::indented::opens(trimmed) {
-                fenced = Some(fence);
-                continue;
-            }
+    let mut fences = Fences::default();
+    let mut open = false;
+    for line in lines(text) {
+        if !open && fences.hold(&line) {
+            continue;
         }
-        let fence = match tag(body.trim()) {
+        let fence = match tag(line.body.trim()) {
             Some(Tag::Open(lang)) if !open => format!("```{lang}"),
             Some(Tag::Close) if open => "```".to_string(),
             _ => continue,
         };
         // The fence must fit on the line it replaces (a language that would not is left).
-        if fence.len() > body.len() {
+        if fence.len() > line.body.len() {
             continue;
         }
         open = !open;
-        let out = out.get_or_insert_with(|| text.as_bytes().to_vec());
-        let line = &mut out[start..start + body.len()];
-        line.fill(b' ');
-        line[..fence.len()].copy_from_slice(fence.as_bytes());
+        let bytes = copy.bytes(line.start, line.start + line.body.len());
+        bytes.fill(b' ');
+        bytes[..fence.len()].copy_from_slice(fence.as_bytes());
     }
-    // Only whole ASCII lines were replaced by ASCII: still UTF-8.
-    out.map(|bytes| String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+    copy.finish()
 }
 
 enum Tag<'t> {

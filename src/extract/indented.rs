@@ -6,6 +6,8 @@
 //! whose content is then the indented lines, read as Markdown. Every byte after the opening
 //! line keeps its offset: spans still point into the guide as written.
 
+use super::relined::{Copy, Fences, lines};
+
 /// The text with each container's opening line written as a list item, or None when it
 /// has none (the text is parsed as it is).
 pub(super) fn as_list_items(text: &str) -> Option<String> {
@@ -16,39 +18,31 @@ pub(super) fn as_list_items(text: &str) -> Option<String> {
     if !candidate {
         return None;
     }
-    let mut out: Option<Vec<u8>> = None;
-    let mut fence: Option<(u8, usize)> = None;
+    let mut copy = Copy::new(text);
+    let mut fences = Fences::default();
     let mut after_blank = true;
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_start_matches([' ', '\t']);
-        if let Some(open) = fence {
-            fence = (!closes(trimmed, open)).then_some(open);
-            continue;
-        }
-        if let Some(open) = opens(trimmed) {
-            fence = Some(open);
+    for line in lines(text) {
+        if fences.hold(&line) {
             after_blank = false;
             continue;
         }
+        let trimmed = line.trimmed();
         let blank = trimmed.is_empty();
         if after_blank
             && !blank
             && let Some(marker) = opening(trimmed)
         {
-            let indent = body.len() - trimmed.len();
-            if content_follows(&text[at..], width(&body[..indent])) {
-                let out = out.get_or_insert_with(|| bytes.to_vec());
-                as_item(&mut out[start + indent..start + body.len()], marker);
+            let indent = line.body.len() - trimmed.len();
+            if content_follows(&text[line.end..], width(&line.body[..indent])) {
+                as_item(
+                    copy.bytes(line.start + indent, line.start + line.body.len()),
+                    marker,
+                );
             }
         }
         after_blank = blank;
     }
-    // Only ASCII bytes of opening lines were replaced by ASCII: still UTF-8.
-    out.map(|bytes| String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+    copy.finish()
 }
 
 /// The length of the container marker that opens `line` (`!!!`, `???+`, `===`, …).
@@ -103,23 +97,6 @@ fn as_item(line: &mut [u8], marker: usize) {
         // fourth column, and `+ ` would open a list of its own.
         line[3] = b'.';
     }
-}
-
-/// A fence this line opens: its character and length.
-pub(super) fn opens(trimmed: &str) -> Option<(u8, usize)> {
-    let c = *trimmed.as_bytes().first()?;
-    if c != b'`' && c != b'~' {
-        return None;
-    }
-    let n = trimmed.bytes().take_while(|&b| b == c).count();
-    let backtick_in_info = c == b'`' && trimmed[n..].contains('`');
-    (n >= 3 && !backtick_in_info).then_some((c, n))
-}
-
-/// Whether this line closes the fence `(c, n)`.
-pub(super) fn closes(trimmed: &str, (c, n): (u8, usize)) -> bool {
-    let run = trimmed.bytes().take_while(|&b| b == c).count();
-    run >= n && trimmed[run..].trim().is_empty()
 }
 
 #[cfg(test)]
