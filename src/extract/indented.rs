@@ -20,18 +20,13 @@ pub(super) fn as_list_items(text: &str) -> Option<String> {
     }
     let mut copy = Copy::new(text);
     let mut fences = Fences::default();
-    let mut after_blank = true;
     for line in lines(text) {
         if fences.hold(&line) {
-            after_blank = false;
             continue;
         }
         let trimmed = line.trimmed();
-        let blank = trimmed.is_empty();
-        if after_blank
-            && !blank
-            && let Some(marker) = opening(trimmed)
-        {
+        // Python-Markdown opens a container at a line of its own, after a paragraph too.
+        if let Some(marker) = opening(trimmed) {
             let indent = line.body.len() - trimmed.len();
             if content_follows(&text[line.end..], width(&line.body[..indent])) {
                 as_item(
@@ -40,7 +35,6 @@ pub(super) fn as_list_items(text: &str) -> Option<String> {
                 );
             }
         }
-        after_blank = blank;
     }
     copy.finish()
 }
@@ -121,10 +115,9 @@ mod tests {
     }
 
     #[test]
-    fn only_openings_with_indented_content_after_a_blank_line_are_rewritten() {
+    fn only_openings_with_indented_content_are_rewritten() {
         for text in [
             "!!! note\nnot indented\n",
-            "Paragraph\n!!! note\n    x\n",
             "=== no quotes\n    x\n",
             "===\n    x\n",
             "!!!\n    x\n",
@@ -138,6 +131,11 @@ mod tests {
         assert_eq!(
             as_list_items(nested).unwrap(),
             "-   \"Linux\"\n\n    -   note\n        x\n"
+        );
+        // Right after a paragraph, as Python-Markdown reads it.
+        assert_eq!(
+            as_list_items("Paragraph\n!!! note\n    x\n").unwrap(),
+            "Paragraph\n-   note\n    x\n"
         );
         // Tabs count to the next multiple of four.
         assert!(as_list_items("!!! note\n\tx\n").is_some());

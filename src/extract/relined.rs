@@ -34,18 +34,23 @@ pub(super) fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
 /// MkDocs or Jekyll shows their syntax in one).
 #[derive(Default)]
 pub(super) struct Fences {
-    open: Option<(u8, usize)>,
+    /// The open fence's character, length and indentation.
+    open: Option<(u8, usize, usize)>,
 }
 
 impl Fences {
-    /// True for a fence's lines, its own fence lines included.
+    /// True for a fence's lines, its own fence lines included. A closing fence is
+    /// indented at most three columns more than its opening one (`    ```` inside a
+    /// ```` ```markdown ```` block is its text).
     pub fn hold(&mut self, line: &Line<'_>) -> bool {
         let trimmed = line.trimmed();
-        if let Some(open) = self.open {
-            self.open = (!closes(trimmed, open)).then_some(open);
+        let indent = line.body.len() - trimmed.len();
+        if let Some((c, n, at)) = self.open {
+            let closed = indent <= at + 3 && closes(trimmed, (c, n));
+            self.open = (!closed).then_some((c, n, at));
             return true;
         }
-        self.open = opens(trimmed);
+        self.open = opens(trimmed).map(|(c, n)| (c, n, indent));
         self.open.is_some()
     }
 }
@@ -90,4 +95,13 @@ impl<'t> Copy<'t> {
         self.out
             .map(|bytes| String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
     }
+}
+
+#[cfg(test)]
+#[test]
+fn a_fence_shown_indented_inside_a_fence_does_not_close_it() {
+    let text = "```markdown\n!!! note\n    ```console\n    $ false\n    ```\n```\nafter\n";
+    let mut fences = Fences::default();
+    let held: Vec<bool> = lines(text).map(|l| fences.hold(&l)).collect();
+    assert_eq!(held, [true, true, true, true, true, true, false]);
 }

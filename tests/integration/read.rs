@@ -377,7 +377,7 @@ fn mkdocs_notes_and_tabs_hold_steps() {
         .contains("  44  command  $ ./greeter | tr a-z A-Z")
         .contains("  48  snippet  snippet (markdown block");
     let run = Run::bare().arg(&guide).expect(0);
-    assert_eq!(run.steps(), (5, 0, 0, 0), "{}", run.all());
+    assert_eq!(run.steps(), (6, 0, 0, 0), "{}", run.all());
     // The nested note's output is compared, and `--bless` writes it back indented.
     let (_dir, path) = crate::mutated(&guide, |text| {
         text.replace("        GREETER 1.0", "        GREETER 2.0")
