@@ -11,6 +11,7 @@ mod highlight;
 mod indented;
 mod relined;
 pub use blocks::{Blocks, blocks};
+pub use highlight::shortcode;
 
 /// A piece of the guide that matters to guidecheck, in document order.
 #[derive(Debug, Clone, PartialEq)]

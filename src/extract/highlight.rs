@@ -42,18 +42,26 @@ enum Tag<'t> {
     Close,
 }
 
-/// A highlight tag, with the language an opening one names.
-fn tag(line: &str) -> Option<Tag<'_>> {
+/// A line that is one Liquid or Hugo tag (`{% tabs %}`, `{{< tab "Linux" >}}`,
+/// `{{% /tabs %}}`, `{%- endhighlight -%}`): its name and what follows it.
+pub fn shortcode(line: &str) -> Option<(&str, &str)> {
     let inner = [("{%", "%}"), ("{{<", ">}}"), ("{{%", "%}}")]
         .iter()
-        .find_map(|(open, close)| line.strip_prefix(open)?.strip_suffix(close))?
+        .find_map(|(open, close)| line.trim().strip_prefix(open)?.strip_suffix(close))?
         .trim();
     let inner = inner.strip_prefix('-').unwrap_or(inner).trim();
     let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
-    match inner.split_whitespace().next()? {
+    let (name, rest) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    (!name.is_empty()).then_some((name, rest.trim()))
+}
+
+/// A highlight tag, with the language an opening one names.
+fn tag(line: &str) -> Option<Tag<'_>> {
+    let (name, rest) = shortcode(line)?;
+    match name {
         "endhighlight" | "/highlight" => Some(Tag::Close),
         "highlight" => {
-            let lang = inner.split_whitespace().nth(1).unwrap_or("");
+            let lang = rest.split_whitespace().next().unwrap_or("");
             let plain = lang
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+'));

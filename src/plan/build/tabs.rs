@@ -77,39 +77,31 @@ fn marker(line: &str) -> Option<Marker<'_>> {
 /// `{% endtabs %}`; `{{< tabs >}}`, `{{< tab "Linux" >}}` (or `name=`, `header=`,
 /// `title=`), `{{< /tabs >}}`, and the same with `{{% %}}` or `tabpane`.
 fn shortcode(line: &str) -> Option<Marker<'_>> {
-    let inner = ["{%", "{{<", "{{%"]
-        .iter()
-        .find_map(|open| line.strip_prefix(open))?;
-    let inner = ["%}", ">}}", "%}}"]
-        .iter()
-        .find_map(|close| inner.strip_suffix(close))?
-        .trim();
-    let (name, attrs) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    let (name, attrs) = crate::extract::shortcode(line)?;
     match name {
         "tabs" | "tabpane" => Some(Marker::Set(Kind::Shortcode)),
         "endtabs" | "/tabs" | "/tabpane" => Some(Marker::Close(Kind::Shortcode)),
-        "tab" => {
-            let attrs = attrs.trim();
-            let label = ["title=\"", "name=\"", "header=\"", "\""].iter().find_map(|key| {
-                let from = attrs.find(key)? + key.len();
-                attrs[from..].find('"').map(|to| &attrs[from..from + to])
-            });
-            Some(Marker::Item(label.unwrap_or(""), None))
-        }
+        "tab" => Some(Marker::Item(
+            quoted(attrs, &["title=", "name=", "header=", ""]).unwrap_or(""),
+            None,
+        )),
         _ => None,
     }
 }
 
+/// The first of `keys` (`label=`; `""` for a bare string) with a quoted value in `attrs`,
+/// and that value.
+fn quoted<'a>(attrs: &'a str, keys: &[&str]) -> Option<&'a str> {
+    keys.iter().find_map(|key| {
+        let from = attrs.find(&format!("{key}\""))? + key.len() + 1;
+        attrs[from..].find('"').map(|to| &attrs[from..from + to])
+    })
+}
+
 /// The labels a set line gives its tabs: `items="macOS,Linux"`.
 fn items_attr(line: &str) -> Option<Vec<String>> {
-    let from = line.find("items=\"")? + "items=\"".len();
-    let to = line[from..].find('"')?;
-    Some(
-        line[from..from + to]
-            .split(',')
-            .map(|l| l.trim().to_string())
-            .collect(),
-    )
+    let items = quoted(line, &["items="])?;
+    Some(items.split(',').map(|l| l.trim().to_string()).collect())
 }
 
 /// The label of a MkDocs tab line: `=== "Linux"` (also `===+`, `===!`).
@@ -121,13 +113,7 @@ fn indented_tab(line: &str) -> Option<&str> {
 
 /// A Docusaurus tab's `label="…"`, else its `value="…"`.
 fn label_attr(attrs: &str) -> &str {
-    ["label=\"", "value=\""]
-        .iter()
-        .find_map(|key| {
-            let from = attrs.find(key)? + key.len();
-            attrs[from..].find('"').map(|to| &attrs[from..from + to])
-        })
-        .unwrap_or("")
+    quoted(attrs, &["label=", "value="]).unwrap_or("")
 }
 
 /// The tab a reader on Linux runs: the one named for Linux; none when the tabs are named
