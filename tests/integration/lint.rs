@@ -122,3 +122,16 @@ fn todo_finds_the_markers_bloggers_leave() {
     run.contains("1 guide, 6 TODO sections");
     Run::new(["--deny-todo".as_ref(), path.as_os_str()]).expect(1);
 }
+
+/// `nix-build` with no file reads `./default.nix`, which the guide must write; `nix-build ..`
+/// reads the folder above, which is not the guide's to write.
+#[test]
+fn a_nix_file_above_the_folder_is_not_the_guides_to_write() {
+    let (_dir, path) = write_guide(
+        "g.md",
+        "```console\n$ nix-build .. -A build\n$ nix-build -A build\n```\n",
+    );
+    let run = Run::new(["lint".as_ref(), path.as_os_str()]).expect(1);
+    run.contains("g.md:3:1: error: `nix-build` reads default.nix, which no earlier step writes");
+    assert!(!run.all().contains("g.md:2:1"), "{}", run.all());
+}
