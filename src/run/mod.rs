@@ -371,7 +371,7 @@ pub(super) fn is_root() -> bool {
 }
 
 /// The environment of guide commands: the allow-listed variables, HOME and TMPDIR in the
-/// workspace, no colour, and Nix settings.
+/// workspace, SHELL, no colour, and Nix settings.
 fn environment(
     workspace: &Workspace,
     options: &RunOptions,
@@ -390,5 +390,12 @@ fn environment(
         ("TERM".to_string(), "dumb".to_string()),
         ("NO_COLOR".to_string(), "1".to_string()),
     ]);
+    // The shell the commands run in, as a terminal says; bash also reads the user database
+    // at start-up when SHELL is unset.
+    if !env.iter().any(|(k, _)| k == "SHELL")
+        && let Ok(bash) = spawn::locate("bash", &env)
+    {
+        env.push(("SHELL".to_string(), bash.display().to_string()));
+    }
     env
 }

@@ -7,13 +7,15 @@
 //! one line of a batch:
 //!
 //! ```text
-//! eval "$__gc_x"$'CMD'; case $?$- in 0*[xve]*|[1-9]*) __gc_end 7;; *) printf … TOKEN:7:0:$$:$PWD;; esac
+//! eval "$__gc_x"$'CMD'; case $?$- in "0$__gc_flags") printf … "$__gc_t:7:0:$$:$PWD";; *) __gc_end 7;; esac
 //! ```
 //!
-//! A command that succeeded with no `-x`, `-v` or `-e` on ends with its token printed on
-//! stdout: no function call, no redirection (this is most commands, and the cheapest line
-//! bash can run per command). Any other ends with `__gc_end`: it saves `$?` and the shell
-//! options, turns tracing (`-x`, `-v`) and `-e` off, prints the end token
+//! A command that succeeded and left the shell's options (`$-`) as the last `__gc_end`
+//! saw them, never with `-x`, `-v` or `-e` on, ends with its token printed on stdout: no
+//! function call, no redirection, no pattern (this is most commands, and the cheapest line
+//! bash can run per command; the token is read from a variable, not parsed again per
+//! command). Any other ends with `__gc_end`: it saves `$?` and the shell
+//! options, turns tracing (`-x`, `-v`) and `-e` off, records `$-` as it now is, prints the end token
 //! `TOKEN:SEQ:STATUS:SHELL:PWD\0` to fd 19, a copy of the output pipe, and returns the
 //! status, so the next command sees it as `$?`. The options come back through `__gc_x`, the
 //! first line of the next `eval`. Our lines run with tracing off, except the `case` and the
@@ -69,15 +71,16 @@ pub enum Role {
 /// line of its own: `set -v` then echoes the command, not ours).
 fn functions(token: &str) -> String {
     format!(
-        "trap : INT\nshopt -s expand_aliases\n__gc_st=0; __gc_x=\n\
+        "trap : INT\nshopt -s expand_aliases\n__gc_st=0; __gc_x=; __gc_flags=$-; __gc_t={}\n\
          __gc_ret() {{ return \"$1\"; }}\n\
          __gc_pre() {{ return \"$__gc_st\"; }}\n\
          __gc_opts() {{ __gc_f=; case $- in *x*) __gc_f=x;; esac; case $- in *v*) __gc_f=${{__gc_f}}v;; esac; \
          case $- in *e*) __gc_x=\"__gc_x=; \\\\set -${{__gc_f}}e\"$'\\n'; return;; esac; \
          __gc_x=\"__gc_x=; \\\\set -$__gc_f; {{ \\\\__gc_ret $__gc_st;}} 2>/dev/null\"$'\\n'; }}\n\
-         __gc_end() {{ __gc_st=$?; __gc_x=; case $- in *[xve]*) __gc_opts; set +xve;; esac; \
+         __gc_end() {{ __gc_st=$?; __gc_x=; case $- in *[xve]*) __gc_opts; set +xve;; esac; __gc_flags=$-; \
          builtin printf '%s\\0' \"{token}:$1:$__gc_st:$$:$PWD\" >&{TOKEN_FD}; return $__gc_st; }}\n\
-         readonly -f __gc_ret __gc_pre __gc_opts __gc_end 2>/dev/null\n"
+         readonly -f __gc_ret __gc_pre __gc_opts __gc_end 2>/dev/null\n",
+        ansi_c_quote(token)
     )
 }
 
@@ -100,19 +103,19 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
 /// One command, as a line of a batch. `subshell`: a command that runs until interrupted
 /// runs in a subshell, whose SIGINT is not trapped (Ctrl-C ends it, and any loop it is in).
 /// `inside`: in a shell the guide entered, whose stdin is the FIFO (the session's own is
-/// `/dev/null` already). `direct`: the end token (this one) of a command that succeeded
-/// with no `-x`, `-v` or `-e` to turn off goes to stdout, with no function call and no
-/// redirection (the batch then ends with `closing_check`).
-pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, direct: Option<&str>) -> String {
+/// `/dev/null` already). `direct`: the end token (`$__gc_t`) of a command that succeeded
+/// with the options as they were goes to stdout, with no function call and no redirection
+/// (the batch then ends with `closing_check`).
+pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, direct: bool) -> String {
     let eval = format!("\\eval \"$__gc_x\"{}", ansi_c_quote(text));
     let eval = if subshell { format!("({eval})") } else { eval };
     let stdin = if inside { " </dev/null" } else { "" };
-    match direct {
-        Some(token) if !subshell && !inside => format!(
-            "{eval}; case $?$- in 0*[xve]*|[1-9]*) \\__gc_end {seq};; \
-             *) \\builtin printf '%s\\0' \"{token}:{seq}:0:$$:$PWD\";; esac\n"
+    match direct && !subshell && !inside {
+        true => format!(
+            "{eval}; case $?$- in \"0$__gc_flags\") \\builtin printf '%s\\0' \"$__gc_t:{seq}:0:$$:$PWD\";; \
+             *) \\__gc_end {seq};; esac\n"
         ),
-        _ => format!("{eval}{stdin}; \\__gc_end {seq}\n"),
+        false => format!("{eval}{stdin}; \\__gc_end {seq}\n"),
     }
 }
 
@@ -196,10 +199,10 @@ mod tests {
 
     #[test]
     fn only_a_plain_command_of_the_outer_shell_may_end_on_stdout() {
-        let direct = Some("\x1eT");
+        let direct = true;
         let plain = command_line(7, "echo hi", false, false, direct);
         assert!(
-            plain.contains("*) \\builtin printf '%s\\0' \"\x1eT:7:0:$$:$PWD\";; esac"),
+            plain.contains("\"0$__gc_flags\") \\builtin printf '%s\\0' \"$__gc_t:7:0:$$:$PWD\";;"),
             "{plain}"
         );
         assert!(!plain.contains(">&19"), "{plain}");
@@ -207,7 +210,7 @@ mod tests {
         for line in [
             command_line(7, "tail -f x", true, false, direct),
             command_line(7, "echo hi", false, true, direct),
-            command_line(7, "echo hi", false, false, None),
+            command_line(7, "echo hi", false, false, false),
         ] {
             assert!(
                 line.ends_with("; \\__gc_end 7\n") && !line.contains("case"),

@@ -263,7 +263,7 @@ impl Session {
                 go.push_str(&self.batch_file(&text, Some(drained))?);
             }
             Role::Plain | Role::Inside => {
-                let direct = (role == Role::Plain && self.tokens_on_stdout).then_some(self.token.as_str());
+                let direct = role == Role::Plain && self.tokens_on_stdout;
                 let mut text: String = commands[..take]
                     .iter()
                     .zip(&seqs)
@@ -277,8 +277,8 @@ impl Session {
                         )
                     })
                     .collect();
-                if let Some(token) = direct {
-                    text.push_str(&protocol::closing_check(token, seqs[take - 1]));
+                if direct {
+                    text.push_str(&protocol::closing_check(&self.token, seqs[take - 1]));
                 }
                 let drained = (role == Role::Inside).then(|| protocol::drained(&self.token, &seqs, false));
                 go.push_str(&self.batch_file(&text, drained)?);

@@ -145,7 +145,7 @@ fn posix_spawn(
 
 /// `name` as found on the PATH of `env` (the caller's PATH when it has none), as `execvp`
 /// would; a name with a slash is taken as it is.
-fn locate(name: &str, env: &[(String, String)]) -> std::io::Result<PathBuf> {
+pub(super) fn locate(name: &str, env: &[(String, String)]) -> std::io::Result<PathBuf> {
     if name.contains('/') {
         return Ok(PathBuf::from(name));
     }

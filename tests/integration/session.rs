@@ -130,3 +130,21 @@ fn aliases_expand_as_in_a_terminal() {
         .contains("g.md:6: script: greet > greeting.txt")
         .contains("g.md:11: cat greeting.txt");
 }
+
+#[test]
+fn shell_options_persist_and_every_command_after_them_is_still_checked() {
+    // `set -f` and `set -C` change `$-`: the commands after them end by the slower path
+    // once, then by the fast one again, with their output and status still compared.
+    passes("session/shell_options", 9);
+    let guide = fixture("session/shell_options/guide.md");
+    for (from, to, line) in [
+        ("*\n$ set +f", "a b\n$ set +f", 6),
+        ("a b\n# guidecheck", "a\n# guidecheck", 9),
+        ("status 1", "status 0", 14),
+        ("again\n$ basename", "new\n$ basename", 16),
+        ("\nbash\n", "\nsh\n", 18),
+    ] {
+        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
+        Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
+    }
+}
