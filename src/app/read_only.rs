@@ -66,13 +66,12 @@ pub(super) fn plan_command(args: &PlanArgs) -> Exit {
         return plan_json(args);
     }
     let (guides, overrides, mut code) = guides(args);
+    let style = style(ColorArg::Auto);
     for path in &guides {
-        match spill_rows(path, &overrides) {
-            Ok((tally, spill)) => out_with(|w| {
-                let mut rows = std::io::BufRead::lines(std::io::BufReader::new(spill))
-                    .map_while(Result::ok)
-                    .filter_map(|line| serde_json::from_str(&line).ok());
-                report::plan::write(w, path, &tally, &mut rows, style(ColorArg::Auto))
+        match spill_rows(path, &overrides, style) {
+            Ok((tally, wider, spill)) => out_with(|w| {
+                w.write_all(report::plan::header(path, &tally).as_bytes())?;
+                copy_narrowed(spill, w, wider)
             }),
             Err(e) => {
                 print_error(&e);
@@ -83,11 +82,19 @@ pub(super) fn plan_command(args: &PlanArgs) -> Exit {
     code
 }
 
-/// One guide's plan as `plan` shows it, as rows (JSON lines) spilled to a file: each step
-/// is cut to its row as it is read, and the header's counts are kept as rows pass.
-fn spill_rows(path: &Path, overrides: &Overrides) -> Result<(report::plan::Tally, std::fs::File), Error> {
+/// One guide's plan as `plan` shows it, its rows written to a file as each step is read
+/// (never held, never read back as data), with the header's counts kept as they pass. The
+/// rows are padded for the guide's last line; how many digits wider that is than the
+/// largest step line comes back, for `copy_narrowed`.
+fn spill_rows(
+    path: &Path,
+    overrides: &Overrides,
+    style: report::Style,
+) -> Result<(report::plan::Tally, usize, std::fs::File), Error> {
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
+    let last_line = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    let width = report::plan::width_of(last_line);
     let mut stream = pipeline::read_steps(path, &text, &settings);
     let mut tally = report::plan::Tally::default();
     let file = spill(|w| {
@@ -96,12 +103,26 @@ fn spill_rows(path: &Path, overrides: &Overrides) -> Result<(report::plan::Tally
             pipeline::with_settings(&mut step, &settings);
             let row = report::plan::row(&step);
             tally.add(&row);
-            serde_json::to_writer(&mut *w, &row).map_err(|e| io(e.into()))?;
-            w.write_all(b"\n").map_err(io)?;
+            report::plan::write_row(w, &row, width, style).map_err(io)?;
         }
         stream.finish().map(drop)
     })?;
-    Ok((tally, file))
+    let wider = width - tally.width();
+    Ok((tally, wider, file))
+}
+
+/// Copies the spilled rows to `out`, each line `wider` digits narrower.
+fn copy_narrowed(spill: std::fs::File, out: &mut dyn std::io::Write, wider: usize) -> std::io::Result<()> {
+    let mut spill = std::io::BufReader::with_capacity(1 << 16, spill);
+    if wider == 0 {
+        return std::io::copy(&mut spill, out).map(drop);
+    }
+    let mut line = Vec::new();
+    while std::io::BufRead::read_until(&mut spill, b'\n', &mut line)? > 0 {
+        out.write_all(report::plan::narrowed(&line, wider))?;
+        line.clear();
+    }
+    Ok(())
 }
 
 /// `plan --format json`: each guide's steps are written as they are read, so a large

@@ -61,40 +61,55 @@ pub fn row(step: &crate::plan::Step) -> Row {
     }
 }
 
-/// Writes the plan of the guide at `guide`: the header from `tally`, then each row.
-pub fn write(
-    out: &mut dyn std::io::Write,
-    guide: &std::path::Path,
-    tally: &Tally,
-    rows: &mut dyn Iterator<Item = Row>,
-    style: Style,
-) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{}: {} ({} run)",
+/// The header of the plan of the guide at `guide`.
+pub fn header(guide: &std::path::Path, tally: &Tally) -> String {
+    format!(
+        "{}: {} ({} run)\n",
         guide.display(),
         super::count(tally.steps, "step"),
         tally.runnable
-    )?;
-    let width = tally.largest_line.to_string().len();
+    )
+}
+
+/// The digits the line numbers are padded to: those of the largest (`Tally::width`), or
+/// of the guide's last line while its steps are still being read.
+pub fn width_of(line: usize) -> usize {
+    line.max(1).ilog10() as usize + 1
+}
+
+impl Tally {
+    /// The line numbers' width once every row passed.
+    pub fn width(&self) -> usize {
+        width_of(self.largest_line)
+    }
+}
+
+/// Writes one row, its line number padded to `width` digits.
+pub fn write_row(out: &mut dyn std::io::Write, row: &Row, width: usize, style: Style) -> std::io::Result<()> {
     // A command's later lines sit under its first (after `$ `), the lines under a row
     // under its kind.
     let continued = format!("\n  {:width$}             ", "");
-    for row in rows {
-        write!(
-            out,
-            "  {:>width$}  {:<8}{} {}",
-            row.line,
-            style.paint("1", &row.kind),
-            row.flags,
-            row.detail.replace('\n', &continued)
-        )?;
-        for line in &row.under {
-            write!(out, "\n  {:width$}          {line}", "")?;
-        }
-        writeln!(out)?;
+    write!(
+        out,
+        "  {:>width$}  {:<8}{} {}",
+        row.line,
+        style.paint("1", &row.kind),
+        row.flags,
+        row.detail.replace('\n', &continued)
+    )?;
+    for line in &row.under {
+        write!(out, "\n  {:width$}          {line}", "")?;
     }
-    Ok(())
+    writeln!(out)
+}
+
+/// A row line written with line numbers `by` digits wider than needed, narrowed: every
+/// row line starts with two spaces and the padded number, so only padding is taken out.
+pub fn narrowed(line: &[u8], by: usize) -> &[u8] {
+    match line.get(..2 + by) {
+        Some(start) if start.iter().all(|&b| b == b' ') => &line[by..],
+        _ => line,
+    }
 }
 
 /// What a step does, as `plan` shows it after its kind ("expects N shown lines" and the
@@ -200,4 +215,38 @@ fn flags(step: &crate::plan::Step) -> Vec<String> {
         flags.push(format!("shown again at line {line}"));
     }
     flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_padded_for_the_last_line_narrow_to_the_largest_step_line() {
+        assert_eq!(
+            (width_of(0), width_of(9), width_of(10), width_of(12345)),
+            (1, 1, 2, 5)
+        );
+        let row = Row {
+            line: 42,
+            runs: true,
+            kind: "command".into(),
+            flags: String::new(),
+            detail: "$ echo a\nb".into(),
+            under: vec!["expects 1 shown line".into()],
+        };
+        let (mut wide, mut exact) = (Vec::new(), Vec::new());
+        write_row(&mut wide, &row, 5, Style::default()).unwrap();
+        write_row(&mut exact, &row, 2, Style::default()).unwrap();
+        let narrow: Vec<u8> = wide
+            .split_inclusive(|&b| b == b'\n')
+            .flat_map(|line| narrowed(line, 3).to_vec())
+            .collect();
+        assert_eq!(
+            String::from_utf8(narrow).unwrap(),
+            String::from_utf8(exact).unwrap()
+        );
+        // A line that does not start with the padding is left alone.
+        assert_eq!(narrowed(b"  x   y\n", 3), b"  x   y\n");
+    }
 }
