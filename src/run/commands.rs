@@ -81,14 +81,54 @@ fn has(need: &str) -> bool {
 
 /// Does a step's text say `exec` anywhere (a command, a script, a file it may source)?
 pub(super) fn mentions_exec(kind: &StepKind) -> bool {
-    let text = match kind {
-        StepKind::File { content, .. } => content,
-        StepKind::Command { command, .. } | StepKind::Repl { command, .. } => command,
-        StepKind::Script { script, .. } => script,
-        StepKind::Env { value, .. } => value,
-        StepKind::Eval { .. } | StepKind::Snippet { .. } => return false,
-    };
-    memchr::memmem::find(text.as_bytes(), b"exec").is_some()
+    shell_read(kind).is_some_and(|text| memchr::memmem::find(text.as_bytes(), b"exec").is_some())
+}
+
+/// Whether a step could turn one of the shell's options `-x`, `-v`, `-e` on, or change
+/// `$-`, in the session's shell: it says `set` (`set -x`, `set -o errexit`, `builtin set`),
+/// `shopt`, or something that runs code it does not show (`source`, `.`, `eval`, `trap`,
+/// `alias`, `enable`, `exec`). A word inside another (`reset`) counts too: this only
+/// chooses the cheaper end of the other commands, when no step can.
+pub(super) fn may_change_options(kind: &StepKind) -> bool {
+    const WORDS: [&str; 8] = [
+        "set", "shopt", "source", "eval", "trap", "alias", "enable", "exec",
+    ];
+    shell_read(kind).is_some_and(|text| {
+        WORDS
+            .iter()
+            .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+            || sources_with_dot(text)
+    })
+}
+
+/// Whether `.` is a command anywhere in `text` (`. ./env.sh`, `cd x && . env`), not an
+/// argument (`nix-build . -A hello`).
+fn sources_with_dot(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|i| {
+        let word_alone = bytes[i] == b'.'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace)
+            && (i == 0 || bytes[i - 1].is_ascii_whitespace());
+        word_alone && {
+            let before = text[..i].trim_end_matches([' ', '\t']);
+            let last_word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+            before.is_empty()
+                || before.ends_with([';', '&', '|', '(', '{', '\n'])
+                || ["then", "do", "else", "elif", "if", "while", "until", "!", "time"].contains(&last_word)
+        }
+    })
+}
+
+/// The text of a step that the session's shell may read: what it runs, or a file it may
+/// source.
+fn shell_read(kind: &StepKind) -> Option<&str> {
+    match kind {
+        StepKind::File { content, .. } => Some(content),
+        StepKind::Command { command, .. } | StepKind::Repl { command, .. } => Some(command),
+        StepKind::Script { script, .. } => Some(script),
+        StepKind::Env { value, .. } => Some(value),
+        StepKind::Eval { .. } | StepKind::Snippet { .. } => None,
+    }
 }
 
 /// The lines a command's output must show before a reader would press Ctrl-C.
@@ -119,5 +159,47 @@ fn shell_text(kind: &StepKind) -> String {
         }
         StepKind::Eval { expression, .. } => crate::nix::eval::command(expression),
         StepKind::File { .. } | StepKind::Snippet { .. } => unreachable!("not a session step"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(text: &str) -> StepKind {
+        StepKind::Command {
+            command: text.to_string(),
+            shown: None,
+        }
+    }
+
+    #[test]
+    fn a_step_that_could_change_the_shells_options_is_found() {
+        for text in [
+            "set -x",
+            "builtin set -o errexit",
+            "shopt -so xtrace",
+            "source ./env.sh",
+            ". ./env.sh",
+            "cd x && . env.sh",
+            "if true; then . env; fi",
+            "cd x\n. env",
+            "eval \"$(direnv hook bash)\"",
+            "trap 'set -x' DEBUG",
+            "alias go='set -e'",
+            "exec bash",
+        ] {
+            assert!(may_change_options(&command(text)), "{text}");
+        }
+        for text in ["echo hi", "nix-build . -A hello", "cd ..", "ls ./src", "echo a.b"] {
+            assert!(!may_change_options(&command(text)), "{text}");
+        }
+        // A file the guide may source later counts; a value shown to Nix does not.
+        let file = StepKind::File {
+            path: "env.sh".into(),
+            content: "set -e\n".into(),
+            named_by: String::new(),
+        };
+        assert!(may_change_options(&file));
     }
 }

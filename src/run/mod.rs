@@ -162,6 +162,10 @@ pub fn run(
     // A guide that redirects the shell's own output (`exec >log`) gets its tokens through
     // fd 19 from the start; elsewhere (a script it sources) the batch's check catches it.
     session.tokens_on_stdout = !plan.steps.iter().any(|step| commands::mentions_exec(&step.kind));
+    session.options_fixed = !plan
+        .steps
+        .iter()
+        .any(|step| commands::may_change_options(&step.kind));
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
     let mut inside = false;

@@ -100,22 +100,46 @@ pub fn prelude(token: &str, cwd: &Path, go: &Path) -> String {
     )
 }
 
+/// How the end of a command reaches guidecheck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Through `__gc_end`, on fd 19.
+    Called,
+    /// On stdout when it succeeded with the options as they were (`case $?$-`), else
+    /// through `__gc_end`.
+    Checked,
+    /// On stdout when it succeeded (`&&`), else through `__gc_end`: for a guide none of
+    /// whose commands can turn `-x`, `-v` or `-e` on (`commands::may_change_options`), so
+    /// neither `$-` nor the options to restore (`$__gc_x`) need a look.
+    Plain,
+}
+
 /// One command, as a line of a batch. `subshell`: a command that runs until interrupted
 /// runs in a subshell, whose SIGINT is not trapped (Ctrl-C ends it, and any loop it is in).
 /// `inside`: in a shell the guide entered, whose stdin is the FIFO (the session's own is
-/// `/dev/null` already). `direct`: the end token (`$__gc_t`) of a command that succeeded
-/// with the options as they were goes to stdout, with no function call and no redirection
-/// (the batch then ends with `closing_check`).
-pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, direct: bool) -> String {
-    let eval = format!("\\eval \"$__gc_x\"{}", ansi_c_quote(text));
+/// `/dev/null` already). Either ends through `__gc_end`; any other may end with its token
+/// (`$__gc_t`) printed on stdout, with no function call and no redirection, as `ending`
+/// says (the batch then ends with `closing_check`).
+pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, ending: Ending) -> String {
+    let quoted = ansi_c_quote(text);
+    let ending = if subshell || inside {
+        Ending::Called
+    } else {
+        ending
+    };
+    let eval = match ending {
+        Ending::Plain => format!("\\eval {quoted}"),
+        _ => format!("\\eval \"$__gc_x\"{quoted}"),
+    };
     let eval = if subshell { format!("({eval})") } else { eval };
     let stdin = if inside { " </dev/null" } else { "" };
-    match direct && !subshell && !inside {
-        true => format!(
-            "{eval}; case $?$- in \"0$__gc_flags\") \\builtin printf '%s\\0' \"$__gc_t:{seq}:0:$$:$PWD\";; \
-             *) \\__gc_end {seq};; esac\n"
-        ),
-        false => format!("{eval}{stdin}; \\__gc_end {seq}\n"),
+    let token = format!("\\builtin printf '%s\\0' \"$__gc_t:{seq}:0:$$:$PWD\"");
+    match ending {
+        Ending::Plain => format!("{eval} && {token} || \\__gc_end {seq}\n"),
+        Ending::Checked => {
+            format!("{eval}; case $?$- in \"0$__gc_flags\") {token};; *) \\__gc_end {seq};; esac\n")
+        }
+        Ending::Called => format!("{eval}{stdin}; \\__gc_end {seq}\n"),
     }
 }
 
@@ -199,7 +223,7 @@ mod tests {
 
     #[test]
     fn only_a_plain_command_of_the_outer_shell_may_end_on_stdout() {
-        let direct = true;
+        let direct = Ending::Checked;
         let plain = command_line(7, "echo hi", false, false, direct);
         assert!(
             plain.contains("\"0$__gc_flags\") \\builtin printf '%s\\0' \"$__gc_t:7:0:$$:$PWD\";;"),
@@ -210,7 +234,7 @@ mod tests {
         for line in [
             command_line(7, "tail -f x", true, false, direct),
             command_line(7, "echo hi", false, true, direct),
-            command_line(7, "echo hi", false, false, false),
+            command_line(7, "echo hi", false, false, Ending::Called),
         ] {
             assert!(
                 line.ends_with("; \\__gc_end 7\n") && !line.contains("case"),

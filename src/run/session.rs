@@ -101,6 +101,9 @@ pub struct Session {
     /// and safe unless a command sends the shell's stdout elsewhere (`exec >log`). Then the
     /// batch's closing check says so, and what is sent after goes back to fd 19.
     pub(super) tokens_on_stdout: bool,
+    /// No command of the guide can turn `-x`, `-v` or `-e` on: a command that succeeded
+    /// needs no look at the options (`protocol::Ending::Plain`).
+    pub(super) options_fixed: bool,
     _registered: crate::cleanup::Registered,
 }
 
@@ -166,6 +169,7 @@ impl Session {
             outer_cwd: None,
             lost_shell: false,
             tokens_on_stdout: false,
+            options_fixed: false,
             _registered: registered,
         })
     }
@@ -263,7 +267,11 @@ impl Session {
                 go.push_str(&self.batch_file(&text, Some(drained))?);
             }
             Role::Plain | Role::Inside => {
-                let direct = role == Role::Plain && self.tokens_on_stdout;
+                let ending = match (role == Role::Plain && self.tokens_on_stdout, self.options_fixed) {
+                    (false, _) => protocol::Ending::Called,
+                    (true, false) => protocol::Ending::Checked,
+                    (true, true) => protocol::Ending::Plain,
+                };
                 let mut text: String = commands[..take]
                     .iter()
                     .zip(&seqs)
@@ -273,11 +281,11 @@ impl Session {
                             &c.text,
                             c.interrupt.is_some(),
                             role == Role::Inside,
-                            direct,
+                            ending,
                         )
                     })
                     .collect();
-                if direct {
+                if ending != protocol::Ending::Called {
                     text.push_str(&protocol::closing_check(&self.token, seqs[take - 1]));
                 }
                 let drained = (role == Role::Inside).then(|| protocol::drained(&self.token, &seqs, false));
@@ -312,6 +320,7 @@ impl Session {
         let mut fresh = Session::start_in(self.launch.clone(), cwd)?;
         fresh.lost_shell = lost_shell;
         fresh.tokens_on_stdout = self.tokens_on_stdout;
+        fresh.options_fixed = self.options_fixed;
         let old = std::mem::replace(self, fresh);
         drop(old);
         Ok(())
