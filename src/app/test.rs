@@ -14,6 +14,8 @@ pub(super) fn test(args: &TestArgs) -> Exit {
         print_error(&e);
         return Exit::BadInput;
     }
+    // The first guide's shell starts now, while the guides and settings are read.
+    let early = std::sync::Mutex::new((!args.watch).then(crate::run::start_early).flatten());
     let paths = match args.paths.is_empty() {
         true => config::default_guides(),
         false => Ok(args.paths.clone()),
@@ -34,7 +36,10 @@ pub(super) fn test(args: &TestArgs) -> Exit {
     let overrides = overrides(args);
     let style = style(args.color);
     let progress = Progress::new(true, args.verbose);
-    let check = |i: usize, path: &Path| check(i, path, &overrides, args, &progress);
+    let check = |i: usize, path: &Path| {
+        let early = early.lock().ok().and_then(|mut e| e.take());
+        check(i, path, &overrides, args, &progress, early)
+    };
     let print = |result: &Checked| print_guide(result, args, style);
     let mut totals = Totals::default();
     let mut results = Vec::new();
@@ -67,7 +72,7 @@ pub(super) fn test(args: &TestArgs) -> Exit {
 
 /// One guide checked (for `--watch`), with the settings of the command line.
 pub(super) fn check_one(path: &Path, args: &TestArgs, progress: &Progress) -> Checked {
-    check(0, path, &overrides(args), args, progress)
+    check(0, path, &overrides(args), args, progress, None)
 }
 
 /// One guide's result, as soon as it is known.
@@ -231,12 +236,19 @@ fn run_guides(
 }
 
 /// Reads and plans one guide, then hands it to the pipeline.
-fn check(id: usize, path: &Path, overrides: &Overrides, args: &TestArgs, progress: &Progress) -> Checked {
+fn check(
+    id: usize,
+    path: &Path,
+    overrides: &Overrides,
+    args: &TestArgs,
+    progress: &Progress,
+    early: Option<crate::run::Early>,
+) -> Checked {
     let settings = config::settings(path, overrides)?;
     // The guide's shell starts first and gets ready while the guide is read and planned
     // (a thread for the start costs more than it hides); a guide with nothing to run drops
     // it unused.
-    let started = crate::run::start(&settings.run, path);
+    let started = crate::run::start_with(&settings.run, path, early);
     let planned = plan(path, &settings, args);
     let (text, plan) = planned?;
     let request = pipeline::Request {

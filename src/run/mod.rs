@@ -127,14 +127,49 @@ impl Started {
 
 /// Makes a workspace for the guide at `guide` and starts its shell session.
 pub fn start(options: &RunOptions, guide: &Path) -> Result<Started> {
-    let workspace = Workspace::create()?;
+    start_with(options, guide, None)
+}
+
+/// A shell started before its guide and settings are known (`start_early`), in a control
+/// folder of its own.
+#[derive(Debug)]
+pub struct Early {
+    // The shell ends before its folder goes.
+    session: Session,
+    ctl: workspace::Ctl,
+}
+
+/// Starts a plain bash before the settings and the guide are read, where /dev/shm can hold
+/// its control folder: its start-up then overlaps reading them. `start_with` gives it its
+/// guide, or ends it when the settings ask for another shell.
+pub fn start_early() -> Option<Early> {
+    let ctl = workspace::Ctl::create()?;
+    procs::become_subreaper();
+    let shell = spawn::locate("bash", &[]).ok()?;
+    let program = crate::nix::store::isolation(StoreMode::System, Path::new(""), None, false).program;
+    let session = Session::start_early(ctl.path(), program, &shell).ok()?;
+    Some(Early { session, ctl })
+}
+
+/// `start`, with the shell started early when there is one and the settings allow it.
+pub fn start_with(options: &RunOptions, guide: &Path, early: Option<Early>) -> Result<Started> {
+    let (ctl, early) = match early {
+        Some(Early { session, ctl }) => (Some(ctl), Some(session)),
+        None => (workspace::Ctl::create(), None),
+    };
+    let workspace = Workspace::with_ctl(ctl)?;
     procs::become_subreaper();
     if options.store == StoreMode::Fresh {
         workspace.make_nix()?;
     }
     let (launch, store) = launch(&workspace, options, guide);
     let launch_env = launch.env.clone();
-    let session = Session::start(launch).map_err(|e| Error::new(ErrorKind::Spawn(e)))?;
+    let spawn = |e| Error::new(ErrorKind::Spawn(e));
+    let session = match early.map(|mut session| session.adopt(launch.clone()).map(|()| session)) {
+        Some(Ok(session)) => session,
+        // Not adopted: it ends (dropped) before another starts in its folder.
+        Some(Err(_)) | None => Session::start(launch).map_err(spawn)?,
+    };
     Ok(Started {
         workspace,
         session,

@@ -15,7 +15,7 @@ use super::quote::nonce;
 pub use super::quote::shell_quote;
 use std::collections::VecDeque;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How to start the shell (directly, or inside a mount namespace for a private store).
@@ -111,6 +111,76 @@ impl Session {
     pub fn start(launch: Launch) -> std::io::Result<Session> {
         let cwd = launch.cwd.clone();
         Session::start_in(launch, cwd)
+    }
+
+    /// Starts a plain shell in `ctl` (its control folder) before its guide's workspace and
+    /// settings are known, with only `SHELL` in its environment: `adopt` gives it its folder
+    /// and environment. Its start-up (a millisecond) then overlaps reading the settings,
+    /// making the workspace and planning.
+    pub fn start_early(ctl: &Path, program: Vec<String>, shell: &Path) -> std::io::Result<Session> {
+        let launch = Launch {
+            program,
+            env: vec![("SHELL".to_string(), shell.display().to_string())],
+            cwd: ctl.to_path_buf(),
+            ctl: ctl.to_path_buf(),
+            output_limit: usize::MAX,
+            label: "a guide".to_string(),
+        };
+        Session::start_in(launch, ctl.to_path_buf())
+    }
+
+    /// Gives a session started early (`start_early`) the folder and environment of
+    /// `launch`: its first batch goes there and exports them, before any command. Err
+    /// (with the launch back) when the shell would differ from one started with it: another
+    /// program or control folder, or a variable bash reads only as it starts or cannot
+    /// export.
+    pub fn adopt(&mut self, launch: Launch) -> Result<(), Box<Launch>> {
+        let exportable = |name: &str| {
+            !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !matches!(
+                    name,
+                    "BASH_ENV" | "ENV" | "SHELLOPTS" | "BASHOPTS" | "POSIXLY_CORRECT"
+                )
+        };
+        let program = |l: &Launch| super::spawn::locate(&l.program[0], &l.env).ok();
+        if self.batches > 0
+            || launch.program != self.launch.program
+            || program(&launch) != program(&self.launch)
+            || launch.ctl != self.launch.ctl
+            || !launch.env.iter().all(|(k, _)| exportable(k))
+        {
+            return Err(Box::new(launch));
+        }
+        let mut first = format!(
+            "\\builtin cd -- {} && OLDPWD=$PWD\n",
+            super::quote::shell_quote(&launch.cwd)
+        );
+        for (name, value) in &launch.env {
+            first.push_str(&format!(
+                "\\builtin export {name}={}\n",
+                super::quote::ansi_c_quote(value)
+            ));
+        }
+        let go = self
+            .batch_file(&first, None)
+            .map_err(|_| Box::new(launch.clone()))?;
+        if self.go.write_all(go.as_bytes()).is_err() {
+            return Err(Box::new(launch));
+        }
+        self.cwd = launch.cwd.clone();
+        self._registered = self.register(&launch.label);
+        self.launch = launch;
+        Ok(())
+    }
+
+    /// What ends this session's processes if guidecheck is stopped by a signal.
+    fn register(&self, label: &str) -> crate::cleanup::Registered {
+        let (pid, sid, marker) = (self.child.id(), self.sid, self.marker.clone());
+        crate::cleanup::register(format!("running {label}"), move || {
+            end_processes(pid, sid, &marker)
+        })
     }
 
     /// Starts a session in `cwd`.
@@ -390,95 +460,5 @@ impl Finished {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::Path;
-
-    fn launch(dir: &Path) -> Launch {
-        std::fs::create_dir_all(dir.join("ctl")).unwrap();
-        Launch {
-            program: ["bash", "--noprofile", "--norc"].map(String::from).to_vec(),
-            env: vec![("PATH".into(), std::env::var("PATH").unwrap_or_default())],
-            cwd: dir.to_path_buf(),
-            ctl: dir.join("ctl"),
-            output_limit: 1 << 20,
-            label: "a test".into(),
-        }
-    }
-
-    fn batch(session: &mut Session, commands: &[(&str, u64)]) -> Vec<Finished> {
-        let commands: Vec<Cmd> = commands
-            .iter()
-            .map(|(c, ms)| Cmd {
-                text: (*c).to_string(),
-                timeout: Duration::from_millis(*ms),
-                role: Role::Plain,
-                interrupt: None,
-            })
-            .collect();
-        let mut results = Vec::new();
-        session
-            .run_batch(&commands, &|_| {}, &mut |_| {}, &mut |_, f| results.push(f))
-            .unwrap();
-        results
-    }
-
-    #[test]
-    fn a_batch_keeps_each_commands_output_apart() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut session = Session::start(launch(dir.path())).unwrap();
-        let results = batch(
-            &mut session,
-            &[
-                ("printf a", 5000),
-                ("echo b; false", 5000),
-                ("echo \"c$?\"", 5000),
-            ],
-        );
-        let seen: Vec<(&str, Option<i32>)> = results.iter().map(|f| (f.output.as_str(), f.status)).collect();
-        assert_eq!(seen, [("a", Some(0)), ("b\n", Some(1)), ("c1\n", Some(0))]);
-    }
-
-    #[test]
-    fn a_timeout_kills_the_command_and_keeps_the_shell_with_all_its_state() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let mut session = Session::start(launch(dir.path())).unwrap();
-        let results = batch(
-            &mut session,
-            &[
-                (
-                    "cd sub; export KEPT=yes; local_only=1; f() { echo fn; }; set -o noglob",
-                    5000,
-                ),
-                ("sleep 20", 300),
-                (
-                    "echo \"$KEPT $local_only $(f) $(basename \"$PWD\") $([[ $- = *f* ]] && echo noglob)\"",
-                    5000,
-                ),
-            ],
-        );
-        assert!(results[1].timed_out && !results[1].shell_replaced);
-        assert_eq!(
-            (results[2].output.as_str(), results[2].status),
-            ("yes 1 fn sub noglob\n", Some(0))
-        );
-    }
-
-    #[test]
-    fn a_shell_stuck_in_a_loop_is_replaced_in_the_same_directory() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let mut session = Session::start(launch(dir.path())).unwrap();
-        let results = batch(
-            &mut session,
-            &[
-                ("cd sub; v=1", 5000),
-                ("while :; do :; done", 200),
-                ("echo \"${v:-gone} $(basename \"$PWD\")\"", 5000),
-            ],
-        );
-        assert!(results[1].timed_out && results[1].shell_replaced);
-        assert_eq!(results[2].output, "gone sub\n");
-    }
-}
+#[path = "session_tests.rs"]
+mod tests;

@@ -36,18 +36,53 @@ pub fn remove_leftovers_once() {
     });
 }
 
+/// A control folder in memory (/dev/shm), made before its workspace (`Workspace::with_ctl`)
+/// so that a shell can start in it early (`run::start_early`). Removed if guidecheck is
+/// stopped by a signal meanwhile.
+#[derive(Debug)]
+pub struct Ctl {
+    dir: tempfile::TempDir,
+    _registered: crate::cleanup::Registered,
+}
+
+impl Ctl {
+    /// None where /dev/shm cannot hold it.
+    pub fn create() -> Option<Ctl> {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{CTL_NAME}{}-", crate::cleanup::owner_tag()))
+            .tempdir_in(SHM)
+            .ok()?;
+        let path = dir.path().to_path_buf();
+        let registered = crate::cleanup::register("", move || {
+            let _ = std::fs::remove_dir_all(&path);
+        });
+        Some(Ctl {
+            dir,
+            _registered: registered,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 impl Workspace {
     /// A new workspace. Its names carry our pid and start time (`remove_leftovers_once`).
     pub fn create() -> Result<Workspace> {
+        Workspace::with_ctl(Ctl::create())
+    }
+
+    /// A new workspace whose control folder is `ctl` (where /dev/shm holds it), or `ctl/`
+    /// inside it.
+    pub fn with_ctl(ctl: Option<Ctl>) -> Result<Workspace> {
         let tag = crate::cleanup::owner_tag();
         let dir = tempfile::Builder::new()
             .prefix(&format!("{NAME}{tag}-"))
             .tempdir()
             .map_err(|e| Error::new(ErrorKind::Write(e)).with_hint("is TMPDIR writable?"))?;
-        let ctl = tempfile::Builder::new()
-            .prefix(&format!("{CTL_NAME}{tag}-"))
-            .tempdir_in(SHM)
-            .ok();
+        // The control folder's own undo goes: this workspace's removes both.
+        let ctl = ctl.map(|c| c.dir);
         let paths: Vec<PathBuf> = std::iter::once(dir.path().to_path_buf())
             .chain(ctl.as_ref().map(|c| c.path().to_path_buf()))
             .collect();
