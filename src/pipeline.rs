@@ -27,6 +27,8 @@ pub struct Evaluation {
     /// The snapshot entries, when asked for (`Keep::facts`).
     pub facts: Option<snapshot::Facts>,
     pub normalizer: Normalizer,
+    /// What was kept of the run.
+    pub keep: Keep,
 }
 
 /// What a run keeps of its steps besides their verdicts.
@@ -36,6 +38,9 @@ pub struct Keep {
     pub runs: bool,
     /// The snapshot's facts.
     pub facts: bool,
+    /// The workspace may be kept (`--keep-workspace`, `--keep-failed`); else it goes, with
+    /// the shell, as soon as the last command ended, while the verdicts are reported.
+    pub workspace: bool,
 }
 
 /// Reads the plan of a guide's text.
@@ -107,6 +112,7 @@ pub fn execute(
             timings: vec![None; n],
             facts: None,
             normalizer,
+            keep,
         });
     }
     let started = match started {
@@ -129,9 +135,12 @@ pub fn execute(
     .with_guide_files(&files)
     .with_errors(settings.errors.clone());
     let mut settled = Settled::new(&plan, &normalizer, keep);
-    let guide_run = run::run(&plan, started, &settings.run, observer, &mut |i, r| {
+    let mut guide_run = run::run(&plan, started, &settings.run, observer, &mut |i, r| {
         settled.settle(i, r);
     })?;
+    if !keep.workspace {
+        guide_run.release();
+    }
     let done = settled.finish();
     Ok(Evaluation {
         plan,
@@ -141,6 +150,7 @@ pub fn execute(
         timings: done.timings,
         facts: keep.facts.then_some(done.facts),
         normalizer,
+        keep,
     })
 }
 
@@ -256,6 +266,7 @@ pub fn bless(
         let keep = Keep {
             runs: true,
             facts: first.facts.is_some(),
+            workspace: first.keep.workspace,
         };
         latest = Some(evaluate(path, &current, settings, &run::Quiet, keep)?);
         if blessing.hash_changes.is_empty() {
@@ -293,6 +304,7 @@ pub fn check(
     let keep = Keep {
         runs: request.bless || request.check,
         facts: wants_snapshot(path, settings, request),
+        workspace: request.keep_workspace || request.keep_failed,
     };
     let mut evaluation = execute(plan, settings, observer, keep, shell)?;
     let mut rewritten = None;
@@ -423,6 +435,7 @@ mod tests {
         let keep = Keep {
             runs: true,
             facts: true,
+            workspace: false,
         };
         let mut settled = Settled::new(&plan, &normalizer, keep);
         settled.settle(2, ran("c\n"));

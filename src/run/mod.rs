@@ -50,6 +50,18 @@ pub struct GuideRun {
 }
 
 impl GuideRun {
+    /// Ends the shell and removes the workspace now, on a thread of their own (`Drop`
+    /// would, later): for a run whose workspace is not to be kept.
+    pub fn release(&mut self) {
+        let (session, workspace) = (self.session.take(), self.workspace.take());
+        if session.is_some() || workspace.is_some() {
+            crate::cleanup::in_background(move || {
+                drop(session);
+                drop(workspace);
+            });
+        }
+    }
+
     /// Keeps the workspace on disk; returns its path.
     pub fn keep_workspace(&mut self) -> Option<PathBuf> {
         self.workspace.take().map(Workspace::keep)
@@ -270,11 +282,7 @@ pub fn run(
 
 impl Drop for GuideRun {
     fn drop(&mut self) {
-        let (session, workspace) = (self.session.take(), self.workspace.take());
-        crate::cleanup::in_background(move || {
-            drop(session);
-            drop(workspace);
-        });
+        self.release();
     }
 }
 
