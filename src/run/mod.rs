@@ -9,6 +9,7 @@ mod procs;
 mod protocol;
 mod quote;
 mod session;
+mod simple;
 mod spawn;
 mod wait;
 mod workspace;

@@ -109,8 +109,10 @@ pub enum Ending {
     /// through `__gc_end`.
     Checked,
     /// On stdout when it succeeded (`&&`), else through `__gc_end`: for a guide none of
-    /// whose commands can turn `-x`, `-v` or `-e` on (`commands::may_change_options`), so
-    /// neither `$-` nor the options to restore (`$__gc_x`) need a look.
+    /// whose commands can turn `-x`, `-v` or `-e` on or define an alias
+    /// (`commands::may_change_options`), so neither `$-` nor the options to restore
+    /// (`$__gc_x`) need a look, and a simple command (`simple::is_simple`) is written as it
+    /// is, without an `eval`.
     Plain,
 }
 
@@ -128,6 +130,8 @@ pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, ending: 
         ending
     };
     let eval = match ending {
+        // Nothing in it can reach past the line: it needs no `eval` of its own.
+        Ending::Plain if super::simple::is_simple(text) => text.to_string(),
         Ending::Plain => format!("\\eval {quoted}"),
         _ => format!("\\eval \"$__gc_x\"{quoted}"),
     };
