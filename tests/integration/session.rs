@@ -148,3 +148,18 @@ fn shell_options_persist_and_every_command_after_them_is_still_checked() {
         Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
     }
 }
+
+#[test]
+fn simple_commands_run_as_written_and_a_broken_one_takes_no_other_with_it() {
+    passes("session/plain_lines", 6);
+    let guide = fixture("session/plain_lines/guide.md");
+    for (from, to, line) in [
+        ("before\n#", "after\n#", 7),
+        ("after 2", "after 0", 13),
+        ("a # b home", "a home", 15),
+        ("last 127", "last 0", 19),
+    ] {
+        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
+        Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
+    }
+}
