@@ -34,10 +34,21 @@ impl From<Exit> for ExitCode {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
     crate::cleanup::on_signals();
+    // A run of guides starts its first shell before even the arguments are parsed: bash's
+    // start-up then overlaps everything up to the first command.
+    let mut early = runs_guides(std::env::args_os())
+        .then(crate::run::start_early)
+        .flatten();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            drop(early);
+            e.exit()
+        }
+    };
     let code = match cli.command {
-        Some(Command::Test(args)) => test::test(&args),
+        Some(Command::Test(args)) => test::test(&args, early.take()),
         Some(Command::Plan(args)) => read_only::plan_command(&args),
         Some(Command::Lint(args)) => read_only::lint_command(&args),
         Some(Command::Todo(args)) => read_only::todo_command(&args),
@@ -56,12 +67,24 @@ pub fn main() -> ExitCode {
             Exit::Passed
         }
         Some(Command::Man { dir }) => man(dir.as_deref()),
-        None => test::test(&cli.test),
+        None => test::test(&cli.test, early.take()),
     };
+    drop(early);
     // Stopped by a signal meanwhile: the signal's exit status is the one to give.
     crate::cleanup::wait_if_stopping();
     crate::cleanup::finish_background();
     code.into()
+}
+
+/// Whether the arguments ask for guides to be run (no other subcommand, no help, no
+/// version, no `--watch`): a guess made before parsing them, which parsing settles.
+fn runs_guides(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<std::ffi::OsString> = args.skip(1).collect();
+    let other =
+        |a: &std::ffi::OsString| matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version" | "--watch"));
+    let command = args.first().and_then(|a| a.to_str());
+    let subcommand = command.is_some_and(|c| test::COMMANDS.contains(&c) && c != "test" || c == "help");
+    !subcommand && !args.iter().any(other)
 }
 
 /// The man page on stdout, or with `dir` every page (the main one and one per subcommand,
@@ -122,4 +145,37 @@ pub(super) fn style(color: ColorArg) -> Style {
         ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     Style { color }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_run_of_guides_is_told_from_the_other_commands_before_parsing() {
+        let runs = |args: &[&str]| {
+            super::runs_guides(
+                std::iter::once("guidecheck")
+                    .chain(args.iter().copied())
+                    .map(Into::into),
+            )
+        };
+        for args in [
+            &[][..],
+            &["guide.md"],
+            &["test", "a.md"],
+            &["--jobs", "2", "guides/"],
+        ] {
+            assert!(runs(args), "{args:?}");
+        }
+        for args in [
+            &["plan", "a.md"][..],
+            &["lint"],
+            &["mdbook", "supports", "html"],
+            &["help"],
+            &["--version"],
+            &["a.md", "--help"],
+            &["--watch", "a.md"],
+        ] {
+            assert!(!runs(args), "{args:?}");
+        }
+    }
 }

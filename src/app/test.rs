@@ -9,13 +9,12 @@ use crate::report::{self, GuideResult, Totals};
 use crate::{guide, pipeline};
 use std::path::Path;
 
-pub(super) fn test(args: &TestArgs) -> Exit {
+pub(super) fn test(args: &TestArgs, early: Option<crate::run::Early>) -> Exit {
     if let Some(e) = mistyped_command(&args.paths).or_else(|| no_default_guides(&args.paths)) {
         print_error(&e);
         return Exit::BadInput;
     }
-    // The first guide's shell starts now, while the guides and settings are read.
-    let early = std::sync::Mutex::new((!args.watch).then(crate::run::start_early).flatten());
+    let early = first_shell(args, early);
     let paths = match args.paths.is_empty() {
         true => config::default_guides(),
         false => Ok(args.paths.clone()),
@@ -70,6 +69,19 @@ pub(super) fn test(args: &TestArgs) -> Exit {
     }
 }
 
+/// The first guide's shell, started before the arguments were parsed or now, to get ready
+/// while the guides and settings are read (none for `--watch`, whose runs start their own);
+/// the first guide checked takes it.
+fn first_shell(
+    args: &TestArgs,
+    early: Option<crate::run::Early>,
+) -> std::sync::Mutex<Option<crate::run::Early>> {
+    std::sync::Mutex::new(match args.watch {
+        true => None,
+        false => early.or_else(crate::run::start_early),
+    })
+}
+
 /// One guide checked (for `--watch`), with the settings of the command line.
 pub(super) fn check_one(path: &Path, args: &TestArgs, progress: &Progress) -> Checked {
     check(0, path, &overrides(args), args, progress, None)
@@ -95,7 +107,7 @@ pub(super) fn print_guide(result: &Checked, args: &TestArgs, style: crate::repor
     }
 }
 
-const COMMANDS: &[&str] = &[
+pub(super) const COMMANDS: &[&str] = &[
     "test",
     "plan",
     "lint",
