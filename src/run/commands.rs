@@ -81,7 +81,12 @@ fn has(need: &str) -> bool {
 
 /// Does a step's text say `exec` anywhere (a command, a script, a file it may source)?
 pub(super) fn mentions_exec(kind: &StepKind) -> bool {
-    shell_read(kind).is_some_and(|text| memchr::memmem::find(text.as_bytes(), b"exec").is_some())
+    mentions(kind, "exec")
+}
+
+/// Does a step's text say `word` anywhere (a command, a script, a file it may source)?
+pub(super) fn mentions(kind: &StepKind, word: &str) -> bool {
+    shell_read(kind).is_some_and(|text| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
 }
 
 /// Whether a step could turn one of the shell's options `-x`, `-v`, `-e` on, or change

@@ -214,6 +214,10 @@ pub fn run(
         .steps
         .iter()
         .any(|step| commands::may_change_options(&step.kind));
+    session.printf_unnamed = !plan
+        .steps
+        .iter()
+        .any(|step| commands::mentions(&step.kind, "printf"));
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
     let mut inside = false;

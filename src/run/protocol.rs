@@ -112,8 +112,10 @@ pub enum Ending {
     /// whose commands can turn `-x`, `-v` or `-e` on or define an alias
     /// (`commands::may_change_options`), so neither `$-` nor the options to restore
     /// (`$__gc_x`) need a look, and a simple command (`simple::is_simple`) is written as it
-    /// is, without an `eval`.
-    Plain,
+    /// is, without an `eval`. `bare`: no step says `printf` either, so no function or
+    /// alias can stand for it (and `enable` is out with the options): the token is
+    /// printed by `printf`, not `\builtin printf`.
+    Plain { bare: bool },
 }
 
 /// One command, as a line of a batch. `subshell`: a command that runs until interrupted
@@ -131,15 +133,19 @@ pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, ending: 
     };
     let eval = match ending {
         // Nothing in it can reach past the line: it needs no `eval` of its own.
-        Ending::Plain if super::simple::is_simple(text) => text.to_string(),
-        Ending::Plain => format!("\\eval {quoted}"),
+        Ending::Plain { .. } if super::simple::is_simple(text) => text.to_string(),
+        Ending::Plain { .. } => format!("\\eval {quoted}"),
         _ => format!("\\eval \"$__gc_x\"{quoted}"),
     };
     let eval = if subshell { format!("({eval})") } else { eval };
     let stdin = if inside { " </dev/null" } else { "" };
-    let token = format!("\\builtin printf '%s\\0' \"$__gc_t:{seq}:0:$$:$PWD\"");
+    let printf = match ending {
+        Ending::Plain { bare: true } => "printf",
+        _ => "\\builtin printf",
+    };
+    let token = format!("{printf} '%s\\0' \"$__gc_t:{seq}:0:$$:$PWD\"");
     match ending {
-        Ending::Plain => format!("{eval} && {token} || \\__gc_end {seq}\n"),
+        Ending::Plain { .. } => format!("{eval} && {token} || \\__gc_end {seq}\n"),
         Ending::Checked => {
             format!("{eval}; case $?$- in \"0$__gc_flags\") {token};; *) \\__gc_end {seq};; esac\n")
         }
@@ -224,6 +230,21 @@ pub fn go_line(batch: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_guide_whose_options_cannot_change_ends_simple_commands_without_eval() {
+        let simple = command_line(3, "echo hi", false, false, Ending::Plain { bare: true });
+        assert_eq!(
+            simple,
+            "echo hi && printf '%s\\0' \"$__gc_t:3:0:$$:$PWD\" || \\__gc_end 3\n"
+        );
+        // Not simple: its own eval. A guide that says printf: the builtin, by name.
+        let piped = command_line(4, "echo hi | wc", false, false, Ending::Plain { bare: false });
+        assert!(
+            piped.starts_with("\\eval $'echo hi | wc' && \\builtin printf"),
+            "{piped}"
+        );
+    }
 
     #[test]
     fn only_a_plain_command_of_the_outer_shell_may_end_on_stdout() {

@@ -104,6 +104,8 @@ pub struct Session {
     /// No command of the guide can turn `-x`, `-v` or `-e` on: a command that succeeded
     /// needs no look at the options (`protocol::Ending::Plain`).
     pub(super) options_fixed: bool,
+    /// No step of the guide says `printf` (see `protocol::Ending::Plain`).
+    pub(super) printf_unnamed: bool,
     _registered: crate::cleanup::Registered,
 }
 
@@ -240,6 +242,7 @@ impl Session {
             lost_shell: false,
             tokens_on_stdout: false,
             options_fixed: false,
+            printf_unnamed: false,
             _registered: registered,
         })
     }
@@ -340,7 +343,9 @@ impl Session {
                 let ending = match (role == Role::Plain && self.tokens_on_stdout, self.options_fixed) {
                     (false, _) => protocol::Ending::Called,
                     (true, false) => protocol::Ending::Checked,
-                    (true, true) => protocol::Ending::Plain,
+                    (true, true) => protocol::Ending::Plain {
+                        bare: self.printf_unnamed,
+                    },
                 };
                 let mut text: String = commands[..take]
                     .iter()
@@ -391,6 +396,7 @@ impl Session {
         fresh.lost_shell = lost_shell;
         fresh.tokens_on_stdout = self.tokens_on_stdout;
         fresh.options_fixed = self.options_fixed;
+        fresh.printf_unnamed = self.printf_unnamed;
         let old = std::mem::replace(self, fresh);
         drop(old);
         Ok(())

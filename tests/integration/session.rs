@@ -163,3 +163,14 @@ fn simple_commands_run_as_written_and_a_broken_one_takes_no_other_with_it() {
         Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
     }
 }
+
+#[test]
+fn a_guide_that_defines_printf_keeps_its_commands_apart() {
+    // The end of each command is printed by bash's own printf, never the guide's.
+    let text = "# P\n\n```console\n$ printf() { echo fake; }\n$ echo one\none\n$ printf x\nfake\n$ echo two\ntwo\n```\n";
+    let (_dir, path) = crate::write_guide("g.md", text);
+    let run = Run::new([&path]).expect(0);
+    assert_eq!(run.steps(), (4, 0, 0, 0), "{}", run.all());
+    let (_dir, path) = crate::write_guide("g.md", &text.replacen("two\n```", "three\n```", 1));
+    Run::new([&path]).expect(1).contains("g.md:9: echo two");
+}
