@@ -16,6 +16,9 @@ pub struct Progress {
     mode: Mode,
     verbose: bool,
     running: Arc<Mutex<Vec<Running>>>,
+    /// The thread that tells of steps still running starts with the first step, not
+    /// before: a run that fails early, or has nothing to run, never starts it.
+    ticker: Arc<std::sync::Once>,
 }
 
 #[derive(Clone)]
@@ -48,16 +51,22 @@ impl Progress {
                 .unwrap_or(DEFAULT_INTERVAL);
             Mode::Lines(interval)
         };
-        let progress = Progress {
+        Progress {
             mode,
             verbose,
             running: Arc::new(Mutex::new(Vec::new())),
-        };
-        if let Mode::Lines(interval) = progress.mode {
-            let running = Arc::clone(&progress.running);
-            std::thread::spawn(move || tell_still_running(&running, interval));
+            ticker: Arc::new(std::sync::Once::new()),
         }
-        progress
+    }
+
+    /// Starts the thread that tells of steps still running, once, when lines are wanted.
+    fn start_ticker(&self) {
+        if let Mode::Lines(interval) = self.mode {
+            self.ticker.call_once(|| {
+                let running = Arc::clone(&self.running);
+                std::thread::spawn(move || tell_still_running(&running, interval));
+            });
+        }
     }
 
     /// The observer for one guide's run. It keeps what it says of each step, not the plan
@@ -104,6 +113,7 @@ impl GuideProgress<'_> {
 
 impl Observer for GuideProgress<'_> {
     fn step_started(&self, index: usize, step: &crate::plan::Step) {
+        self.progress.start_ticker();
         let what = self.what(index, step);
         if let Some(bar) = &self.bar {
             bar.reset_elapsed();
