@@ -69,17 +69,14 @@ pub(super) fn test(args: &TestArgs, early: Option<crate::run::Early>) -> Exit {
     }
 }
 
-/// The first guide's shell, started before the arguments were parsed or now, to get ready
-/// while the guides and settings are read (none for `--watch`, whose runs start their own);
-/// the first guide checked takes it.
+/// The first guide's shell, started before the arguments were parsed, to get ready while
+/// the guides and settings are read (none for `--watch`, whose runs start their own); the
+/// first guide checked takes it.
 fn first_shell(
     args: &TestArgs,
     early: Option<crate::run::Early>,
 ) -> std::sync::Mutex<Option<crate::run::Early>> {
-    std::sync::Mutex::new(match args.watch {
-        true => None,
-        false => early.or_else(crate::run::start_early),
-    })
+    std::sync::Mutex::new(early.filter(|_| !args.watch))
 }
 
 /// One guide checked (for `--watch`), with the settings of the command line.

@@ -79,13 +79,31 @@ fn has(need: &str) -> bool {
     }
 }
 
-/// Does a step's text say `exec` anywhere (a command, a script, a file it may source)?
-pub(super) fn mentions_exec(kind: &StepKind) -> bool {
-    mentions(kind, "exec")
+/// What a guide's steps say that decides how its commands end (`Session::run_batch`):
+/// read once, over every step's shell text (a command, a script, a file it may source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Said {
+    /// `exec`: a command may send the shell's own output elsewhere.
+    pub exec: bool,
+    /// Something that may change the shell's options (`may_change_options`).
+    pub options: bool,
+    /// `printf`: a function or alias may stand for it.
+    pub printf: bool,
+}
+
+impl Said {
+    pub(super) fn of(steps: &[crate::plan::Step]) -> Said {
+        let any = |test: &dyn Fn(&StepKind) -> bool| steps.iter().any(|s| test(&s.kind));
+        Said {
+            exec: any(&|k| mentions(k, "exec")),
+            options: any(&may_change_options),
+            printf: any(&|k| mentions(k, "printf")),
+        }
+    }
 }
 
 /// Does a step's text say `word` anywhere (a command, a script, a file it may source)?
-pub(super) fn mentions(kind: &StepKind, word: &str) -> bool {
+fn mentions(kind: &StepKind, word: &str) -> bool {
     shell_read(kind).is_some_and(|text| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
 }
 
@@ -98,12 +116,7 @@ pub(super) fn may_change_options(kind: &StepKind) -> bool {
     const WORDS: [&str; 8] = [
         "set", "shopt", "source", "eval", "trap", "alias", "enable", "exec",
     ];
-    shell_read(kind).is_some_and(|text| {
-        WORDS
-            .iter()
-            .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
-            || sources_with_dot(text)
-    })
+    WORDS.iter().any(|w| mentions(kind, w)) || shell_read(kind).is_some_and(sources_with_dot)
 }
 
 /// Whether `.` is a command anywhere in `text` (`. ./env.sh`, `cd x && . env`), not an
@@ -206,5 +219,31 @@ mod tests {
             named_by: String::new(),
         };
         assert!(may_change_options(&file));
+    }
+
+    #[test]
+    fn what_the_steps_say_is_read_in_one_pass() {
+        let step = |text: &str| crate::plan::Step {
+            line: 1,
+            span: crate::span::Span::default(),
+            kind: command(text),
+            options: Default::default(),
+        };
+        let plain = [step("echo hi"), step("ls")];
+        let none = Said {
+            exec: false,
+            options: false,
+            printf: false,
+        };
+        assert_eq!(Said::of(&plain), none);
+        let all = [step("echo hi"), step("exec printf x"), step("set -e")];
+        assert_eq!(
+            Said::of(&all),
+            Said {
+                exec: true,
+                options: true,
+                printf: true
+            }
+        );
     }
 }

@@ -209,15 +209,10 @@ pub fn run(
     } = started;
     // A guide that redirects the shell's own output (`exec >log`) gets its tokens through
     // fd 19 from the start; elsewhere (a script it sources) the batch's check catches it.
-    session.tokens_on_stdout = !plan.steps.iter().any(|step| commands::mentions_exec(&step.kind));
-    session.options_fixed = !plan
-        .steps
-        .iter()
-        .any(|step| commands::may_change_options(&step.kind));
-    session.printf_unnamed = !plan
-        .steps
-        .iter()
-        .any(|step| commands::mentions(&step.kind, "printf"));
+    let said = commands::Said::of(&plan.steps);
+    session.tokens_on_stdout = !said.exec;
+    session.options_fixed = !said.options;
+    session.printf_unnamed = !said.printf;
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
     let mut inside = false;

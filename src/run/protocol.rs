@@ -125,7 +125,6 @@ pub enum Ending {
 /// (`$__gc_t`) printed on stdout, with no function call and no redirection, as `ending`
 /// says (the batch then ends with `closing_check`).
 pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, ending: Ending) -> String {
-    let quoted = ansi_c_quote(text);
     let ending = if subshell || inside {
         Ending::Called
     } else {
@@ -134,8 +133,8 @@ pub fn command_line(seq: u64, text: &str, subshell: bool, inside: bool, ending: 
     let eval = match ending {
         // Nothing in it can reach past the line: it needs no `eval` of its own.
         Ending::Plain { .. } if super::simple::is_simple(text) => text.to_string(),
-        Ending::Plain { .. } => format!("\\eval {quoted}"),
-        _ => format!("\\eval \"$__gc_x\"{quoted}"),
+        Ending::Plain { .. } => format!("\\eval {}", ansi_c_quote(text)),
+        _ => format!("\\eval \"$__gc_x\"{}", ansi_c_quote(text)),
     };
     let eval = if subshell { format!("({eval})") } else { eval };
     let stdin = if inside { " </dev/null" } else { "" };

@@ -179,10 +179,7 @@ impl Session {
 
     /// What ends this session's processes if guidecheck is stopped by a signal.
     fn register(&self, label: &str) -> crate::cleanup::Registered {
-        let (pid, sid, marker) = (self.child.id(), self.sid, self.marker.clone());
-        crate::cleanup::register(format!("running {label}"), move || {
-            end_processes(pid, sid, &marker)
-        })
+        register(label, self.child.id(), self.sid, &self.marker)
     }
 
     /// Starts a session in `cwd`.
@@ -220,10 +217,7 @@ impl Session {
             end_processes(pid, sid, &marker);
             crate::cleanup::wait_if_stopping();
         }
-        let registered = crate::cleanup::register(format!("running {}", launch.label), {
-            let marker = marker.clone();
-            move || end_processes(pid, sid, &marker)
-        });
+        let registered = register(&launch.label, pid, sid, &marker);
         Ok(Session {
             launch,
             child,
@@ -445,6 +439,14 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// What ends a session's processes if guidecheck is stopped by a signal, while it lives.
+fn register(label: &str, pid: i32, sid: i32, marker: &str) -> crate::cleanup::Registered {
+    let marker = marker.to_string();
+    crate::cleanup::register(format!("running {label}"), move || {
+        end_processes(pid, sid, &marker)
+    })
 }
 
 /// Ends every process of a session: its group, its Unix session, and whatever carries its

@@ -136,14 +136,23 @@ fn shell_options_persist_and_every_command_after_them_is_still_checked() {
     // `set -f` and `set -C` change `$-`: the commands after them end by the slower path
     // once, then by the fast one again, with their output and status still compared.
     passes("session/shell_options", 9);
-    let guide = fixture("session/shell_options/guide.md");
-    for (from, to, line) in [
-        ("*\n$ set +f", "a b\n$ set +f", 6),
-        ("a b\n# guidecheck", "a\n# guidecheck", 9),
-        ("status 1", "status 0", 14),
-        ("again\n$ basename", "new\n$ basename", 16),
-        ("\nbash\n", "\nsh\n", 18),
-    ] {
+    fails_at_each_mutation(
+        "session/shell_options",
+        &[
+            ("*\n$ set +f", "a b\n$ set +f", 6),
+            ("a b\n# guidecheck", "a\n# guidecheck", 9),
+            ("status 1", "status 0", 14),
+            ("again\n$ basename", "new\n$ basename", 16),
+            ("\nbash\n", "\nsh\n", 18),
+        ],
+    );
+}
+
+/// Each `(from, to, line)`: the fixture with `from` changed to `to` fails at `line`.
+#[track_caller]
+fn fails_at_each_mutation(case: &str, mutations: &[(&str, &str, usize)]) {
+    let guide = fixture(case).join("guide.md");
+    for (from, to, line) in mutations {
         let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
         Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
     }
@@ -152,16 +161,15 @@ fn shell_options_persist_and_every_command_after_them_is_still_checked() {
 #[test]
 fn simple_commands_run_as_written_and_a_broken_one_takes_no_other_with_it() {
     passes("session/plain_lines", 6);
-    let guide = fixture("session/plain_lines/guide.md");
-    for (from, to, line) in [
-        ("before\n#", "after\n#", 7),
-        ("after 2", "after 0", 13),
-        ("a # b home", "a home", 15),
-        ("last 127", "last 0", 19),
-    ] {
-        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
-        Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
-    }
+    fails_at_each_mutation(
+        "session/plain_lines",
+        &[
+            ("before\n#", "after\n#", 7),
+            ("after 2", "after 0", 13),
+            ("a # b home", "a home", 15),
+            ("last 127", "last 0", 19),
+        ],
+    );
 }
 
 #[test]
