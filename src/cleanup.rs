@@ -137,32 +137,39 @@ fn start_of(pid: u32) -> Option<u64> {
     stat.get(stat.rfind(')')? + 2..)?.split(' ').nth(19)?.parse().ok()
 }
 
-/// True when `name` (`PREFIX` `PID.START` `-…`) belongs to a process that is gone.
-fn stale(name: &str, prefix: &str) -> bool {
-    let Some((pid, start)) = name
-        .strip_prefix(prefix)
-        .and_then(|rest| rest.split('-').next())
-        .and_then(|tag| tag.split_once('.'))
-        .and_then(|(pid, start)| Some((pid.parse::<u32>().ok()?, start.parse::<u64>().ok()?)))
-    else {
-        return false;
-    };
-    start_of(pid) != Some(start)
+/// The owner tag in `name` (`PREFIX` `PID.START` `-…`) when it belongs to a process that is
+/// gone.
+fn stale(name: &str, prefix: &str) -> Option<String> {
+    let tag = name.strip_prefix(prefix)?.split('-').next()?;
+    let (pid, start) = tag.split_once('.')?;
+    let (pid, start) = (pid.parse::<u32>().ok()?, start.parse::<u64>().ok()?);
+    (start_of(pid) != Some(start)).then(|| tag.to_string())
 }
 
 /// Removes what a crashed earlier run left in `dir` (entries named `prefix` + a dead
 /// owner's tag); returns their names.
 pub fn remove_leftovers(dir: &std::path::Path, prefix: &str) -> Vec<String> {
+    remove_leftovers_with(dir, prefix, |_, _| {})
+}
+
+/// `remove_leftovers`, calling `before` with each leftover's path and owner tag before it
+/// goes.
+pub fn remove_leftovers_with(
+    dir: &std::path::Path,
+    prefix: &str,
+    mut before: impl FnMut(&std::path::Path, &str),
+) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut removed = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !stale(&name, prefix) {
+        let Some(tag) = stale(&name, prefix) else {
             continue;
-        }
+        };
         let path = entry.path();
+        before(&path, &tag);
         let gone = if path.is_dir() && !path.is_symlink() {
             std::fs::remove_dir_all(&path)
         } else {

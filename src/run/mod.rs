@@ -270,7 +270,7 @@ pub fn run(
     // while the verdicts are reported (in that order: nothing may write into a folder being
     // removed).
     session.end();
-    workspace::remove_leftovers_once();
+    workspace::remove_leftovers_once(workspace.ctl_in_shm());
     Ok(GuideRun {
         root: workspace.root().to_path_buf(),
         work: workspace.work(),

@@ -26,14 +26,48 @@ const CTL_NAME: &str = "guidecheck-ctl-";
 /// time of their run), once per run, on a thread of its own. Called as the first guide's
 /// commands are done, not before: reading a crowded /tmp takes as long as starting the
 /// shell does, and beside the commands it would slow them.
-pub fn remove_leftovers_once() {
+///
+/// A run whose control folder is in /dev/shm links it to its workspace (`workspace`): the
+/// control folders a crashed run left there name its workspaces, wherever its TMPDIR was,
+/// and TMPDIR is read only when one does not (or this run has none there).
+pub fn remove_leftovers_once(ctl_in_shm: bool) {
     static LEFTOVERS: std::sync::Once = std::sync::Once::new();
     LEFTOVERS.call_once(|| {
-        crate::cleanup::in_background(|| {
-            crate::cleanup::remove_leftovers(&std::env::temp_dir(), NAME);
-            crate::cleanup::remove_leftovers(Path::new(SHM), CTL_NAME);
+        crate::cleanup::in_background(move || {
+            let unlinked = remove_crashed_runs(Path::new(SHM));
+            if unlinked || !ctl_in_shm {
+                crate::cleanup::remove_leftovers(&std::env::temp_dir(), NAME);
+            }
         });
     });
+}
+
+/// The link in a control folder to its workspace.
+const LINK: &str = "workspace";
+
+/// Removes the control folders in `shm` whose run is gone, and the workspace each links
+/// to; true when one had no such link (its workspace, if any, is to be looked for).
+fn remove_crashed_runs(shm: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let mut unlinked = false;
+    let me = rustix::process::getuid().as_raw();
+    crate::cleanup::remove_leftovers_with(shm, CTL_NAME, |ctl, tag| {
+        let workspace = std::fs::read_link(ctl.join(LINK)).ok();
+        // Only a workspace of the same dead run, linked from a folder of ours: a link
+        // planted in the shared /dev/shm removes nothing else.
+        let named = |w: &PathBuf| {
+            w.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{NAME}{tag}-")))
+        };
+        let mine = std::fs::symlink_metadata(ctl).is_ok_and(|m| m.uid() == me);
+        match workspace {
+            Some(workspace) if mine && named(&workspace) => {
+                let _ = std::fs::remove_dir_all(workspace);
+            }
+            _ => unlinked = true,
+        }
+    });
+    unlinked
 }
 
 /// A control folder in memory (/dev/shm), made before its workspace (`Workspace::with_ctl`)
@@ -91,6 +125,10 @@ impl Workspace {
                 let _ = std::fs::remove_dir_all(p);
             });
         });
+        if let Some(ctl) = &ctl {
+            // Where a crashed run's workspace is (`remove_leftovers_once`).
+            let _ = std::os::unix::fs::symlink(dir.path(), ctl.path().join(LINK));
+        }
         let ws = Workspace {
             dir,
             ctl,
@@ -103,6 +141,11 @@ impl Workspace {
             std::fs::create_dir_all(ws.root().join(sub)).map_err(|e| Error::new(ErrorKind::Write(e)))?;
         }
         Ok(ws)
+    }
+
+    /// Whether its control folder is in /dev/shm (else `ctl/` inside it).
+    pub fn ctl_in_shm(&self) -> bool {
+        self.ctl.is_some()
     }
 
     pub fn root(&self) -> &Path {
@@ -150,6 +193,57 @@ impl Workspace {
         match kept {
             Some(kept) if std::fs::rename(&dir, &kept).is_ok() => kept.join("work"),
             _ => dir.join("work"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A crashed run's control folder in `shm`, linked to `target` (when given).
+    fn crashed_ctl(shm: &Path, tag: &str, target: Option<&Path>) -> PathBuf {
+        let ctl = shm.join(format!("{CTL_NAME}{tag}-AbCdEf"));
+        std::fs::create_dir(&ctl).unwrap();
+        if let Some(target) = target {
+            std::os::unix::fs::symlink(target, ctl.join(LINK)).unwrap();
+        }
+        ctl
+    }
+
+    #[test]
+    fn a_crashed_runs_control_folder_leads_to_its_workspace() {
+        let (shm, tmp) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let workspace = tmp.path().join(format!("{NAME}999999999.1-XyZ"));
+        std::fs::create_dir_all(workspace.join("work/sub")).unwrap();
+        std::fs::write(workspace.join("work/sub/f"), "x").unwrap();
+        let ctl = crashed_ctl(shm.path(), "999999999.1", Some(&workspace));
+        // A live run's (ours) stays, with its workspace.
+        let live = tmp
+            .path()
+            .join(format!("{NAME}{}-Live", crate::cleanup::owner_tag()));
+        std::fs::create_dir(&live).unwrap();
+        let ours = crashed_ctl(shm.path(), &crate::cleanup::owner_tag(), Some(&live));
+        assert!(!remove_crashed_runs(shm.path()), "every crashed run was linked");
+        assert!(!workspace.exists() && !ctl.exists());
+        assert!(live.exists() && ours.exists());
+    }
+
+    #[test]
+    fn a_control_folder_without_its_workspaces_link_asks_for_tmpdir_to_be_read() {
+        let (shm, tmp) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let unlinked = crashed_ctl(shm.path(), "999999999.1", None);
+        assert!(remove_crashed_runs(shm.path()));
+        assert!(!unlinked.exists());
+        // A link to anything but that run's workspace removes nothing but the folder.
+        for target in [
+            tmp.path().join("precious"),
+            tmp.path().join(format!("{NAME}999999998.1-Other")),
+        ] {
+            std::fs::create_dir(&target).unwrap();
+            let planted = crashed_ctl(shm.path(), "999999999.1", Some(&target));
+            assert!(remove_crashed_runs(shm.path()));
+            assert!(target.exists() && !planted.exists());
         }
     }
 }

@@ -137,6 +137,57 @@ fn a_signal_ends_every_process_removes_every_file_and_says_so() {
     }
 }
 
+/// A run killed outright (SIGKILL: no undo runs) leaves its workspace and control folder;
+/// the next run removes both, though it was given another TMPDIR.
+#[test]
+fn a_killed_runs_workspace_goes_with_the_next_run() {
+    let seconds = unique(20);
+    let (child, _dir, tmp) = start_sleeping(seconds);
+    let pid = child.id();
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pid as i32).unwrap(),
+        rustix::process::Signal::KILL,
+    )
+    .unwrap();
+    drop(child.wait_with_output().unwrap());
+    for sleeper in sleeping(seconds).into_iter().chain(sleeping(seconds + 1)) {
+        let _ = rustix::process::kill_process(
+            rustix::process::Pid::from_raw(sleeper).unwrap(),
+            rustix::process::Signal::KILL,
+        );
+    }
+    let tag = format!("guidecheck-ctl-{pid}.");
+    let ctl_left = || {
+        std::fs::read_dir("/dev/shm").is_ok_and(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with(&tag))
+        })
+    };
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 1, "its workspace");
+    let (next_dir, guide) = write_guide("next.md", "# Next\n\n```console\n$ echo hi\nhi\n```\n");
+    let other_tmp = next_dir.path().join("tmp");
+    std::fs::create_dir(&other_tmp).unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("guidecheck"))
+        .arg(&guide)
+        .env("TMPDIR", &other_tmp)
+        .env("GUIDECHECK_UPDATE", "off")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "the killed run's workspace is left"
+    );
+    assert_eq!(std::fs::read_dir(&other_tmp).unwrap().count(), 0);
+    assert!(!ctl_left(), "the killed run's control folder is left");
+}
+
 #[test]
 fn memory_stays_flat_under_two_gibibytes_of_output() {
     let time = Path::new("/usr/bin/time");
