@@ -2,9 +2,9 @@
 //! pieces: pulldown-cmark holds the tree of what it parses, several times the size of the
 //! text, so a 10 MB guide is parsed a megabyte at a time.
 //!
-//! A piece ends where the Markdown cannot carry anything across: before a `#` heading at
-//! the start of a line that follows a blank line (a paragraph, list, quote, table or
-//! indented block has ended there). Only a fenced code block without its closing fence,
+//! A piece ends where the Markdown cannot carry anything across: before a `#` heading or
+//! a code fence's opening at the start of a line that follows a blank line (a paragraph,
+//! list, quote, table or indented block has ended there). Only a fenced code block without its closing fence,
 //! or an HTML block, can run past such a line; when the last block of a piece is one of
 //! those, the piece is read again to a later heading. A link whose reference definition
 //! is in another piece reads as text.
@@ -196,25 +196,37 @@ impl Blocks<'_> {
     }
 }
 
-/// The start of the first line at or after `from` that is a `#` heading after a blank
-/// line; the text's end when there is none.
+/// The start of the first line at or after `from` that follows a blank line and is a `#`
+/// heading or a code fence's opening (```` ``` ```` or `~~~`, at the line's start); the
+/// text's end when there is none.
 fn piece_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut at = from.min(text.len());
-    while let Some(found) = memchr::memmem::find(&bytes[at..], b"\n\n#") {
+    while let Some(found) = memchr::memmem::find(&bytes[at..], b"\n\n") {
         let line = at + found + 2;
-        let hashes = bytes[line..].iter().take_while(|&&b| b == b'#').count();
-        if hashes <= 6
-            && matches!(
-                bytes.get(line + hashes),
-                None | Some(b' ' | b'\t' | b'\r' | b'\n')
-            )
-        {
+        if starts_block(&bytes[line..]) {
             return line;
         }
-        at = line;
+        at = line - 1;
     }
     text.len()
+}
+
+/// Whether a line (and what follows) starts a heading or a code fence.
+fn starts_block(line: &[u8]) -> bool {
+    match line.first() {
+        Some(b'#') => {
+            let hashes = line.iter().take_while(|&&b| b == b'#').count();
+            hashes <= 6 && matches!(line.get(hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        }
+        Some(&mark @ (b'`' | b'~')) => {
+            let run = line.iter().take_while(|&&b| b == mark).count();
+            let info = &line[run..memchr::memchr(b'\n', line).unwrap_or(line.len())];
+            // A backtick fence's info string holds no backtick (else it is inline code).
+            run >= 3 && (mark == b'~' || !info.contains(&b'`'))
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +257,13 @@ mod tests {
             "!!! note \"N\"\n    ```sh\n    x\n    ```",
             "=== \"Linux\"\n\n    ```sh\n    y\n    ```",
             "{% highlight sh %}\nz\n\n# not a heading\n{% endhighlight %}",
+            "{% highlight sh %}\nz\n\n```\n{% endhighlight %}",
+            "````markdown\n```sh\nx\n```\n\n```sh\ny\n```\n````",
+            "```\nopen\n\n```\n\n~~~ sh\nx\n~~~",
+            "<!--\n\n```sh\nx\n```\n\n-->",
+            "- item\n\n```sh\nafter the list\n```",
+            "``` not `a` fence\n\ntext",
+            "!!! note\n    x\n\n```sh\nafter\n```",
         ];
         let mut seed = 17u64;
         let mut next = || {
@@ -285,9 +304,13 @@ mod tests {
     }
 
     #[test]
-    fn a_piece_ends_before_a_heading_after_a_blank_line() {
+    fn a_piece_ends_before_a_heading_or_fence_after_a_blank_line() {
         let text = "a\n# no\n\n#nope\n\n####### seven\n\n## yes\n";
         assert_eq!(&text[piece_end(text, 0)..], "## yes\n");
         assert_eq!(piece_end("no heading\n", 0), "no heading\n".len());
+        let text = "a\n```no\n\n`` two\n\n``` x`y\n\n\n\n~~~ yes\n";
+        assert_eq!(&text[piece_end(text, 0)..], "~~~ yes\n");
+        let text = "p\n\n```sh\n";
+        assert_eq!(&text[piece_end(text, 0)..], "```sh\n");
     }
 }

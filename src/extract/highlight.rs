@@ -8,11 +8,14 @@
 use super::relined::{Copy, Fences, lines};
 
 /// The text with each highlight tag line written as a fence, or None when it has none.
+/// A pair's fences are as long as both lines allow, so a fence line in the code between
+/// (```` ``` ```` in a Markdown sample) stays code.
 pub(super) fn as_fences(text: &str) -> Option<String> {
     if !text.contains("highlight") {
         return None;
     }
-    let mut copy = Copy::new(text);
+    // (start, length) of each tag line to rewrite, with the language of an opening one.
+    let mut tags: Vec<(usize, usize, Option<&str>)> = Vec::new();
     // A tag shown inside a fenced block (a guide about Jekyll) is that block's text.
     let mut fences = Fences::default();
     let mut open = false;
@@ -20,17 +23,29 @@ pub(super) fn as_fences(text: &str) -> Option<String> {
         if !open && fences.hold(&line) {
             continue;
         }
-        let fence = match tag(line.body.trim()) {
-            Some(Tag::Open(lang)) if !open => format!("```{lang}"),
-            Some(Tag::Close) if open => "```".to_string(),
+        let lang = match tag(line.body.trim()) {
+            Some(Tag::Open(lang)) if !open => Some(lang),
+            Some(Tag::Close) if open => None,
             _ => continue,
         };
         // The fence must fit on the line it replaces (a language that would not is left).
-        if fence.len() > line.body.len() {
+        if 3 + lang.map_or(0, str::len) > line.body.len() {
             continue;
         }
         open = !open;
-        let bytes = copy.bytes(line.start, line.start + line.body.len());
+        tags.push((line.start, line.body.len(), lang));
+    }
+    let mut copy = Copy::new(text);
+    for (i, &(start, len, lang)) in tags.iter().enumerate() {
+        let room = |(_, len, lang): (usize, usize, Option<&str>)| len - lang.map_or(0, str::len);
+        // An opening fence and its closing one are as long as the shorter room allows.
+        let pair = match lang {
+            Some(_) => tags.get(i + 1).copied(),
+            None => i.checked_sub(1).map(|k| tags[k]),
+        };
+        let ticks = pair.map_or(room(tags[i]), |other| room(tags[i]).min(room(other)));
+        let fence = format!("{}{}", "`".repeat(ticks), lang.unwrap_or(""));
+        let bytes = copy.bytes(start, start + len);
         bytes.fill(b' ');
         bytes[..fence.len()].copy_from_slice(fence.as_bytes());
     }
@@ -81,10 +96,10 @@ mod tests {
         let fenced = as_fences(text).unwrap();
         assert_eq!(fenced.len(), text.len());
         let lines: Vec<&str> = fenced.lines().collect();
-        assert_eq!(lines[2].trim_end(), "```console");
-        assert_eq!(lines[5].trim_end(), "```");
-        assert_eq!(lines[7].trim_end(), "```bash");
-        assert_eq!(lines[9].trim_end(), "```");
+        assert_eq!(lines[2].trim_end(), format!("{}console", "`".repeat(16)));
+        assert_eq!(lines[5].trim_end(), "`".repeat(16));
+        assert_eq!(lines[7].trim_end(), format!("{}bash", "`".repeat(18)));
+        assert_eq!(lines[9].trim_end(), "`".repeat(18));
         assert_eq!(lines[3], "$ echo hi");
         assert_eq!(as_fences("A highlight of the week.\n"), None);
         assert_eq!(
@@ -92,5 +107,19 @@ mod tests {
             None
         );
         assert_eq!(as_fences("{% raw %}\n"), None);
+    }
+
+    #[test]
+    fn a_fence_line_in_the_highlighted_code_is_code() {
+        let text = "{% highlight markdown %}\n```sh\necho\n```\n{% endhighlight %}\n\nAfter.\n";
+        let blocks = super::super::extract(text);
+        let code: Vec<_> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                super::super::Block::Code(c) => Some(c.content.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(code, ["```sh\necho\n```\n"]);
     }
 }
