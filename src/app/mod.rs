@@ -37,10 +37,9 @@ pub fn main() -> ExitCode {
     crate::cleanup::on_signals();
     // A run of guides starts its first shell before even the arguments are parsed: bash's
     // start-up then overlaps everything up to the first command.
-    let mut early = runs_guides(std::env::args_os())
-        .then(crate::run::start_early)
-        .flatten();
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut early = runs_guides(&args).then(crate::run::start_early).flatten();
+    let cli = match Cli::of_paths(&args).map_or_else(|| Cli::try_parse_from(&args), Ok) {
         Ok(cli) => cli,
         Err(e) => {
             drop(early);
@@ -78,12 +77,12 @@ pub fn main() -> ExitCode {
 
 /// Whether the arguments ask for guides to be run (no other subcommand, no help, no
 /// version, no `--watch`): a guess made before parsing them, which parsing settles.
-fn runs_guides(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
-    let args: Vec<std::ffi::OsString> = args.skip(1).collect();
+fn runs_guides(args: &[std::ffi::OsString]) -> bool {
+    let args = args.get(1..).unwrap_or_default();
     let other =
         |a: &std::ffi::OsString| matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version" | "--watch"));
     let command = args.first().and_then(|a| a.to_str());
-    let subcommand = command.is_some_and(|c| test::COMMANDS.contains(&c) && c != "test" || c == "help");
+    let subcommand = command.is_some_and(|c| crate::cli::SUBCOMMANDS.contains(&c) && c != "test");
     !subcommand && !args.iter().any(other)
 }
 
@@ -152,11 +151,11 @@ mod tests {
     #[test]
     fn a_run_of_guides_is_told_from_the_other_commands_before_parsing() {
         let runs = |args: &[&str]| {
-            super::runs_guides(
-                std::iter::once("guidecheck")
-                    .chain(args.iter().copied())
-                    .map(Into::into),
-            )
+            let args: Vec<std::ffi::OsString> = std::iter::once("guidecheck")
+                .chain(args.iter().copied())
+                .map(Into::into)
+                .collect();
+            super::runs_guides(&args)
         };
         for args in [
             &[][..],
@@ -174,6 +173,7 @@ mod tests {
             &["--version"],
             &["a.md", "--help"],
             &["--watch", "a.md"],
+            &["snapshots"],
         ] {
             assert!(!runs(args), "{args:?}");
         }
