@@ -3,8 +3,9 @@
 # Every chapter is guides/hello.md, whose snapshot is committed. Run from the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=./target/release/guidecheck
+# benches/run gives the binary it measures; alone, the release build.
+bin=${GUIDECHECK_BIN:-}
+[ -n "$bin" ] || { cargo build --release --quiet && bin=./target/release/guidecheck; }
 input=$(mktemp)
 python3 - "$input" <<'PY'
 import json, os, sys
