@@ -42,6 +42,13 @@ fn may_open(command: &[u8]) -> bool {
     })
 }
 
+/// Whether a `(` after `word` opens something bash reads on for: a subshell or a function's
+/// `()` where a command starts, a substitution (`$(`, `<(`, `>(`), an array (`a=(`) or an
+/// extended glob (`!(`, `@(`, …). Elsewhere (`echo (`) it is a syntax error at once.
+fn opens(word: &str, at_command: bool) -> bool {
+    at_command || word.ends_with(['$', '<', '>', '=', '!', '@', '*', '+', '?'])
+}
+
 /// A pass over the command's words, outside quotes and comments.
 #[derive(Default)]
 struct Scan {
@@ -76,10 +83,11 @@ impl Scan {
                 }
                 '#' if start == at && !word_quoted => while chars.next_if(|&(_, n)| n != '\n').is_some() {},
                 ' ' | '\t' | '\n' | ';' | '&' | '|' | '(' | ')' => {
-                    command_start = scan.word(&command[start..at], word_quoted, command_start);
+                    let (word, at_command) = (&command[start..at], command_start);
+                    command_start = scan.word(word, word_quoted, command_start);
                     (start, word_quoted) = (at + 1, false);
                     match c {
-                        '(' => scan.parens += 1,
+                        '(' if opens(word, at_command) => scan.parens += 1,
                         ')' => scan.parens = scan.parens.saturating_sub(1),
                         _ => {}
                     }
@@ -150,6 +158,10 @@ mod tests {
             "echo 'if' \"for\" \\{",
             "echo {a,b}  # a comment with for and if",
             "time for i in 1; do :; done",
+            // A `(` among a command's arguments is a syntax error, not an opening.
+            "echo (",
+            "echo ( a",
+            "ls -l (x",
         ] {
             assert_eq!(open(command), None, "{command}");
         }
@@ -167,6 +179,11 @@ mod tests {
             "case $x in",
             "echo $(date",
             "(cd sub",
+            "true && (cd sub",
+            "a=(1 2",
+            "diff <(sort a",
+            "echo $((1 +",
+            "if (true",
         ] {
             assert_eq!(open(command), Some(Open::Compound), "{command}");
         }

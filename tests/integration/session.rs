@@ -173,6 +173,20 @@ fn simple_commands_run_as_written_and_a_broken_one_takes_no_other_with_it() {
 }
 
 #[test]
+fn a_syntax_error_is_one_command_and_reads_as_at_a_prompt() {
+    passes("session/syntax_errors", 4);
+    fails_at_each_mutation(
+        "session/syntax_errors",
+        &[
+            ("token `newline'", "token `('", 10),
+            ("after\n#", "before\n#", 15),
+            ("token `fi'", "token `if'", 18),
+            ("last\n```", "first\n```", 20),
+        ],
+    );
+}
+
+#[test]
 fn a_guide_that_defines_printf_keeps_its_commands_apart() {
     // The end of each command is printed by bash's own printf, never the guide's.
     let text = "# P\n\n```console\n$ printf() { echo fake; }\n$ echo one\none\n$ printf x\nfake\n$ echo two\ntwo\n```\n";
