@@ -310,5 +310,5 @@ fn collapse_runs(line: &str, out: &mut String) {
 }
 
 #[cfg(test)]
-#[path = "normalize_tests.rs"]
+#[path = "normalize/tests.rs"]
 mod tests;
