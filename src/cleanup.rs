@@ -212,11 +212,24 @@ pub fn exit_status(signal: i32) -> i32 {
     128 + signal
 }
 
+/// SIGINT, SIGTERM and SIGHUP caught from now on: one that comes is kept for `on_signals`.
+pub struct Caught(signal_hook::iterator::Signals);
+
+/// Catches the signals `on_signals` acts on, at once (a handler each), before anything is
+/// started that they must undo; the thread that acts on them can start later, off the
+/// path of the first shell's start.
+pub fn catch_signals() -> Option<Caught> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .ok()
+        .map(Caught)
+}
+
 /// On SIGINT, SIGTERM or SIGHUP: says what was running, undoes everything registered, and
 /// exits with 130, 143 or 129. A second signal while cleaning up is ignored.
-pub fn on_signals() {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+pub fn on_signals(caught: Option<Caught>) {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Some(Caught(mut signals)) = caught else {
         return;
     };
     std::thread::spawn(move || {

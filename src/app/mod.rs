@@ -34,11 +34,13 @@ impl From<Exit> for ExitCode {
 }
 
 pub fn main() -> ExitCode {
-    crate::cleanup::on_signals();
+    let caught = crate::cleanup::catch_signals();
     // A run of guides starts its first shell before even the arguments are parsed: bash's
-    // start-up then overlaps everything up to the first command.
+    // start-up then overlaps everything up to the first command. The signals it must be
+    // ended on are caught already; the thread that acts on them starts after it.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut early = runs_guides(&args).then(crate::run::start_early).flatten();
+    crate::cleanup::on_signals(caught);
     let cli = match Cli::of_paths(&args).map_or_else(|| Cli::try_parse_from(&args), Ok) {
         Ok(cli) => cli,
         Err(e) => {
