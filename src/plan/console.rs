@@ -76,9 +76,10 @@ struct Compiled {
 const DEFAULT_PROMPTS: &[&str] = &[
     r"^\$ ",
     r"^% ",
-    // pure, starship and spaceship (zsh), and fish's `user@host ~>`.
+    // pure, starship and spaceship (zsh), and fish's `user@host ~>`, with its branch in a
+    // repository (`user@host ~/src (main)>`).
     r"^❯ ",
-    r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+ (?-u:[^ \t>])*> ",
+    r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+ (?-u:[^ \t>])*(?: \((?-u:[^ \t)])+\))?> ",
     // macOS's zsh (`alice@laptop ~/code % `), and bash or sh without a prompt of their
     // own (`bash-5.2$ `).
     r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+ (?-u:[^ \t%#$>])+ [%#] ",
@@ -342,12 +343,16 @@ mod tests {
 
     #[test]
     fn pure_starship_fish_macos_zsh_and_bare_bash_prompts() {
-        let got = commands("❯ echo a\na\nme@box ~/src> echo b\nb\n", false);
+        let got = commands(
+            "❯ echo a\na\nme@box ~/src> echo b\nb\nme@box ~/src (main)> echo f\nf\n",
+            false,
+        );
         assert_eq!(
             got,
             [
                 ("echo a".into(), vec!["a".into()]),
-                ("echo b".into(), vec!["b".into()])
+                ("echo b".into(), vec!["b".into()]),
+                ("echo f".into(), vec!["f".into()])
             ]
         );
         let got = commands(
