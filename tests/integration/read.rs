@@ -231,11 +231,12 @@ fn the_sentence_before_a_block_names_its_file_when_it_only_names_it() {
         .contains("  31  file     count.nix")
         .contains("  12  command  $ chmod +x greet.sh\n                 ./greet.sh Nix\n              expects 1 shown line")
         .contains("  37  command  $ ./greet.sh again")
-        .contains("  49  script   echo made > made.txt");
+        .contains("  49  script   echo made > made.txt")
+        .contains("file     config.json (1 line, named by the text before it: \"Save the following as config.json:\")");
     Run::bare()
         .arg(&guide)
         .expect(0)
-        .contains("8 steps: 8 passed, 0 failed");
+        .contains("10 steps: 10 passed, 0 failed");
     // What the named file prints is checked: a wrong shown line fails the command.
     let (_dir, path) = crate::mutated(&guide, |text| text.replace("Hello, Nix!", "Hello, Nox!"));
     Run::bare()
@@ -251,6 +252,12 @@ fn the_sentence_before_a_block_names_its_file_when_it_only_names_it() {
         .arg(&path)
         .expect(1)
         .contains("chmod: cannot access 'greet.sh'");
+    // Nor is config.json, named plainly, once the sentence names nothing.
+    let (_dir, path) = crate::mutated(&guide, |text| text.replace("as **config.json**:", "as a sample:"));
+    Run::bare()
+        .arg(&path)
+        .expect(1)
+        .contains("cat: config.json: No such file or directory");
 }
 
 #[test]

@@ -225,19 +225,26 @@ fn about_something_else(text: &str) -> bool {
 /// sentence that names it.
 pub fn file_named(text: &str, heading: bool) -> Option<(&str, &str)> {
     let text = text.trim();
-    // The cheap test first: most prose has no code span, or does not end with `:`.
-    if !text.contains('`') || !(heading || text.ends_with(':')) {
+    // The cheap test first: most prose does not end with `:`.
+    if !(heading || text.ends_with(':')) {
         return None;
     }
     let body = text.strip_suffix(':').unwrap_or(text).trim_end();
-    let close = body.rfind('`')?;
-    let open = body[..close].rfind('`')?;
-    let name = &body[open + 1..close];
+    let (open, name, close) = match body.rfind('`') {
+        Some(close) => {
+            let open = body[..close].rfind('`')?;
+            (open, &body[open + 1..close], close + 1)
+        }
+        // A name written plainly (`Save this as config.json:`, or in bold, which the text
+        // no longer shows), in a sentence only: a heading `Node.js` is no file.
+        None if !heading => bare_name(body)?,
+        None => return None,
+    };
     if !looks_like_file(name) {
         return None;
     }
     let before = body[..open].to_ascii_lowercase();
-    let after = body[close + 1..].trim().to_ascii_lowercase();
+    let after = body[close..].trim().to_ascii_lowercase();
     if heading {
         return (before.trim().is_empty() && after.is_empty()).then_some((name, text));
     }
@@ -249,6 +256,26 @@ pub fn file_named(text: &str, heading: bool) -> Option<(&str, &str)> {
         && !about_something_else(sentence)
         && !about_something_else(&after))
     .then_some((name, &text[start..]))
+}
+
+/// The last word of `body` that is plainly a file name (with an extension, a folder or a
+/// name like `Makefile`; quotes around it are not part of it): where its word starts, the
+/// name, and where its word ends.
+fn bare_name(body: &str) -> Option<(usize, &str, usize)> {
+    let mut end = body.len();
+    for word in body.rsplit(|c: char| c.is_whitespace() || c == ',') {
+        let start = end - word.len();
+        end = start.saturating_sub(1);
+        let name = word.trim_matches(['"', '\'', '“', '”', '‘', '’', '*', '_']);
+        if name.is_empty() || name.ends_with('.') {
+            continue;
+        }
+        let plainly = name.contains(['.', '/']) || name.ends_with("file");
+        if plainly && looks_like_file(name) {
+            return Some((start, name, start + word.len()));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -274,6 +301,10 @@ mod tests {
             ("The `default.nix` file:", "default.nix"),
             ("Here is `greet.py`:", "greet.py"),
             ("Our `flake.nix` should look like this:", "flake.nix"),
+            ("Save the following as config.json:", "config.json"),
+            ("Create main.py with the following content:", "main.py"),
+            ("Save it as \"src/app.rb\":", "src/app.rb"),
+            ("Create a Dockerfile:", "Dockerfile"),
         ] {
             assert_eq!(
                 file_named(text, false).map(|(path, _)| path),
@@ -304,9 +335,16 @@ mod tests {
             "Create `/etc/nix/nix.conf`:",
             "Create a file named `$NAME`:",
             "The build fails in `default.nix`:",
+            "Install Node.js:",
+            "Run main.py:",
+            "Open config.json and add:",
+            "Create a new project:",
+            "It was version 2.3.4 as of this writing:",
+            "Save the file.",
         ] {
             assert_eq!(file_named(text, false), None, "{text}");
         }
         assert_eq!(file_named("About `flake.nix`", true), None);
+        assert_eq!(file_named("Node.js", true), None);
     }
 }
