@@ -107,6 +107,9 @@ impl Fence {
         ["file", "title", "filename", "name", "path"]
             .into_iter()
             .find_map(|key| self.attr(key).map(|v| (v, key)))
+            // A title or a name may be a label (Docusaurus's `title="Output"`, `title="In
+            // the terminal"`): words, or a word that labels output, name no file.
+            .filter(|(v, key)| !matches!(*key, "title" | "name") || !is_label(v))
     }
 
     /// A transcript: `$ ` prompts start commands, `# ` counts as a (root) prompt.
@@ -126,6 +129,20 @@ impl Fence {
     pub fn is_output(&self) -> bool {
         matches!(self.lang.as_str(), "" | "text" | "output" | "plain" | "log")
     }
+}
+
+/// A block title that is a label, not a file: words without an extension (`In the
+/// terminal`; `hello world.nix` is a file), or one of the words sites title output with.
+fn is_label(title: &str) -> bool {
+    const LABELS: [&str; 13] = [
+        "output", "result", "results", "terminal", "console", "shell", "stdout", "stderr", "log", "logs",
+        "response", "example", "expected",
+    ];
+    let title = title.trim();
+    let extension = title.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && (1..=10).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    title.contains(char::is_whitespace) && !extension || LABELS.iter().any(|l| title.eq_ignore_ascii_case(l))
 }
 
 /// MyST directive options at the top of a ```` ```{code-block} ```` body.
@@ -309,6 +326,22 @@ mod tests {
         );
         let f = Fence::parse(r#"nix title="hello world.nix""#);
         assert_eq!(f.file_name(), Some(("hello world.nix", "title")));
+        // A title that labels the block names no file; `file=` always does.
+        for label in [
+            r#"text title="Output""#,
+            r#"sh title="In the terminal""#,
+            "text name=stdout",
+        ] {
+            assert_eq!(Fence::parse(label).file_name(), None, "{label}");
+        }
+        assert_eq!(
+            Fence::parse("text file=output").file_name(),
+            Some(("output", "file"))
+        );
+        assert_eq!(
+            Fence::parse(r#"sh title="planted""#).file_name(),
+            Some(("planted", "title"))
+        );
         let f = Fence::parse("sh,skip");
         assert_eq!((f.lang.as_str(), f.has_flag("skip")), ("sh", true));
         let f = Fence::parse("{code-block} nix");

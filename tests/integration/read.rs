@@ -261,6 +261,25 @@ fn the_sentence_before_a_block_names_its_file_when_it_only_names_it() {
 }
 
 #[test]
+fn a_title_that_labels_output_is_output_not_a_file() {
+    let guide = fixture("read/titled_output/guide.md");
+    Run::bare()
+        .arg(&guide)
+        .expect(0)
+        .contains("3 steps: 3 passed, 0 failed");
+    for (from, to, line) in [
+        ("hi from docusaurus\n```\n\n```sh", "hi from nowhere\n```\n\n```sh", 11),
+        ("HI FROM DOCUSAURUS", "HI FROM NOWHERE", 19),
+    ] {
+        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
+        Run::bare()
+            .arg(&path)
+            .expect(1)
+            .contains(&format!("g.md:{line}: "));
+    }
+}
+
+#[test]
 fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
     let guide = fixture("read/prompts_more/guide.md");
     Run::bare()
