@@ -230,8 +230,10 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     }
     let shown = shown_for(step, run);
     let (default_exit, output) = output_verdict(step, &shown, run, normalizer);
+    let mut lacking = false;
     if matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. }) {
         problems.extend(unshown_errors(&shown, &run.output, normalizer));
+        lacking = unshown_need(&shown, &run.output);
     }
     let (log_problems, unverified) = logs::check(&shown, run, normalizer);
     problems.extend(log_problems);
@@ -252,7 +254,7 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
         });
     }
     problems.extend(output);
-    conclude(step, run, problems, unverified, normalizer)
+    conclude(step, run, problems, unverified, lacking, normalizer)
 }
 
 /// The lines a command shows; an interactive shell echoes `exit` as it leaves (a reader
@@ -311,9 +313,10 @@ fn conclude(
     run: &StepRun,
     mut problems: Vec<Problem>,
     unverified: Vec<usize>,
+    lacking: bool,
     normalizer: &Normalizer,
 ) -> Verdict {
-    let status = if let Some(b) = environment(run, &problems, normalizer) {
+    let status = if let Some(b) = environment(run, &problems, lacking, normalizer) {
         let hint = if step.options.needs_network && b.reason.contains("network") {
             "this step needs the network (needs=network): run where it is reachable".to_string()
         } else {
@@ -362,6 +365,14 @@ fn unshown_errors(shown: &[ShownLine], output: &str, normalizer: &Normalizer) ->
         .collect()
 }
 
+/// Whether a step whose guide shows no output printed that this machine lacks something
+/// (no network, no `<nixpkgs>`): it can succeed without doing what the guide says (`curl …
+/// | sh` exits 0 when curl could not connect, and sh ran nothing). A step that shows
+/// output which matched (`read </dev/tty || echo no terminal`) did what it shows.
+fn unshown_need(shown: &[ShownLine], output: &str) -> bool {
+    shown.is_empty() && need(output).is_some()
+}
+
 /// What this machine lacks, by the output: Nix's needs first, then the generic ones.
 fn need(output: &str) -> Option<crate::failure::Blocked> {
     blocked::blocked(output).or_else(|| crate::failure::blocked(output))
@@ -382,13 +393,15 @@ fn expected_exit(shown: &[ShownLine], normalizer: &Normalizer) -> ExitExpectatio
 }
 
 /// A failure from the environment (no network, Nix missing) is blocked, even where the
-/// guide expected the step to fail. Output is read for it only when the step failed.
+/// guide expected the step to fail. Output is read for it only when the step failed, or
+/// printed such a failure the guide does not show (`lacking`).
 fn environment(
     run: &StepRun,
     problems: &[Problem],
+    lacking: bool,
     normalizer: &Normalizer,
 ) -> Option<crate::failure::Blocked> {
-    let failed_here = !problems.is_empty() || run.status != Some(0);
+    let failed_here = !problems.is_empty() || run.status != Some(0) || lacking;
     if !failed_here {
         return None;
     }

@@ -124,6 +124,23 @@ fn missing_nix_is_blocked_not_drift() {
 }
 
 #[test]
+fn a_success_that_shows_nothing_and_printed_a_network_failure_is_blocked() {
+    // `curl … | sh` exits 0 when curl could not connect: sh ran nothing.
+    let failure = "curl: (6) Could not resolve host: example.com\n";
+    assert_eq!(verdict("", failure, 0).status, Status::Blocked);
+    // Output the guide shows, and that matched, says the step did what it shows.
+    let fallback = "bash: /dev/tty: No such device or address\nno terminal\n";
+    assert_eq!(verdict("no terminal", fallback, 0).status, Status::Passed);
+    assert_eq!(
+        verdict("curl: (6) Could not resolve host: example.com", failure, 0).status,
+        Status::Passed
+    );
+    assert_eq!(verdict("...", failure, 0).status, Status::Passed);
+    assert_eq!(verdict("", "resolved\n", 0).status, Status::Passed);
+    assert_eq!(verdict("", fallback, 0).status, Status::Blocked);
+}
+
+#[test]
 fn planning_lines_may_be_missing() {
     let shown = "these 2 derivations will be built:\n  /nix/store/48bl58dznlbp8lgyf081s7smma0zlzcw-gcc.drv\nbuilding '/nix/store/48bl58dznlbp8lgyf081s7smma0zlzcw-gcc.drv'...\ncc -O2\n/nix/store/skpwxhh4vqi11bx9pcl6rdnj88x77l8m-hello-1.0";
     assert_eq!(

@@ -35,6 +35,27 @@ fn each_missing_environment_is_blocked_with_its_need() {
     }
 }
 
+/// A step that shows no output and succeeds only because a pipe or an assignment hid the
+/// failure (`curl … | sh`, `x=$(nix-build '<nixpkgs>' …)`) did not do what the guide says:
+/// what it printed names the need.
+#[test]
+fn a_failure_hidden_by_a_pipe_is_blocked_not_passed() {
+    for (command, need) in [
+        ("curl -sSL https://no-such-host.invalid/install.sh | sh", "the network"),
+        (
+            "hash=$(nix-build '<nixpkgs>' -A hello | cut -c1-10)",
+            "<nixpkgs> in the Nix search path",
+        ),
+    ] {
+        let text = format!("```console\n$ {command}\n$ echo after\nafter\n```\n");
+        let (_dir, path) = write_guide("g.md", &text);
+        let run = Run::new([&path]).outcome();
+        assert_eq!(run.code, Some(3), "{command}: {}", run.all());
+        run.contains(&format!("needs {need}"));
+        assert_eq!(run.steps(), (1, 0, 1, 0), "{command}");
+    }
+}
+
 #[test]
 fn a_wrong_output_of_a_command_that_runs_is_still_drift() {
     let (_dir, path) = write_guide("g.md", "```console\n$ echo hello\ngoodbye\n```\n");

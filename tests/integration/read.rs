@@ -268,7 +268,11 @@ fn a_title_that_labels_output_is_output_not_a_file() {
         .expect(0)
         .contains("3 steps: 3 passed, 0 failed");
     for (from, to, line) in [
-        ("hi from docusaurus\n```\n\n```sh", "hi from nowhere\n```\n\n```sh", 11),
+        (
+            "hi from docusaurus\n```\n\n```sh",
+            "hi from nowhere\n```\n\n```sh",
+            11,
+        ),
         ("HI FROM DOCUSAURUS", "HI FROM NOWHERE", 19),
     ] {
         let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
