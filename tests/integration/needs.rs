@@ -41,7 +41,10 @@ fn each_missing_environment_is_blocked_with_its_need() {
 #[test]
 fn a_failure_hidden_by_a_pipe_is_blocked_not_passed() {
     for (command, need) in [
-        ("curl -sSL https://no-such-host.invalid/install.sh | sh", "the network"),
+        (
+            "curl -sSL https://no-such-host.invalid/install.sh | sh",
+            "the network",
+        ),
         (
             "hash=$(nix-build '<nixpkgs>' -A hello | cut -c1-10)",
             "<nixpkgs> in the Nix search path",
