@@ -71,6 +71,39 @@ struct Compiled {
     nested: regex::bytes::Regex,
 }
 
+/// The language of another program's REPL that a command starts, by the program and the
+/// prompt its shown lines are at (`$ python3`, then `>>> 1 + 1`): guidecheck feeds
+/// `nix repl` only, and such a session run without its inputs would read as drift.
+pub fn other_repl<'a>(command: &str, mut shown: impl Iterator<Item = &'a str>) -> Option<&'static str> {
+    let mut words = command.split_whitespace();
+    let name = words.next()?.rsplit('/').next()?;
+    // Options only: a script, `-c` or `-m` runs no session, `--version` none either.
+    let runs = |w: &str| !w.starts_with('-') || matches!(w, "-c" | "-m" | "-e" | "-p" | "-V" | "-v" | "-h");
+    if words.any(|w| runs(w) || w.starts_with("--version") || w.starts_with("--help")) {
+        return None;
+    }
+    let version = |rest: &str| rest.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let python = name.strip_prefix("python").is_some_and(version)
+        || name.strip_prefix("pypy").is_some_and(version)
+        || name == "ipython";
+    let prompt: &[&str] = match name {
+        _ if python => &[">>> ", "In ["],
+        "node" => &["> "],
+        "irb" => &["irb("],
+        _ => return None,
+    };
+    let language = if python {
+        "Python"
+    } else if name == "node" {
+        "Node.js"
+    } else {
+        "Ruby"
+    };
+    shown
+        .any(|l| prompt.iter().any(|p| l.trim_start().starts_with(p)))
+        .then_some(language)
+}
+
 // ASCII classes where a prompt is ASCII (user and host names): Unicode `\w` costs
 // milliseconds to compile at every start; `(?-u:[^…])` is a byte set (see `Prompts`).
 const DEFAULT_PROMPTS: &[&str] = &[
@@ -372,6 +405,26 @@ mod tests {
         assert_eq!(got[0], ("cat <<< 'word'".into(), vec!["word".into()]));
         let got = commands("$ cat <<EOF > f\n> a\n> EOF\n$ cat f\na\n", false);
         assert_eq!(got[1], ("cat f".into(), vec!["a".into()]));
+    }
+
+    #[test]
+    fn another_programs_repl_is_known_by_its_prompt() {
+        let repl = |command: &str, shown: &str| other_repl(command, shown.lines());
+        assert_eq!(repl("python3", "Python 3.12.1\n>>> 1 + 1\n2"), Some("Python"));
+        assert_eq!(repl("/usr/bin/python3.11 -q", ">>> x"), Some("Python"));
+        assert_eq!(repl("ipython", "In [1]: 1"), Some("Python"));
+        assert_eq!(repl("node", "Welcome to Node.js\n> 1 + 1\n2"), Some("Node.js"));
+        assert_eq!(repl("irb", "irb(main):001:0> 1"), Some("Ruby"));
+        for (command, shown) in [
+            ("python --version", "Python 3.10.11"),
+            ("python3 script.py", ">>> printed by the script"),
+            ("python3 -c 'print(1)'", ">>> x"),
+            ("python3", "no prompt here"),
+            ("node -e 1", "> 1"),
+            ("cat", ">>> quoted"),
+        ] {
+            assert_eq!(repl(command, shown), None, "{command}");
+        }
     }
 
     #[test]

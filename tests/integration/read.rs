@@ -284,6 +284,20 @@ fn a_title_that_labels_output_is_output_not_a_file() {
 }
 
 #[test]
+fn another_programs_repl_is_shown_not_run_and_the_commands_after_it_are() {
+    let guide = fixture("read/other_repls/guide.md");
+    Run::new(["plan".as_ref(), guide.as_os_str()])
+        .expect(0)
+        .contains("   7  snippet  snippet (Python session at its own prompt: not fed");
+    Run::bare()
+        .arg(&guide)
+        .expect(0)
+        .contains("2 steps: 2 passed, 0 failed");
+    let (_dir, path) = crate::mutated(&guide, |text| text.replace("after\n```", "before\n```"));
+    Run::bare().arg(&path).expect(1).contains("g.md:14: echo after");
+}
+
+#[test]
 fn fedora_venv_and_path_prompts_and_commands_typed_over_several_lines() {
     let guide = fixture("read/prompts_more/guide.md");
     Run::bare()

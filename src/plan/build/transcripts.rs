@@ -104,6 +104,14 @@ impl Builder<'_> {
                 return self.push(span, StepKind::Repl { command, inputs });
             }
         }
+        let output = cmd.output_lines.clone().map(|l| lines[l]);
+        if let Some(language) = console::other_repl(&cmd.command, output) {
+            let reason = format!(
+                "{language} session at its own prompt: not fed (guidecheck feeds `{}` only)",
+                crate::nix::repl::COMMAND
+            );
+            return self.snippet(span, SnippetWhy::NotRun, reason);
+        }
         let shown = self.shown_of(code, lines, &cmd);
         let empty = shown.lines.is_empty();
         let mut own = options.clone();
