@@ -104,24 +104,16 @@ pub(super) fn print_guide(result: &Checked, args: &TestArgs, style: crate::repor
     }
 }
 
-pub(super) const COMMANDS: &[&str] = &[
-    "test",
-    "plan",
-    "lint",
-    "todo",
-    "accept",
-    "mdbook",
-    "completions",
-    "man",
-];
-
 /// `guidecheck plna x.md`: a first word that is no file but close to a command.
 fn mistyped_command(paths: &[std::path::PathBuf]) -> Option<Error> {
     let word = paths.first()?.to_str()?;
     if std::path::Path::new(word).exists() || word.contains(['/', '.']) {
         return None;
     }
-    let nearest = COMMANDS.iter().min_by_key(|c| strsim::levenshtein(word, c))?;
+    let nearest = crate::cli::SUBCOMMANDS
+        .iter()
+        .filter(|c| **c != "help")
+        .min_by_key(|c| strsim::levenshtein(word, c))?;
     (strsim::levenshtein(word, nearest) <= 2).then(|| {
         Error::new(crate::error::ErrorKind::Usage(format!(
             "unknown command `{word}` (and no such file)"

@@ -36,18 +36,17 @@ pub(super) fn as_fences(text: &str) -> Option<String> {
         tags.push((line.start, line.body.len(), lang));
     }
     let mut copy = Copy::new(text);
-    for (i, &(start, len, lang)) in tags.iter().enumerate() {
-        let room = |(_, len, lang): (usize, usize, Option<&str>)| len - lang.map_or(0, str::len);
-        // An opening fence and its closing one are as long as the shorter room allows.
-        let pair = match lang {
-            Some(_) => tags.get(i + 1).copied(),
-            None => i.checked_sub(1).map(|k| tags[k]),
-        };
-        let ticks = pair.map_or(room(tags[i]), |other| room(tags[i]).min(room(other)));
-        let fence = format!("{}{}", "`".repeat(ticks), lang.unwrap_or(""));
-        let bytes = copy.bytes(start, start + len);
-        bytes.fill(b' ');
-        bytes[..fence.len()].copy_from_slice(fence.as_bytes());
+    let room = |&(_, len, lang): &(usize, usize, Option<&str>)| len - lang.map_or(0, str::len);
+    // Tags alternate, opening first: an opening fence and its closing one (if any) are as
+    // long as the shorter room of the two allows.
+    for pair in tags.chunks(2) {
+        let ticks = pair.iter().map(room).min().unwrap_or(3);
+        for &(start, len, lang) in pair {
+            let fence = format!("{}{}", "`".repeat(ticks), lang.unwrap_or(""));
+            let bytes = copy.bytes(start, start + len);
+            bytes.fill(b' ');
+            bytes[..fence.len()].copy_from_slice(fence.as_bytes());
+        }
     }
     copy.finish()
 }

@@ -78,26 +78,24 @@ pub fn other_repl<'a>(command: &str, mut shown: impl Iterator<Item = &'a str>) -
     let mut words = command.split_whitespace();
     let name = words.next()?.rsplit('/').next()?;
     // Options only: a script, `-c` or `-m` runs no session, `--version` none either.
-    let runs = |w: &str| !w.starts_with('-') || matches!(w, "-c" | "-m" | "-e" | "-p" | "-V" | "-v" | "-h");
-    if words.any(|w| runs(w) || w.starts_with("--version") || w.starts_with("--help")) {
+    let no_session = |w: &str| {
+        !w.starts_with('-')
+            || matches!(w, "-c" | "-m" | "-e" | "-p" | "-V" | "-v" | "-h")
+            || w.starts_with("--version")
+            || w.starts_with("--help")
+    };
+    if words.any(no_session) {
         return None;
     }
     let version = |rest: &str| rest.chars().all(|c| c.is_ascii_digit() || c == '.');
     let python = name.strip_prefix("python").is_some_and(version)
         || name.strip_prefix("pypy").is_some_and(version)
         || name == "ipython";
-    let prompt: &[&str] = match name {
-        _ if python => &[">>> ", "In ["],
-        "node" => &["> "],
-        "irb" => &["irb("],
+    let (language, prompt): (&'static str, &[&str]) = match name {
+        _ if python => ("Python", &[">>> ", "In ["]),
+        "node" => ("Node.js", &["> "]),
+        "irb" => ("Ruby", &["irb("]),
         _ => return None,
-    };
-    let language = if python {
-        "Python"
-    } else if name == "node" {
-        "Node.js"
-    } else {
-        "Ruby"
     };
     shown
         .any(|l| prompt.iter().any(|p| l.trim_start().starts_with(p)))

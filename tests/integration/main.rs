@@ -86,6 +86,17 @@ pub fn mutated(guide: &Path, edit: impl FnOnce(String) -> String) -> (tempfile::
     write_guide("g.md", &edit(read(guide)))
 }
 
+/// Each `(from, to, line)`: the fixture guide of `case` (`tests/fixtures/CASE/guide.md`)
+/// with `from` changed to `to` (its first occurrence) fails at `line`.
+#[track_caller]
+pub fn fails_at_each_mutation(case: &str, mutations: &[(&str, &str, usize)]) {
+    let guide = fixture(case).join("guide.md");
+    for (from, to, line) in mutations {
+        let (_dir, path) = mutated(&guide, |text| text.replacen(from, to, 1));
+        Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
+    }
+}
+
 /// One run of the real binary, built up and then checked: the one harness of this suite.
 ///
 /// `Run::new(["plan", "x.md"]).env("CI", "true").expect(0)` runs guidecheck and asserts its

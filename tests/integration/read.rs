@@ -267,20 +267,17 @@ fn a_title_that_labels_output_is_output_not_a_file() {
         .arg(&guide)
         .expect(0)
         .contains("3 steps: 3 passed, 0 failed");
-    for (from, to, line) in [
-        (
-            "hi from docusaurus\n```\n\n```sh",
-            "hi from nowhere\n```\n\n```sh",
-            11,
-        ),
-        ("HI FROM DOCUSAURUS", "HI FROM NOWHERE", 19),
-    ] {
-        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
-        Run::bare()
-            .arg(&path)
-            .expect(1)
-            .contains(&format!("g.md:{line}: "));
-    }
+    crate::fails_at_each_mutation(
+        "read/titled_output",
+        &[
+            (
+                "hi from docusaurus\n```\n\n```sh",
+                "hi from nowhere\n```\n\n```sh",
+                11,
+            ),
+            ("HI FROM DOCUSAURUS", "HI FROM NOWHERE", 19),
+        ],
+    );
 }
 
 #[test]
@@ -293,8 +290,7 @@ fn another_programs_repl_is_shown_not_run_and_the_commands_after_it_are() {
         .arg(&guide)
         .expect(0)
         .contains("2 steps: 2 passed, 0 failed");
-    let (_dir, path) = crate::mutated(&guide, |text| text.replace("after\n```", "before\n```"));
-    Run::bare().arg(&path).expect(1).contains("g.md:14: echo after");
+    crate::fails_at_each_mutation("read/other_repls", &[("after\n```", "before\n```", 14)]);
 }
 
 #[test]

@@ -136,7 +136,7 @@ fn shell_options_persist_and_every_command_after_them_is_still_checked() {
     // `set -f` and `set -C` change `$-`: the commands after them end by the slower path
     // once, then by the fast one again, with their output and status still compared.
     passes("session/shell_options", 9);
-    fails_at_each_mutation(
+    crate::fails_at_each_mutation(
         "session/shell_options",
         &[
             ("*\n$ set +f", "a b\n$ set +f", 6),
@@ -148,20 +148,10 @@ fn shell_options_persist_and_every_command_after_them_is_still_checked() {
     );
 }
 
-/// Each `(from, to, line)`: the fixture with `from` changed to `to` fails at `line`.
-#[track_caller]
-fn fails_at_each_mutation(case: &str, mutations: &[(&str, &str, usize)]) {
-    let guide = fixture(case).join("guide.md");
-    for (from, to, line) in mutations {
-        let (_dir, path) = crate::mutated(&guide, |text| text.replacen(from, to, 1));
-        Run::new([&path]).expect(1).contains(&format!("g.md:{line}: "));
-    }
-}
-
 #[test]
 fn simple_commands_run_as_written_and_a_broken_one_takes_no_other_with_it() {
     passes("session/plain_lines", 6);
-    fails_at_each_mutation(
+    crate::fails_at_each_mutation(
         "session/plain_lines",
         &[
             ("before\n#", "after\n#", 7),
@@ -175,7 +165,7 @@ fn simple_commands_run_as_written_and_a_broken_one_takes_no_other_with_it() {
 #[test]
 fn a_syntax_error_is_one_command_and_reads_as_at_a_prompt() {
     passes("session/syntax_errors", 4);
-    fails_at_each_mutation(
+    crate::fails_at_each_mutation(
         "session/syntax_errors",
         &[
             ("token `newline'", "token `('", 10),
