@@ -108,8 +108,13 @@ impl Fence {
             .into_iter()
             .find_map(|key| self.attr(key).map(|v| (v, key)))
             // A title or a name may be a label (Docusaurus's `title="Output"`, `title="In
-            // the terminal"`): words, or a word that labels output, name no file.
-            .filter(|(v, key)| !matches!(*key, "title" | "name") || !is_label(v))
+            // the terminal"`): words, or a word that labels output, name no file; on a
+            // block of output, nothing but a file's name does (`title="Success"`).
+            .filter(|(v, key)| {
+                // An absolute path is a file's too (one outside the workspace is refused).
+                let file_like = looks_like_file(v.trim_start_matches("~/").trim_start_matches('/'));
+                !matches!(*key, "title" | "name") || !(is_label(v) || self.is_output() && !file_like)
+            })
     }
 
     /// A transcript: `$ ` prompts start commands, `# ` counts as a (root) prompt.
@@ -337,6 +342,15 @@ mod tests {
         assert_eq!(
             Fence::parse("text file=output").file_name(),
             Some(("output", "file"))
+        );
+        assert_eq!(Fence::parse(r#"text title="Success""#).file_name(), None);
+        assert_eq!(
+            Fence::parse(r#"text title="/tmp/x.txt""#).file_name(),
+            Some(("/tmp/x.txt", "title"))
+        );
+        assert_eq!(
+            Fence::parse(r#"text title="notes.txt""#).file_name(),
+            Some(("notes.txt", "title"))
         );
         assert_eq!(
             Fence::parse(r#"sh title="planted""#).file_name(),

@@ -266,7 +266,7 @@ fn a_title_that_labels_output_is_output_not_a_file() {
     Run::bare()
         .arg(&guide)
         .expect(0)
-        .contains("3 steps: 3 passed, 0 failed");
+        .contains("4 steps: 4 passed, 0 failed");
     crate::fails_at_each_mutation(
         "read/titled_output",
         &[
@@ -276,6 +276,7 @@ fn a_title_that_labels_output_is_output_not_a_file() {
                 11,
             ),
             ("HI FROM DOCUSAURUS", "HI FROM NOWHERE", 19),
+            ("\nall done\n```\n", "\nall gone\n```\n", 29),
         ],
     );
 }
