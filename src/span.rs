@@ -27,6 +27,9 @@ impl From<std::ops::Range<usize>> for Span {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Starts,
+    /// The line of the last offset looked up: a guide's offsets are mostly looked up in
+    /// order, a line or a few after the last, and found there without a search.
+    last: std::cell::Cell<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,7 +49,10 @@ impl LineIndex {
             ),
             Err(_) => Starts::Wide(std::iter::once(0).chain(newlines).collect()),
         };
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new(1),
+        }
     }
 
     /// How many lines the text has.
@@ -59,10 +65,12 @@ impl LineIndex {
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        match &self.starts {
-            Starts::Narrow(s) => s.partition_point(|&start| start as usize <= offset),
-            Starts::Wide(s) => s.partition_point(|&start| start <= offset),
-        }
+        let line = match &self.starts {
+            Starts::Narrow(s) => line_of(s, offset, self.last.get(), |&start| start as usize),
+            Starts::Wide(s) => line_of(s, offset, self.last.get(), |&start| start),
+        };
+        self.last.set(line);
+        line
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -83,6 +91,19 @@ impl LineIndex {
             Starts::Wide(s) => s[at],
         }
     }
+}
+
+/// The 1-based line of `offset` given the lines' `starts`: looked for in the few lines
+/// from `near` on, else searched for.
+fn line_of<T>(starts: &[T], offset: usize, near: usize, start: impl Fn(&T) -> usize) -> usize {
+    const LOOK: usize = 8;
+    if near >= 1 && starts.get(near - 1).is_some_and(|s| start(s) <= offset) {
+        let ahead = &starts[near..starts.len().min(near + LOOK)];
+        if let Some(after) = ahead.iter().position(|s| start(s) > offset) {
+            return near + after;
+        }
+    }
+    starts.partition_point(|s| start(s) <= offset)
 }
 
 /// A place in a file, shown as `path:line:col`.
@@ -132,6 +153,20 @@ mod tests {
         assert_eq!(index.line_col(text, 8), (3, 1));
         assert_eq!(index.line_col(text, 9), (4, 1));
         assert_eq!(index.line_start(4), 9);
+    }
+
+    #[test]
+    fn lines_looked_up_in_any_order_are_found() {
+        let text = "a\n\nbb\nccc\n\n\n\n\n\n\n\n\n\nend";
+        let index = LineIndex::new(text);
+        let line = |offset: usize| text[..offset].matches('\n').count() + 1;
+        let mut offsets: Vec<usize> = (0..=text.len()).collect();
+        offsets.extend((0..=text.len()).rev());
+        offsets.extend((0..=text.len()).step_by(7).chain([3, 0, text.len(), 1, 20]));
+        for offset in offsets {
+            assert_eq!(index.line(offset), line(offset), "offset {offset}");
+        }
+        assert_eq!(index.line(text.len() + 5), index.lines());
     }
 
     #[test]

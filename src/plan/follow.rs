@@ -44,19 +44,22 @@ pub fn runs_until_interrupted(command: &str) -> bool {
 }
 
 fn segment_follows(segment: &str) -> bool {
-    let words: Vec<&str> = segment
-        .split_whitespace()
-        .skip_while(|w| {
-            w.contains('=') && !w.starts_with('-') || matches!(*w, "sudo" | "exec" | "command" | "env")
-        })
-        .collect();
-    let Some(program) = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)) else {
+    let mut words = segment.split_whitespace().skip_while(|w| {
+        w.contains('=') && !w.starts_with('-') || matches!(*w, "sudo" | "exec" | "command" | "env")
+    });
+    let Some(program) = words.next().map(|w| w.rsplit('/').next().unwrap_or(w)) else {
         return false;
     };
-    let args = &words[1..];
     if ALWAYS.contains(&program) {
         return true;
     }
+    if matches!(
+        program,
+        "echo" | "printf" | "man" | "which" | "type" | "grep" | "cat"
+    ) {
+        return false;
+    }
+    let args: Vec<&str> = words.collect();
     if program == "ping" {
         return !args.iter().any(|a| a.starts_with("-c") || a.starts_with("-w"));
     }
@@ -65,14 +68,8 @@ fn segment_follows(segment: &str) -> bool {
         let logs = !matches!(program, "docker" | "podman" | "kubectl") || args.contains(&"logs");
         return logs && args.iter().any(|a| flag_given(a, flags));
     }
-    if matches!(
-        program,
-        "echo" | "printf" | "man" | "which" | "type" | "grep" | "cat"
-    ) {
-        return false;
-    }
     // `mdbook serve`, `hugo server`, `python3 -m http.server`, `npm run dev`.
-    let serves = match args {
+    let serves = match args.as_slice() {
         [first, ..] if SERVE_WORDS.contains(first) => true,
         ["-m" | "run" | "run-script", second, ..] => SERVE_WORDS.contains(second) || *second == "start",
         _ => false,

@@ -29,15 +29,19 @@ impl Builder<'_> {
     /// should see:"), and no heading or rule: a reader still reads the two together.
     pub(super) fn reads_together(&self, from: usize, code: &CodeBlock) -> bool {
         let between = self.text.get(from..code.span.start).unwrap_or("");
-        let prose: Vec<&str> = between
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("<!--"))
-            .collect();
-        let heading_or_rule = |l: &&str| {
+        let heading_or_rule = |l: &str| {
             l.starts_with('#') || (l.len() >= 3 && l.chars().all(|c| matches!(c, '-' | '=' | '*' | '_')))
         };
-        prose.len() <= MAX_PROSE_BEFORE_OUTPUT && !prose.iter().any(heading_or_rule)
+        let mut prose = between
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("<!--"));
+        // Read no further than it takes to know (the gap may be long).
+        prose
+            .by_ref()
+            .take(MAX_PROSE_BEFORE_OUTPUT)
+            .all(|l| !heading_or_rule(l))
+            && prose.next().is_none()
     }
 
     /// An output block right after a command with no shown output (or a script) is that

@@ -172,12 +172,15 @@ impl Builder<'_> {
         if self.shell.is_some() && self.plain_shell {
             return console::is_exit(&cmd.command);
         }
-        if self.shell.take().is_none() && self.last_command_reads_with(code) {
+        if self.shell.take().is_none()
+            && let Some(index) = self.entering()
+            && self.reads_with(index, code)
+        {
             // The next command after one that enters a shell, in the same block or one
             // read with it, is typed in that shell, whatever prompt the guide shows
             // (`$ nix-shell -p hello`, then `$ hello`).
             self.enter_before();
-            self.plain_shell = self.shell.is_some();
+            self.plain_shell = true;
         }
         // Else an outer prompt after a shell's own: the reader has left it.
         false
@@ -220,35 +223,34 @@ impl Builder<'_> {
         }
     }
 
-    /// A command at a nested prompt with no shell open: the latest command step, when it
-    /// enters a shell, is where the reader entered it.
-    /// The last command step is in `code`, or in a block a reader reads with it.
-    fn last_command_reads_with(&self, code: &CodeBlock) -> bool {
-        let last = self
+    /// The latest command step, when it enters a shell (`nix-shell`, a configured shell)
+    /// from outside one: where a reader at a nested prompt entered it.
+    fn entering(&self) -> Option<usize> {
+        let index = self
             .steps
             .iter()
-            .rev()
-            .find(|s| matches!(s.kind, StepKind::Command { .. }));
-        last.is_some_and(|step| step.span.end >= code.span.end || self.reads_together(step.span.end, code))
-    }
-
-    fn enter_before(&mut self) {
-        let Some(entry) = self
-            .steps
-            .iter_mut()
-            .rev()
-            .find(|s| matches!(s.kind, StepKind::Command { .. }))
-        else {
-            return;
-        };
+            .rposition(|s| matches!(s.kind, StepKind::Command { .. }))?;
+        let entry = &self.steps[index];
         let StepKind::Command { command, .. } = &entry.kind else {
-            return;
+            return None;
         };
         let configured = command
             .split_whitespace()
             .next()
             .is_some_and(|w| self.shells.iter().any(|s| s == w));
-        if entry.options.nest.is_outer() && (crate::nix::shell::enters(command) || configured) {
+        (entry.options.nest.is_outer() && (crate::nix::shell::enters(command) || configured)).then_some(index)
+    }
+
+    /// The step at `index` is in `code`, or in a block a reader reads with it.
+    fn reads_with(&self, index: usize, code: &CodeBlock) -> bool {
+        let end = self.steps[index].span.end;
+        end >= code.span.end || self.reads_together(end, code)
+    }
+
+    /// The shell the latest command step enters, if it does, is the one the guide is in.
+    fn enter_before(&mut self) {
+        if let Some(index) = self.entering() {
+            let entry = &mut self.steps[index];
             std::sync::Arc::make_mut(&mut entry.options).nest = Nest::Enter;
             self.shell = Some(entry.line);
         }
