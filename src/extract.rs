@@ -6,11 +6,13 @@
 use crate::span::Span;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
+mod ahead;
 mod blocks;
 mod highlight;
 mod indented;
 mod relined;
-pub use blocks::{Blocks, blocks};
+pub use ahead::{Ahead, blocks_ahead};
+pub use blocks::{Blocks, blocks, parsed_in_pieces};
 pub use highlight::shortcode;
 
 /// A piece of the guide that matters to guidecheck, in document order.

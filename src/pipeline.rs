@@ -3,7 +3,6 @@
 use crate::compare::{self, Status, Verdict};
 use crate::config::Settings;
 use crate::error::Result;
-use crate::extract;
 use crate::normalize::Normalizer;
 use crate::plan::{self, Plan, StepKind};
 use crate::report::{self, GuideResult};
@@ -12,6 +11,9 @@ use crate::run::{self, GuideRun, StepRun};
 use crate::{guide, snapshot};
 use std::path::Path;
 use std::time::Instant;
+
+mod read;
+pub use read::{StepStream, read, with_steps};
 
 /// A guide that was read, run and compared.
 pub struct Evaluation {
@@ -41,35 +43,6 @@ pub struct Keep {
     /// The workspace may be kept (`--keep-workspace`, `--keep-failed`); else it goes, with
     /// the shell, as soon as the last command ended, while the verdicts are reported.
     pub workspace: bool,
-}
-
-/// Reads the plan of a guide's text.
-pub fn read(path: &Path, text: &str, settings: &Settings) -> Result<Plan> {
-    let mut plan = plan::build_with(
-        path,
-        text,
-        extract::blocks(text),
-        &settings.prompts,
-        &settings.shells,
-    )?;
-    plan.steps.iter_mut().for_each(|s| with_settings(s, settings));
-    Ok(plan)
-}
-
-/// The steps of a guide's text as they are read, for output that need not hold them all;
-/// each goes through `with_settings`.
-pub fn read_steps<'a>(
-    path: &'a Path,
-    text: &'a str,
-    settings: &'a Settings,
-) -> plan::Steps<'a, extract::Blocks<'a>> {
-    plan::Steps::new(
-        path,
-        text,
-        extract::blocks(text),
-        &settings.prompts,
-        &settings.shells,
-    )
 }
 
 /// What the settings change in a step as read (`match = "exact"`).

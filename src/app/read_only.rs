@@ -51,14 +51,14 @@ fn spill(write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Error>) -> Re
 fn lint_guide(path: &Path, overrides: &Overrides) -> Result<(Vec<lint::Finding>, usize), Error> {
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let mut stream = pipeline::read_steps(path, &text, &settings);
-    let mut linter = lint::Linter::default();
-    for mut step in stream.by_ref() {
-        pipeline::with_settings(&mut step, &settings);
-        linter.step(&step);
-    }
-    let todos = stream.finish()?;
-    Ok((linter.finish(&todos), todos.len()))
+    pipeline::with_steps(path, &text, &settings, |stream| {
+        let mut linter = lint::Linter::default();
+        for step in &mut *stream {
+            linter.step(&step);
+        }
+        let todos = stream.finish()?;
+        Ok((linter.finish(&todos), todos.len()))
+    })
 }
 
 pub(super) fn plan_command(args: &PlanArgs) -> Exit {
@@ -95,17 +95,17 @@ fn spill_rows(
     let text = guide::read(path)?;
     let last_line = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
     let width = report::plan::width_of(last_line);
-    let mut stream = pipeline::read_steps(path, &text, &settings);
     let mut tally = report::plan::Tally::default();
-    let file = spill(|w| {
-        let io = |e| Error::new(ErrorKind::Write(e));
-        for mut step in stream.by_ref() {
-            pipeline::with_settings(&mut step, &settings);
-            let row = report::plan::row(&step);
-            tally.add(&row);
-            report::plan::write_row(w, &row, width, style).map_err(io)?;
-        }
-        stream.finish().map(drop)
+    let file = pipeline::with_steps(path, &text, &settings, |stream| {
+        spill(|w| {
+            let io = |e| Error::new(ErrorKind::Write(e));
+            for step in &mut *stream {
+                let row = report::plan::row(&step);
+                tally.add(&row);
+                report::plan::write_row(w, &row, width, style).map_err(io)?;
+            }
+            stream.finish().map(drop)
+        })
     })?;
     let wider = width - tally.width();
     Ok((tally, wider, file))
@@ -157,23 +157,21 @@ fn plan_json(args: &PlanArgs) -> Exit {
 fn spill_plan(path: &Path, overrides: &Overrides) -> Result<std::fs::File, Error> {
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let stream = RefCell::new(pipeline::read_steps(path, &text, &settings));
-    let failed = RefCell::new(None);
-    let mut steps = std::iter::from_fn(|| {
-        let mut step = stream.borrow_mut().next()?;
-        pipeline::with_settings(&mut step, &settings);
-        Some(step)
-    });
-    let mut todos = || {
-        stream.borrow_mut().finish().unwrap_or_else(|e| {
-            failed.replace(Some(e));
-            Vec::new()
+    pipeline::with_steps(path, &text, &settings, |stream| {
+        let stream = RefCell::new(stream);
+        let failed = RefCell::new(None);
+        let mut steps = std::iter::from_fn(|| stream.borrow_mut().next());
+        let mut todos = || {
+            stream.borrow_mut().finish().unwrap_or_else(|e| {
+                failed.replace(Some(e));
+                Vec::new()
+            })
+        };
+        spill(|w| {
+            report::plan_json::write_element(w, path, &mut steps, &mut todos)
+                .map_err(|e| Error::new(ErrorKind::Write(e)))?;
+            failed.take().map_or(Ok(()), Err)
         })
-    };
-    spill(|w| {
-        report::plan_json::write_element(w, path, &mut steps, &mut todos)
-            .map_err(|e| Error::new(ErrorKind::Write(e)))?;
-        failed.take().map_or(Ok(()), Err)
     })
 }
 
@@ -248,13 +246,13 @@ pub(super) fn todo_command(args: &PlanArgs) -> Exit {
 fn todos_of(path: &Path, overrides: &Overrides) -> Result<(Vec<plan::Todo>, Vec<String>), Error> {
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let mut stream = pipeline::read_steps(path, &text, &settings);
-    let starts: Vec<usize> = stream
-        .by_ref()
-        .filter(|s| !matches!(s.kind, plan::StepKind::Snippet { .. }))
-        .map(|s| s.span.start)
-        .collect();
-    let todos = stream.finish()?;
+    let (starts, todos) = pipeline::with_steps(path, &text, &settings, |stream| {
+        let starts: Vec<usize> = (&mut *stream)
+            .filter(|s| !matches!(s.kind, plan::StepKind::Snippet { .. }))
+            .map(|s| s.span.start)
+            .collect();
+        stream.finish().map(|todos| (starts, todos))
+    })?;
     let states = todos
         .iter()
         .map(|todo| crate::compare::todo_state_unrun(starts.iter().filter(|&&s| todo.holds(s)).count()))

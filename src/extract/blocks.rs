@@ -25,14 +25,23 @@ pub fn blocks(text: &str) -> Blocks<'_> {
     blocks_in_pieces(text, PIECE)
 }
 
+/// Whether `blocks` parses the text in pieces (a large guide) rather than whole.
+pub fn parsed_in_pieces(text: &str) -> bool {
+    text.len() - bom(text) > 2 * PIECE
+}
+
+/// The length of the text's byte-order mark (0 when it has none).
+fn bom(text: &str) -> usize {
+    match text.starts_with('\u{FEFF}') {
+        true => '\u{FEFF}'.len_utf8(),
+        false => 0,
+    }
+}
+
 fn blocks_in_pieces(text: &str, piece: usize) -> Blocks<'_> {
     // A byte-order mark is read as nothing (spans still point into the whole text, so
     // `--bless` keeps it).
-    let bom = if text.starts_with('\u{FEFF}') {
-        '\u{FEFF}'.len_utf8()
-    } else {
-        0
-    };
+    let bom = bom(text);
     let mut blocks = Blocks {
         text,
         piece,

@@ -1,0 +1,87 @@
+//! A large guide's blocks read on a thread of their own, ahead of the steps built from them:
+//! Markdown parsing is a fifth of `plan`'s work on a large guide, and the builder need not
+//! wait for it. A guide parsed whole (most guides) is read on the caller's thread: a thread
+//! costs more than it saves there.
+
+use super::{Block, Blocks, blocks, blocks::parsed_in_pieces};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::thread::Scope;
+
+/// Blocks sent at a time, and batches read ahead at most: the thread stays a few
+/// megabytes' worth of blocks ahead, so memory stays flat.
+const BATCH: usize = 512;
+const BATCHES_AHEAD: usize = 3;
+
+/// A guide's blocks in document order, as `blocks` gives them.
+pub enum Ahead<'t> {
+    Here(Box<Blocks<'t>>),
+    Thread {
+        batches: Receiver<Vec<Block>>,
+        batch: std::vec::IntoIter<Block>,
+    },
+}
+
+/// `blocks(text)`, read on a thread of `scope` when the text is parsed in pieces. The
+/// thread ends once every block is sent, or as soon as the `Ahead` is dropped.
+pub fn blocks_ahead<'scope, 't: 'scope>(scope: &'scope Scope<'scope, '_>, text: &'t str) -> Ahead<'t> {
+    let read = blocks(text);
+    if !parsed_in_pieces(text) {
+        return Ahead::Here(Box::new(read));
+    }
+    let (send, batches) = sync_channel(BATCHES_AHEAD);
+    scope.spawn(move || {
+        let mut read = read.peekable();
+        while read.peek().is_some() {
+            let batch: Vec<Block> = read.by_ref().take(BATCH).collect();
+            if send.send(batch).is_err() {
+                return; // Nobody reads on.
+            }
+        }
+    });
+    Ahead::Thread {
+        batches,
+        batch: Vec::new().into_iter(),
+    }
+}
+
+impl Iterator for Ahead<'_> {
+    type Item = Block;
+
+    fn next(&mut self) -> Option<Block> {
+        match self {
+            Ahead::Here(read) => read.next(),
+            Ahead::Thread { batches, batch } => loop {
+                if let Some(block) = batch.next() {
+                    return Some(block);
+                }
+                *batch = batches.recv().ok()?.into_iter();
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_guide_s_blocks_come_from_a_thread_in_order() {
+        let text = "## Step\n\nProse.\n\n```console\n$ echo hi\nhi\n```\n\n".repeat(20_000);
+        std::thread::scope(|scope| {
+            let ahead = blocks_ahead(scope, &text);
+            assert!(matches!(ahead, Ahead::Thread { .. }));
+            assert_eq!(ahead.collect::<Vec<_>>(), blocks(&text).collect::<Vec<_>>());
+        });
+    }
+
+    #[test]
+    fn a_small_guide_is_read_here_and_a_reader_may_stop_early() {
+        let text = "# T\n\ntext\n\n".repeat(200_000);
+        std::thread::scope(|scope| {
+            assert!(matches!(blocks_ahead(scope, "# T\n\ntext\n"), Ahead::Here(_)));
+            let mut ahead = blocks_ahead(scope, &text);
+            assert!(ahead.next().is_some());
+            // Dropped with the thread blocked on a full channel: the scope still ends.
+        });
+    }
+}

@@ -1,0 +1,134 @@
+//! Reading a guide: text → blocks → steps. A large guide's reading is spread over threads,
+//! each stage on its own, joined by bounded channels in document order: Markdown parsing
+//! (`extract::blocks_ahead`), then the steps built from the blocks, while the caller
+//! writes what it makes of the steps (`with_steps`). A guide parsed whole (most guides) is
+//! read on the caller's thread: a thread costs more than it saves there.
+
+use super::with_settings;
+use crate::config::Settings;
+use crate::error::Result;
+use crate::extract;
+use crate::plan::{self, Plan, Step, Todo};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::thread::ScopedJoinHandle;
+
+/// Steps sent at a time, and batches built ahead at most (memory stays flat).
+const BATCH: usize = 512;
+const BATCHES_AHEAD: usize = 3;
+
+/// Reads the plan of a guide's text.
+pub fn read(path: &Path, text: &str, settings: &Settings) -> Result<Plan> {
+    let mut plan = std::thread::scope(|scope| {
+        plan::build_with(
+            path,
+            text,
+            extract::blocks_ahead(scope, text),
+            &settings.prompts,
+            &settings.shells,
+        )
+    })?;
+    plan.steps.iter_mut().for_each(|s| with_settings(s, settings));
+    Ok(plan)
+}
+
+/// A guide's steps as they are read, each through `with_settings`; then, once all were
+/// taken, its TODO sections (or the first bad directive met).
+pub trait StepStream: Iterator<Item = Step> {
+    fn finish(&mut self) -> Result<Vec<Todo>>;
+}
+
+/// Gives `read` the steps of a guide's text as they are read, for output that need not
+/// hold them all. The threads of a large guide end with `read`, even when it stops early.
+pub fn with_steps<R>(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    read: impl FnOnce(&mut dyn StepStream) -> R,
+) -> R {
+    if !extract::parsed_in_pieces(text) {
+        let steps = plan::Steps::new(
+            path,
+            text,
+            extract::blocks(text),
+            &settings.prompts,
+            &settings.shells,
+        );
+        return read(&mut Here { steps, settings });
+    }
+    std::thread::scope(|scope| {
+        let (send, batches) = sync_channel(BATCHES_AHEAD);
+        let built = scope.spawn(move || {
+            let blocks = extract::blocks_ahead(scope, text);
+            let mut steps = Here {
+                steps: plan::Steps::new(path, text, blocks, &settings.prompts, &settings.shells),
+                settings,
+            };
+            loop {
+                let batch: Vec<Step> = steps.by_ref().take(BATCH).collect();
+                if batch.is_empty() {
+                    return steps.finish();
+                }
+                if send.send(batch).is_err() {
+                    return Ok(Vec::new()); // Nobody reads on.
+                }
+            }
+        });
+        read(&mut Ahead {
+            batches,
+            batch: Vec::new().into_iter(),
+            built: Some(built),
+        })
+    })
+}
+
+/// Steps read on the caller's thread.
+struct Here<'a, I> {
+    steps: plan::Steps<'a, I>,
+    settings: &'a Settings,
+}
+
+impl<I: Iterator<Item = extract::Block>> Iterator for Here<'_, I> {
+    type Item = Step;
+
+    fn next(&mut self) -> Option<Step> {
+        let mut step = self.steps.next()?;
+        with_settings(&mut step, self.settings);
+        Some(step)
+    }
+}
+
+impl<I: Iterator<Item = extract::Block>> StepStream for Here<'_, I> {
+    fn finish(&mut self) -> Result<Vec<Todo>> {
+        self.steps.finish()
+    }
+}
+
+/// Steps built on a thread, in batches.
+struct Ahead<'scope> {
+    batches: Receiver<Vec<Step>>,
+    batch: std::vec::IntoIter<Step>,
+    built: Option<ScopedJoinHandle<'scope, Result<Vec<Todo>>>>,
+}
+
+impl Iterator for Ahead<'_> {
+    type Item = Step;
+
+    fn next(&mut self) -> Option<Step> {
+        loop {
+            if let Some(step) = self.batch.next() {
+                return Some(step);
+            }
+            self.batch = self.batches.recv().ok()?.into_iter();
+        }
+    }
+}
+
+impl StepStream for Ahead<'_> {
+    fn finish(&mut self) -> Result<Vec<Todo>> {
+        let built = self.built.take().expect("finished once");
+        built
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
