@@ -132,3 +132,56 @@ impl StepStream for Ahead<'_> {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Overrides, settings};
+
+    /// A guide large enough to be read on threads, with a TODO section and a step whose
+    /// output comes in a later block.
+    fn large(tail: &str) -> String {
+        let chunk = "## Step\n\nRun:\n\n```console\n$ echo hi\n```\n\n```\nhi\n```\n\n```nix title=\"f.nix\"\n{ a = 1; }\n```\n\n";
+        format!("# Big\n\n## TODO finish\n\n{}{tail}", chunk.repeat(8_000))
+    }
+
+    fn streamed(text: &str, settings: &Settings) -> (Vec<Step>, Result<Vec<Todo>>) {
+        with_steps(Path::new("g.md"), text, settings, |stream| {
+            let steps: Vec<Step> = (&mut *stream).collect();
+            (steps, stream.finish())
+        })
+    }
+
+    #[test]
+    fn a_large_guide_read_on_threads_is_the_plan_read_at_once() {
+        let settings = settings(Path::new("g.md"), &Overrides::default()).unwrap();
+        let text = large("");
+        assert!(extract::parsed_in_pieces(&text));
+        let whole = read(Path::new("g.md"), &text, &settings).unwrap();
+        let (steps, todos) = streamed(&text, &settings);
+        assert_eq!(steps.len(), 16_000);
+        // Compared as written out in full (every field, spans too).
+        assert_eq!(format!("{steps:?}"), format!("{:?}", whole.steps));
+        assert_eq!(format!("{:?}", todos.unwrap()), format!("{:?}", whole.todos));
+        assert!(steps.iter().any(|s| format!("{:?}", s.kind).contains("\"hi\"")));
+    }
+
+    #[test]
+    fn a_bad_directive_at_the_end_of_a_large_guide_is_its_error() {
+        let settings = settings(Path::new("g.md"), &Overrides::default()).unwrap();
+        let text = large("<!-- guidecheck: bogus -->\n");
+        let expected = read(Path::new("g.md"), &text, &settings).unwrap_err();
+        let (_, todos) = streamed(&text, &settings);
+        let error = todos.unwrap_err();
+        assert_eq!(error.to_string(), expected.to_string());
+        assert!(error.to_string().contains("bogus"), "{error}");
+    }
+
+    #[test]
+    fn a_reader_that_stops_early_ends_the_threads() {
+        let settings = settings(Path::new("g.md"), &Overrides::default()).unwrap();
+        let text = large("");
+        let first = with_steps(Path::new("g.md"), &text, &settings, |stream| stream.next());
+        assert!(first.is_some());
+    }
+}
