@@ -270,28 +270,23 @@ pub(super) fn looks_like_file(word: &str) -> bool {
 }
 
 /// Splits on whitespace and commas, keeping quoted values together.
-fn words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
+/// The words of an info string: split at whitespace and commas outside quotes, each a
+/// slice of it (quotes kept).
+fn words(text: &str) -> impl Iterator<Item = &str> {
     let mut quote = None;
-    for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'') => quote = Some(c),
-            (None, c) if c.is_whitespace() || c == ',' => {
-                if !current.is_empty() {
-                    words.push(std::mem::take(&mut current));
-                }
-                continue;
-            }
-            _ => {}
+    text.split(move |c: char| match (quote, c) {
+        (Some(q), c) if c == q => {
+            quote = None;
+            false
         }
-        current.push(c);
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+        (None, '"' | '\'') => {
+            quote = Some(c);
+            false
+        }
+        (None, c) => c.is_whitespace() || c == ',',
+        _ => false,
+    })
+    .filter(|w| !w.is_empty())
 }
 
 fn unquote(value: &str) -> String {
@@ -301,6 +296,12 @@ fn unquote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_split_outside_quotes_and_keep_them() {
+        let split: Vec<&str> = words(" a \"b c\",d  'e,f' g=\"h i\"").collect();
+        assert_eq!(split, ["a", "\"b c\"", "d", "'e,f'", "g=\"h i\""]);
+    }
 
     /// Words made of the parts file names (and what is not one) are made of.
     fn word() -> impl proptest::strategy::Strategy<Value = String> {
