@@ -46,6 +46,10 @@ enum Marker<'t> {
 fn marker(line: &str) -> Option<Marker<'_>> {
     let indent = line.len() - line.trim_start().len();
     let line = line.trim();
+    // Every marker starts so (most lines between blocks are prose).
+    if !matches!(line.as_bytes().first(), Some(b'=' | b':' | b'{' | b'<')) {
+        return None;
+    }
     if let Some(label) = indented_tab(line) {
         return Some(Marker::Item(label, Some(indent)));
     }
