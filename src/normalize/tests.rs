@@ -205,3 +205,35 @@ fn user_redactions_apply_last() {
     };
     assert_eq!(Normalizer::new(None, vec![r]).text("took 12ms"), "took [TIME]");
 }
+
+#[test]
+fn a_shown_workspace_path_is_left_as_it_is() {
+    let n = Normalizer::default()
+        .with_guide_files(&["main.sh".to_string()])
+        .with_guide_folders(&["proj".to_string()]);
+    assert_eq!(
+        n.shown_lines("[WORKSPACE]/proj/main.sh\n/home/alice/proj/main.sh (/root/x/proj)"),
+        [
+            "[WORKSPACE]/proj/main.sh",
+            "[WORKSPACE]/proj/main.sh ([WORKSPACE]/proj)"
+        ]
+    );
+}
+
+#[test]
+fn a_home_path_to_a_folder_the_guide_enters_is_the_workspace_s() {
+    let n = Normalizer::default().with_guide_folders(&["app".to_string()]);
+    assert_eq!(
+        n.shown_lines("/home/alice/app\n/Users/bob/code/app/src: ok\ncd '/root/app'"),
+        [
+            "[WORKSPACE]/app",
+            "[WORKSPACE]/app/src: ok",
+            "cd '[WORKSPACE]/app'"
+        ]
+    );
+    // Not a system path, not another folder whose name starts the same.
+    assert_eq!(
+        n.shown_lines("/usr/src/app\n/home/alice/apple\n/home/alice/app-2"),
+        ["/usr/src/app", "[HOME]/apple", "[HOME]/app-2"]
+    );
+}

@@ -186,3 +186,17 @@ fn a_guide_that_defines_printf_keeps_its_commands_apart() {
     let (_dir, path) = crate::write_guide("g.md", &text.replacen("two\n```", "three\n```", 1));
     Run::new([&path]).expect(1).contains("g.md:9: echo two");
 }
+
+#[test]
+fn a_folder_the_guide_enters_is_the_reader_s_wherever_the_author_s_home_was() {
+    passes("session/author_folders", 6);
+    crate::fails_at_each_mutation(
+        "session/author_folders",
+        &[
+            ("/home/alice/proj\n```", "/home/alice/project\n```", 7),
+            ("main at /home/alice/proj", "main at /home/alice/proj/src", 18),
+            ("/Users/alice/code/proj/src", "/Users/alice/code/proj/lib", 20),
+            ("/home/alice/proj/src", "/home/alice/src", 22),
+        ],
+    );
+}
