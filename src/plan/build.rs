@@ -84,7 +84,7 @@ struct Builder<'a> {
     awaiting_since: usize,
     /// The latest content of every file written so far, and of every unnamed Nix block (a
     /// diff may edit either), in the order last written.
-    texts: Vec<Text>,
+    texts: texts::Texts,
     /// The first bad directive inside a code block (reported once the blocks are read).
     error: Option<Error>,
     /// Steps already handed out (`steps` holds those a later block may still change).
@@ -112,15 +112,6 @@ fn step_option(options: &mut StepOptions, d: Directive, line: usize) -> Option<D
         other => return Some(other),
     }
     None
-}
-
-/// A text a later ```diff may revise.
-struct Text {
-    /// The file it is written to; `None` for an unnamed Nix block.
-    path: Option<String>,
-    content: String,
-    /// Markdown line of its latest revision.
-    line: usize,
 }
 
 impl Builder<'_> {
@@ -334,11 +325,7 @@ impl Builder<'_> {
     /// A whole file; a block with a placeholder line (`# ...`) is a fragment, not run.
     fn file(&mut self, span: Span, path: String, content: String, named_by: String) {
         // `sourceFiles = …;` titled `package.nix`: the bindings it shows, in the file.
-        let earlier = self
-            .texts
-            .iter()
-            .rev()
-            .find(|t| t.path.as_deref() == Some(path.as_str()));
+        let earlier = self.texts.latest(&path);
         if let Some(revised) = earlier.and_then(|t| crate::nix::excerpt::revise(&t.content, &content)) {
             let named_by = format!("{named_by}; its bindings replace those of the latest {path}");
             return self.file(span, path, revised, named_by);
@@ -398,11 +385,8 @@ impl Builder<'_> {
 
     /// Records the latest revision of a file (or of an unnamed block) for later diffs.
     fn remember(&mut self, path: Option<String>, content: &str, span: Span) {
-        if path.is_some() {
-            self.texts.retain(|t| t.path != path);
-        }
         let line = self.line(span.start);
-        self.texts.push(Text {
+        self.texts.remember(Text {
             path,
             content: content.to_string(),
             line,
@@ -413,8 +397,7 @@ impl Builder<'_> {
     fn infer_name(&self, content: &str) -> Option<(String, String)> {
         let earlier: Vec<(&str, &str)> = self
             .texts
-            .iter()
-            .rev()
+            .files_newest_first()
             .filter_map(|t| t.path.as_deref().map(|p| (p, t.content.as_str())))
             .collect();
         crate::nix::infer::file_name(content, &earlier)
@@ -494,4 +477,6 @@ mod stream;
 mod tabs;
 #[cfg(test)]
 mod tests;
+mod texts;
 mod transcripts;
+use texts::Text;

@@ -11,9 +11,7 @@ impl Builder<'_> {
         let span = code.span;
         let target = named.or_else(|| patch::target(diff));
         // A diff of a file nothing wrote yet, which removes nothing, creates it.
-        if let Some(path) = target
-            .as_ref()
-            .filter(|p| !self.texts.iter().any(|t| t.path.as_ref() == Some(*p)))
+        if let Some(path) = target.as_ref().filter(|p| !self.texts.written(p))
             && let Some(content) = patch::new_file(diff)
         {
             let named_by = format!("diff creating {path}");
@@ -23,13 +21,8 @@ impl Builder<'_> {
             return self.snippet(span, SnippetWhy::Fragment, "diff with no changed lines".into());
         }
         let candidates: Vec<&Text> = match &target {
-            Some(path) => self
-                .texts
-                .iter()
-                .rev()
-                .filter(|t| t.path.as_ref() == Some(path))
-                .collect(),
-            None => self.texts.iter().rev().collect(),
+            Some(path) => self.texts.latest(path).into_iter().collect(),
+            None => self.texts.newest_first().collect(),
         };
         let placed = candidates.iter().find_map(|t| {
             patch::apply(&t.content, diff)

@@ -42,7 +42,7 @@ impl Builder<'_> {
 
     /// A file written by an earlier step: prose naming it again may show only a part.
     pub(super) fn written(&self, path: &str) -> bool {
-        self.texts.iter().any(|t| t.path.as_deref() == Some(path))
+        self.texts.written(path)
     }
 }
 

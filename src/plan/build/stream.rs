@@ -23,6 +23,9 @@ pub struct Steps<'a, I> {
     todos: Sections,
     ready: VecDeque<Step>,
     read_all: bool,
+    /// How many of the builder's steps were already looked through for a command (a
+    /// guide of 100,000 files and no command is not looked through at every block).
+    scanned: usize,
 }
 
 impl<'a, I> Steps<'a, I> {
@@ -41,7 +44,7 @@ impl<'a, I> Steps<'a, I> {
             skip_rest: false,
             awaiting_output: None,
             awaiting_since: 0,
-            texts: Vec::new(),
+            texts: Default::default(),
             error: None,
             emitted: 0,
             tabs: None,
@@ -53,6 +56,7 @@ impl<'a, I> Steps<'a, I> {
             todos: Sections::default(),
             ready: VecDeque::new(),
             read_all: false,
+            scanned: 0,
         }
     }
 
@@ -67,15 +71,20 @@ impl<'a, I> Steps<'a, I> {
     /// Hands out the steps no later block can change (moved, not copied: only the steps
     /// after them are).
     fn take_final(&mut self) {
-        let last_command = self
-            .builder
-            .steps
+        // Only the steps added since the last look: one that became a command since (a
+        // script whose output a block showed) is missed until the next command comes,
+        // which hands out fewer steps, never one that may still change.
+        let steps = &self.builder.steps;
+        let from = self.scanned.min(steps.len());
+        let last_command = steps[from..]
             .iter()
             .rposition(|s| matches!(s.kind, StepKind::Command { .. }))
-            .unwrap_or(0);
+            .map_or(0, |i| i + from);
+        self.scanned = steps.len();
         if last_command == 0 {
             return;
         }
+        self.scanned -= last_command;
         let window = self.builder.steps.split_off(last_command);
         let done = std::mem::replace(&mut self.builder.steps, window);
         if self.ready.is_empty() {

@@ -210,11 +210,9 @@ impl Builder<'_> {
                 continue;
             };
             let line = self.steps[index].line;
-            let Some(text) = self.texts.iter_mut().find(|t| t.path.is_none() && t.line == line) else {
+            let Some(content) = self.texts.name_unnamed(line, &path) else {
                 continue;
             };
-            text.path = Some(path.clone());
-            let content = text.content.clone();
             self.steps[index].kind = StepKind::File {
                 path: path.clone(),
                 content,
