@@ -193,21 +193,40 @@ fn mentions(text: &str, word: &str) -> bool {
 /// `cd DIR` where no earlier step mentions DIR (mkdir, git clone, tar, a file's folder…).
 #[derive(Default)]
 struct CdTargets {
-    /// What the steps so far mention (their text without its own `cd`s, files' names).
-    seen: String,
+    /// The path parts the steps so far mention (their text without its own `cd`s, files'
+    /// names), as `mentions` reads them: kept as a set, so a guide that `cd`s 100,000
+    /// times is not read again at each.
+    parts: std::collections::HashSet<String>,
+    /// The first archive, clone or template command among them.
+    unpack: Option<String>,
 }
 
 impl CdTargets {
+    /// Adds what a step mentions: each word between blanks, `/` and quotes, and what
+    /// follows each `=` in it (`mentions`'s boundaries).
+    fn mention(&mut self, text: &str) {
+        for word in text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '\'' | '"')) {
+            let mut part = Some(word);
+            while let Some(p) = part {
+                if !p.is_empty() && !self.parts.contains(p) {
+                    self.parts.insert(p.to_string());
+                }
+                part = p.split_once('=').map(|(_, after)| after);
+            }
+        }
+        if self.unpack.is_none() {
+            self.unpack = UNPACKS.find(text).map(|m| m.as_str().trim().to_string());
+        }
+    }
+
     fn step(&mut self, step: &Step) -> Vec<Finding> {
-        let seen = &mut self.seen;
         let mut findings = Vec::new();
         // A command's step line is its first line; a script's is its fence.
         let (text, first_line) = match &step.kind {
             StepKind::Command { command, .. } => (command.as_str(), step.line),
             StepKind::Script { script, .. } => (script.as_str(), step.line + 1),
             StepKind::File { path, .. } => {
-                seen.push_str(path);
-                seen.push('\n');
+                self.mention(path);
                 return findings;
             }
             _ => return findings,
@@ -218,21 +237,21 @@ impl CdTargets {
                 continue;
             }
             let first = dir.split('/').next().unwrap_or(dir);
-            // `seen` ends with a newline, so a mention cannot straddle it and `text`.
-            let mentioned =
-                mentions(seen, first) || mentions(&text[..caps.get(0).map_or(0, |m| m.start())], first);
-            if !mentioned {
+            let before = &text[..caps.get(0).map_or(0, |m| m.start())];
+            if !self.parts.contains(first) && !mentions(before, first) {
                 let line = first_line + text[..caps.get(1).map_or(0, |m| m.start())].matches('\n').count();
-                let before = format!("{seen}{}", &text[..caps.get(0).map_or(0, |m| m.start())]);
-                findings.push(match UNPACKS.find(&before) {
+                let unpack = self
+                    .unpack
+                    .clone()
+                    .or_else(|| UNPACKS.find(before).map(|m| m.as_str().trim().to_string()));
+                findings.push(match unpack {
                     // An archive, a clone or a template makes directories lint cannot see.
                     Some(unpack) => Finding {
                         line,
                         col: 1,
                         severity: Severity::Note,
                         message: format!(
-                            "`cd {dir}`: `{first}` is not created by name; `{}` earlier may create it",
-                            unpack.as_str().trim()
+                            "`cd {dir}`: `{first}` is not created by name; `{unpack}` earlier may create it"
                         ),
                         hint: None,
                     },
@@ -248,8 +267,7 @@ impl CdTargets {
             }
         }
         // What this step runs may create directories for later ones; its own `cd`s do not.
-        seen.push_str(&crate::plan::CD.replace_all(text, ""));
-        seen.push('\n');
+        self.mention(&crate::plan::CD.replace_all(text, ""));
         findings
     }
 }
