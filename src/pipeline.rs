@@ -46,7 +46,7 @@ pub struct Keep {
 }
 
 /// What the settings change in a step as read (`match = "exact"`).
-pub fn with_settings(step: &mut plan::Step, settings: &Settings) {
+fn with_settings(step: &mut plan::Step, settings: &Settings) {
     if settings.exact && !step.options.exact {
         std::sync::Arc::make_mut(&mut step.options).exact = true;
     }
