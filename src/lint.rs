@@ -179,6 +179,11 @@ fn system_write(step: &Step) -> Option<Finding> {
     })
 }
 
+static CD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|[;&|]\s*|\bthen\s+|\bdo\s+)cd\s+([A-Za-z0-9_.][A-Za-z0-9_./-]*)\s*(?:$|[;&|])")
+        .expect("valid")
+});
+
 /// Does `text` hold `word` as a path part: after the start, a blank, `/`, a quote or `=`,
 /// and before the end, a blank, `/` or a quote? (No regex per word: a guide may `cd` often.)
 fn mentions(text: &str, word: &str) -> bool {
@@ -231,7 +236,7 @@ impl CdTargets {
             }
             _ => return findings,
         };
-        for caps in crate::plan::CD.captures_iter(text) {
+        for caps in CD.captures_iter(text) {
             let dir = caps[1].trim_end_matches('/');
             if dir == "." || dir == ".." || dir.starts_with("../") {
                 continue;
@@ -267,7 +272,7 @@ impl CdTargets {
             }
         }
         // What this step runs may create directories for later ones; its own `cd`s do not.
-        self.mention(&crate::plan::CD.replace_all(text, ""));
+        self.mention(&CD.replace_all(text, ""));
         findings
     }
 }

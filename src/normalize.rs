@@ -20,9 +20,6 @@ pub struct Normalizer {
     /// On the shown side: any absolute path before one of these file names is the author's
     /// workspace (`/home/alice/hello/hello.nix` → `[WORKSPACE]/hello.nix`).
     author_paths: Option<Regex>,
-    /// On the shown side: a folder under a home folder (`/home/alice/code/app`) that the
-    /// guide enters by a relative `cd` is the reader's, in the workspace.
-    author_folders: Option<Regex>,
     redactions: Vec<Redaction>,
     /// Which real lines are errors a reader would notice.
     errors: crate::failure::ErrorLines,
@@ -163,7 +160,6 @@ impl Normalizer {
             paths,
             redactions,
             author_paths: None,
-            author_folders: None,
             errors: crate::failure::ErrorLines::default(),
         }
     }
@@ -196,33 +192,21 @@ impl Normalizer {
         self
     }
 
-    /// Also treats a home folder's path to a folder the guide enters (`/home/alice/app`,
-    /// `/Users/bob/code/app/src` for `cd app`) as that folder in the workspace. Only under
-    /// a home folder: `/usr/src` is no reader's `src`.
-    pub fn with_guide_folders(mut self, folders: &[String]) -> Self {
-        let names: Vec<String> = folders.iter().map(|f| regex::escape(f)).collect();
-        if !names.is_empty() {
-            let pattern = format!(
-                r#"(?m)(?:/home/[A-Za-z0-9._-]+|/Users/[A-Za-z0-9._-]+|/root)(?:/[^\s:'"\[\]/]+)*?/({})(/|$|[\s:'"\]),])"#,
-                names.join("|")
-            );
-            self.author_folders = Regex::new(&pattern).ok();
-        }
-        self
-    }
-
     /// Normalises the guide's side: `text` plus the author's workspace paths.
     pub fn shown_lines(&self, text: &str) -> Vec<String> {
-        let mut text = std::borrow::Cow::Borrowed(text);
-        // Folders first: `/home/alice/app/main.sh` is `[WORKSPACE]/app/main.sh` when the
-        // guide entered `app`, whatever it names `main.sh`.
-        if let Some(re) = &self.author_folders {
-            text = re.replace_all(&text, "[WORKSPACE]/$1$2").into_owned().into();
-        }
-        if let Some(re) = &self.author_paths {
-            text = re.replace_all(&text, "${1}[WORKSPACE]/$2").into_owned().into();
-        }
-        self.lines(&text)
+        let Some(re) = &self.author_paths else {
+            return self.lines(text);
+        };
+        // A path under a home folder is left to the comparison, which reads the author's
+        // folder there as the reader's with what follows it kept (`compare::matcher`).
+        let replaced = re.replace_all(text, |caps: &regex::Captures| {
+            let path = &caps[0][caps[1].len()..];
+            match HOME_PATH.is_match(path) {
+                true => caps[0].to_string(),
+                false => format!("{}[WORKSPACE]/{}", &caps[1], &caps[2]),
+            }
+        });
+        self.lines(&replaced)
     }
 
     /// Normalises a whole output (multi-line rules need it whole), then splits it into lines.

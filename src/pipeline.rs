@@ -106,7 +106,6 @@ pub fn execute(
         settings.redactions.clone(),
     )
     .with_guide_files(&files)
-    .with_guide_folders(&plan.entered_folders())
     .with_errors(settings.errors.clone());
     let mut settled = Settled::new(&plan, &normalizer, keep);
     let mut guide_run = run::run(&plan, started, &settings.run, observer, &mut |i, r| {

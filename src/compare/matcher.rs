@@ -59,7 +59,34 @@ pub fn line_matches(shown: &str, real: &str) -> bool {
     if shown.contains("...") || shown.contains('…') {
         return wildcards(&shown.replace("...", "[..]").replace('…', "[..]"), real);
     }
-    shown.contains("[..]") && wildcards(shown, real)
+    shown.contains("[..]") && wildcards(shown, real) || in_author_folder(shown, real)
+}
+
+/// The folder a reader runs a guide in stands for the one its author ran it in: their home
+/// or any folder under it. A real line with the workspace's path (`[WORKSPACE]/app/.git/`)
+/// matches a shown one with a home folder's there (`/home/alice/code/app/.git/`, read as
+/// `[HOME]/code/app/.git/`); what follows it must be the same.
+fn in_author_folder(shown: &str, real: &str) -> bool {
+    let Some((before, after)) = real.split_once("[WORKSPACE]") else {
+        return false;
+    };
+    if after.contains("[WORKSPACE]") {
+        // Several in one line: rare enough for a pattern.
+        let folder = r#"\[HOME\](?:/[^/\s'"]+)*?"#;
+        let parts: Vec<String> = real.split("[WORKSPACE]").map(regex::escape).collect();
+        return Regex::new(&format!("^(?:{})$", parts.join(folder))).is_ok_and(|re| re.is_match(shown));
+    }
+    let Some(middle) = shown
+        .strip_prefix(before)
+        .and_then(|s| s.strip_prefix("[HOME]"))
+        .and_then(|s| s.strip_suffix(after))
+    else {
+        return false;
+    };
+    middle.is_empty()
+        || middle.starts_with('/')
+            && !middle.ends_with('/')
+            && !middle.contains(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '[' | ']'))
 }
 
 fn wildcards(shown: &str, real: &str) -> bool {
@@ -170,6 +197,40 @@ mod tests {
         ] {
             assert!(!is_ellipsis(line), "{line}");
         }
+    }
+
+    #[test]
+    fn the_reader_s_folder_stands_for_the_author_s() {
+        assert!(line_matches("[HOME]", "[WORKSPACE]"));
+        assert!(line_matches("[HOME]/code/demo", "[WORKSPACE]"));
+        assert!(line_matches("[HOME]/proj/src", "[WORKSPACE]/src"));
+        assert!(line_matches(
+            "Initialized empty Git repository in [HOME]/user/fileset/.git/",
+            "Initialized empty Git repository in [WORKSPACE]/fileset/.git/"
+        ));
+        assert!(line_matches(
+            "[HOME]/a/x -> [HOME]/b/y",
+            "[WORKSPACE]/x -> [WORKSPACE]/y"
+        ));
+        assert!(line_matches(
+            "at [HOME]/hello/hello.nix:10:25:",
+            "at [WORKSPACE]/hello.nix:10:25:"
+        ));
+        assert!(line_matches(
+            "at [HOME]/hello/hello.nix:1:",
+            "at [WORKSPACE]/hello/hello.nix:1:"
+        ));
+        // What follows the folder must be the same; only a home folder stands for it.
+        assert!(!line_matches("[HOME]/proj", "[WORKSPACE]/proj/src"));
+        assert!(!line_matches("[HOME]/src", "[WORKSPACE]/proj/src"));
+        assert!(!line_matches("[HOME]/project", "[WORKSPACE]/proj"));
+        assert!(!line_matches("/usr/src/proj", "[WORKSPACE]/proj"));
+        assert!(!line_matches("[HOME]/a b/proj", "[WORKSPACE]/proj"));
+        assert!(!line_matches("in [HOME]/x", "at [WORKSPACE]"));
+        assert!(!line_matches(
+            "[HOME]/a/x -> [HOME]/b/z",
+            "[WORKSPACE]/x -> [WORKSPACE]/y"
+        ));
     }
 
     #[test]

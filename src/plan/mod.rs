@@ -16,16 +16,8 @@ mod twice;
 use crate::span::Span;
 pub use build::{Steps, build, build_with};
 pub use directive::ExitExpectation;
-use regex::Regex;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::LazyLock;
-
-/// `cd DIR` in a command's text, DIR a relative path as written (the first group).
-pub static CD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|[;&|]\s*|\bthen\s+|\bdo\s+)cd\s+([A-Za-z0-9_.][A-Za-z0-9_./-]*)\s*(?:$|[;&|])")
-        .expect("valid")
-});
 use std::time::Duration;
 
 /// How a guide was read.
@@ -38,36 +30,6 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The folders the guide enters by a relative `cd`, by their first part (`app` of
-    /// `cd app/src`): folders in the reader's own.
-    /// None when the guide also leaves for another folder (`cd`, `cd ~`, `cd /srv`): its
-    /// folders may then be anywhere.
-    pub fn entered_folders(&self) -> Vec<String> {
-        static LEAVES: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r#"(?m)(?:^|[;&|]\s*|\bthen\s+|\bdo\s+)cd(?:\s+["']?(?:~|\$HOME|\$\{HOME\}|/)|\s*(?:$|[;&|]))"#)
-                .expect("valid")
-        });
-        let mut names: Vec<String> = Vec::new();
-        for step in &self.steps {
-            let (StepKind::Command { command: text, .. } | StepKind::Script { script: text, .. }) =
-                &step.kind
-            else {
-                continue;
-            };
-            if LEAVES.is_match(text) {
-                return Vec::new();
-            }
-            for dir in CD.captures_iter(text).filter_map(|c| c.get(1)) {
-                let dir = dir.as_str().trim_start_matches("./");
-                let first = dir.split('/').next().unwrap_or_default();
-                if !matches!(first, "" | "." | "..") && !names.iter().any(|n| n == first) {
-                    names.push(first.to_string());
-                }
-            }
-        }
-        names
-    }
-
     /// Skips every step after the one at Markdown line `line` (`--until`).
     pub fn stop_after(&mut self, line: usize) {
         for step in self.steps.iter_mut().filter(|s| s.line > line) {

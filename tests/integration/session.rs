@@ -188,15 +188,16 @@ fn a_guide_that_defines_printf_keeps_its_commands_apart() {
 }
 
 #[test]
-fn a_folder_the_guide_enters_is_the_reader_s_wherever_the_author_s_home_was() {
-    passes("session/author_folders", 6);
+fn the_reader_s_folder_stands_for_the_author_s_under_their_home() {
+    passes("session/author_folders", 7);
     crate::fails_at_each_mutation(
         "session/author_folders",
         &[
-            ("/home/alice/proj\n```", "/home/alice/project\n```", 7),
-            ("main at /home/alice/proj", "main at /home/alice/proj/src", 18),
-            ("/Users/alice/code/proj/src", "/Users/alice/code/proj/lib", 20),
-            ("/home/alice/proj/src", "/home/alice/src", 22),
+            ("/home/alice/demo\n", "/usr/local/demo\n", 6),
+            ("/home/alice/demo/proj\n", "/home/alice/demo/project\n", 9),
+            ("main at /home/alice/proj", "main at /home/alice/proj/src", 20),
+            ("/Users/alice/code/proj/src", "/Users/alice/code/proj/lib", 22),
+            ("/home/alice/proj/src\n", "/home/alice/src\n", 24),
         ],
     );
 }

@@ -413,13 +413,3 @@ fn a_shell_entered_at_a_plain_prompt_holds_what_is_read_with_it() {
     let far = "# g\n\n```console\n$ nix-shell -p cowsay\n```\n\n## A file\n\n```console\n$ ls\n```\n";
     assert_eq!(nests(far), ["Outer", "Outer"]);
 }
-
-#[test]
-fn folders_entered_by_a_relative_cd_are_the_reader_s() {
-    let text = "```console\n$ mkdir -p app/src && cd app/src\n$ cd ../..\n```\n\n```bash\ncd ./lib || exit\ncd build\n```\n";
-    assert_eq!(plan(text).entered_folders(), ["app", "lib", "build"]);
-    for elsewhere in ["cd ~", "cd", "cd \"$HOME/x\"", "cd /srv/app", "ls && cd ${HOME}"] {
-        let text = format!("{text}\n```console\n$ {elsewhere}\n```\n");
-        assert!(plan(&text).entered_folders().is_empty(), "{elsewhere}");
-    }
-}
