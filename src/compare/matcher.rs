@@ -72,7 +72,7 @@ fn in_author_folder(shown: &str, real: &str) -> bool {
     };
     if after.contains("[WORKSPACE]") {
         // Several in one line: rare enough for a pattern.
-        let folder = r#"\[HOME\](?:/[^/\s'"]+)*?"#;
+        let folder = r#"\[HOME\](?:/[^./\s'"\[\]][^/\s'"\[\]]*)*?"#;
         let parts: Vec<String> = real.split("[WORKSPACE]").map(regex::escape).collect();
         return Regex::new(&format!("^(?:{})$", parts.join(folder))).is_ok_and(|re| re.is_match(shown));
     }
@@ -83,9 +83,12 @@ fn in_author_folder(shown: &str, real: &str) -> bool {
     else {
         return false;
     };
+    // Folders a guide is run in, not a program's hidden ones (`~/.config/app`).
     middle.is_empty()
         || middle.starts_with('/')
-            && !middle.ends_with('/')
+            && middle[1..]
+                .split('/')
+                .all(|s| !s.is_empty() && !s.starts_with('.'))
             && !middle.contains(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '[' | ']'))
 }
 
@@ -230,6 +233,15 @@ mod tests {
         assert!(!line_matches(
             "[HOME]/a/x -> [HOME]/b/z",
             "[WORKSPACE]/x -> [WORKSPACE]/y"
+        ));
+        // A program's hidden folder is where it keeps things, not where a guide runs.
+        assert!(!line_matches(
+            "[HOME]/.config/app/config.toml",
+            "[WORKSPACE]/config.toml"
+        ));
+        assert!(!line_matches(
+            "[HOME]/.x/a -> [HOME]/b",
+            "[WORKSPACE]/a -> [WORKSPACE]/b"
         ));
     }
 
