@@ -3,6 +3,7 @@
 //! Markdown → [`extract`] → [`plan`] → [`run`] → [`compare`] → [`report`].
 //! See ARCHITECTURE.md for the module map and its invariants.
 
+pub mod ahead;
 pub mod app;
 pub mod cleanup;
 pub mod cli;

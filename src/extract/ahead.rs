@@ -4,58 +4,40 @@
 //! costs more than it saves there.
 
 use super::{Block, Blocks, blocks, blocks::parsed_in_pieces};
-use std::sync::mpsc::{Receiver, sync_channel};
 use std::thread::Scope;
 
-/// Blocks sent at a time, and batches read ahead at most: the thread stays a few
-/// megabytes' worth of blocks ahead, so memory stays flat.
-const BATCH: usize = 512;
-const BATCHES_AHEAD: usize = 3;
-
 /// A guide's blocks in document order, as `blocks` gives them.
-pub enum Ahead<'t> {
+pub enum Ahead<'scope, 't> {
     Here(Box<Blocks<'t>>),
-    Thread {
-        batches: Receiver<Vec<Block>>,
-        batch: std::vec::IntoIter<Block>,
-    },
+    Thread(crate::ahead::Ahead<'scope, Block, ()>),
 }
 
 /// `blocks(text)`, read on a thread of `scope` when the text is parsed in pieces. The
 /// thread ends once every block is sent, or as soon as the `Ahead` is dropped.
-pub fn blocks_ahead<'scope, 't: 'scope>(scope: &'scope Scope<'scope, '_>, text: &'t str) -> Ahead<'t> {
+pub fn blocks_ahead<'scope, 't: 'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    text: &'t str,
+) -> Ahead<'scope, 't> {
     let read = blocks(text);
     if !parsed_in_pieces(text) {
         return Ahead::Here(Box::new(read));
     }
-    let (send, batches) = sync_channel(BATCHES_AHEAD);
-    scope.spawn(move || {
-        let mut read = read.peekable();
-        while read.peek().is_some() {
-            let batch: Vec<Block> = read.by_ref().take(BATCH).collect();
-            if send.send(batch).is_err() {
+    Ahead::Thread(crate::ahead::on_thread(scope, move |out| {
+        for block in read {
+            if !out.send(block) {
                 return; // Nobody reads on.
             }
         }
-    });
-    Ahead::Thread {
-        batches,
-        batch: Vec::new().into_iter(),
-    }
+    }))
 }
 
-impl Iterator for Ahead<'_> {
+impl Iterator for Ahead<'_, '_> {
     type Item = Block;
 
     fn next(&mut self) -> Option<Block> {
         match self {
             Ahead::Here(read) => read.next(),
-            Ahead::Thread { batches, batch } => loop {
-                if let Some(block) = batch.next() {
-                    return Some(block);
-                }
-                *batch = batches.recv().ok()?.into_iter();
-            },
+            Ahead::Thread(read) => read.next(),
         }
     }
 }
@@ -69,7 +51,7 @@ mod tests {
         let text = "## Step\n\nProse.\n\n```console\n$ echo hi\nhi\n```\n\n".repeat(20_000);
         std::thread::scope(|scope| {
             let ahead = blocks_ahead(scope, &text);
-            assert!(matches!(ahead, Ahead::Thread { .. }));
+            assert!(matches!(ahead, Ahead::Thread(_)));
             assert_eq!(ahead.collect::<Vec<_>>(), blocks(&text).collect::<Vec<_>>());
         });
     }

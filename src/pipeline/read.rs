@@ -10,12 +10,6 @@ use crate::error::Result;
 use crate::extract;
 use crate::plan::{self, Plan, Step, Todo};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::thread::ScopedJoinHandle;
-
-/// Steps sent at a time, and batches built ahead at most (memory stays flat).
-const BATCH: usize = 512;
-const BATCHES_AHEAD: usize = 3;
 
 /// Reads the plan of a guide's text.
 pub fn read(path: &Path, text: &str, settings: &Settings) -> Result<Plan> {
@@ -57,28 +51,20 @@ pub fn with_steps<R>(
         return read(&mut Here { steps, settings });
     }
     std::thread::scope(|scope| {
-        let (send, batches) = sync_channel(BATCHES_AHEAD);
-        let built = scope.spawn(move || {
+        let mut built = crate::ahead::on_thread(scope, move |out| {
             let blocks = extract::blocks_ahead(scope, text);
             let mut steps = Here {
                 steps: plan::Steps::new(path, text, blocks, &settings.prompts, &settings.shells),
                 settings,
             };
-            loop {
-                let batch: Vec<Step> = steps.by_ref().take(BATCH).collect();
-                if batch.is_empty() {
-                    return steps.finish();
-                }
-                if send.send(batch).is_err() {
+            for step in steps.by_ref() {
+                if !out.send(step) {
                     return Ok(Vec::new()); // Nobody reads on.
                 }
             }
+            steps.finish()
         });
-        read(&mut Ahead {
-            batches,
-            batch: Vec::new().into_iter(),
-            built: Some(built),
-        })
+        read(&mut built)
     })
 }
 
@@ -104,32 +90,9 @@ impl<I: Iterator<Item = extract::Block>> StepStream for Here<'_, I> {
     }
 }
 
-/// Steps built on a thread, in batches.
-struct Ahead<'scope> {
-    batches: Receiver<Vec<Step>>,
-    batch: std::vec::IntoIter<Step>,
-    built: Option<ScopedJoinHandle<'scope, Result<Vec<Todo>>>>,
-}
-
-impl Iterator for Ahead<'_> {
-    type Item = Step;
-
-    fn next(&mut self) -> Option<Step> {
-        loop {
-            if let Some(step) = self.batch.next() {
-                return Some(step);
-            }
-            self.batch = self.batches.recv().ok()?.into_iter();
-        }
-    }
-}
-
-impl StepStream for Ahead<'_> {
+impl StepStream for crate::ahead::Ahead<'_, Step, Result<Vec<Todo>>> {
     fn finish(&mut self) -> Result<Vec<Todo>> {
-        let built = self.built.take().expect("finished once");
-        built
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        crate::ahead::Ahead::finish(self)
     }
 }
 

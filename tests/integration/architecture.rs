@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     "span",
     "error",
+    "ahead",
     "cleanup",
     "failure",
     "nix",

@@ -1,0 +1,114 @@
+//! Work done ahead on a thread of a scope and read here in order, a batch at a time over a
+//! bounded channel: the stages of a large guide's reading (`extract::blocks_ahead`,
+//! `pipeline::with_steps`) each get a core, and memory stays flat.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::{Scope, ScopedJoinHandle};
+
+/// Items sent at a time, and batches made ahead at most.
+const BATCH: usize = 512;
+const BATCHES_AHEAD: usize = 3;
+
+/// The items `make` gives `Out::send` on its thread, in order; then, once all were read,
+/// what `make` returned (`finish`).
+pub struct Ahead<'scope, T, R> {
+    batches: Receiver<Vec<T>>,
+    batch: std::vec::IntoIter<T>,
+    made: Option<ScopedJoinHandle<'scope, R>>,
+}
+
+/// Where `make` sends its items.
+pub struct Out<T> {
+    send: SyncSender<Vec<T>>,
+    batch: Vec<T>,
+}
+
+impl<T> Out<T> {
+    /// Sends an item; false once nobody reads on (`make` should stop).
+    pub fn send(&mut self, item: T) -> bool {
+        self.batch.push(item);
+        self.batch.len() < BATCH || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        batch.is_empty() || self.send.send(batch).is_ok()
+    }
+}
+
+/// Runs `make` on a thread of `scope`. The thread ends when `make` returns, or at its next
+/// `send` once the `Ahead` is dropped.
+pub fn on_thread<'scope, T, R>(
+    scope: &'scope Scope<'scope, '_>,
+    make: impl FnOnce(&mut Out<T>) -> R + Send + 'scope,
+) -> Ahead<'scope, T, R>
+where
+    T: Send + 'scope,
+    R: Send + 'scope,
+{
+    let (send, batches) = sync_channel(BATCHES_AHEAD);
+    let made = scope.spawn(move || {
+        let mut out = Out {
+            send,
+            batch: Vec::with_capacity(BATCH),
+        };
+        let made = make(&mut out);
+        out.flush();
+        made
+    });
+    Ahead {
+        batches,
+        batch: Vec::new().into_iter(),
+        made: Some(made),
+    }
+}
+
+impl<T, R> Ahead<'_, T, R> {
+    /// What `make` returned; a panic on its thread goes on here.
+    pub fn finish(&mut self) -> R {
+        let made = self.made.take().expect("finished once");
+        made.join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+impl<T, R> Iterator for Ahead<'_, T, R> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(item) = self.batch.next() {
+                return Some(item);
+            }
+            self.batch = self.batches.recv().ok()?.into_iter();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_come_in_order_then_the_result() {
+        std::thread::scope(|scope| {
+            let mut ahead = on_thread(scope, |out| (0..10_000).take_while(|&i| out.send(i)).count());
+            assert_eq!(
+                ahead.by_ref().collect::<Vec<_>>(),
+                (0..10_000).collect::<Vec<_>>()
+            );
+            assert_eq!(ahead.finish(), 10_000);
+        });
+    }
+
+    #[test]
+    fn a_reader_that_stops_early_stops_the_maker() {
+        let sent = std::thread::scope(|scope| {
+            let mut ahead = on_thread(scope, |out| (0..).take_while(|&i| out.send(i)).count());
+            assert_eq!(ahead.next(), Some(0));
+            drop(ahead.batches);
+            ahead.made.take().map(|m| m.join().expect("no panic"))
+        });
+        assert!(sent.is_some_and(|n| n < 100 * BATCH), "{sent:?}");
+    }
+}
