@@ -67,29 +67,40 @@ pub fn line_matches(shown: &str, real: &str) -> bool {
 /// matches a shown one with a home folder's there (`/home/alice/code/app/.git/`, read as
 /// `[HOME]/code/app/.git/`); what follows it must be the same.
 fn in_author_folder(shown: &str, real: &str) -> bool {
-    let Some((before, after)) = real.split_once("[WORKSPACE]") else {
+    let mut parts = real.split("[WORKSPACE]");
+    let before = parts.next().unwrap_or_default();
+    let after: Vec<&str> = parts.collect();
+    !after.is_empty()
+        && shown
+            .strip_prefix(before)
+            .is_some_and(|s| folders_then(s, &after))
+}
+
+/// `shown` is, for each part, a home folder (or a folder under it), then that part.
+fn folders_then(shown: &str, parts: &[&str]) -> bool {
+    let Some((part, rest)) = parts.split_first() else {
+        return shown.is_empty();
+    };
+    let Some(shown) = shown.strip_prefix("[HOME]") else {
         return false;
     };
-    if after.contains("[WORKSPACE]") {
-        // Several in one line: rare enough for a pattern.
-        let folder = r#"\[HOME\](?:/[^./\s'"\[\]][^/\s'"\[\]]*)*?"#;
-        let parts: Vec<String> = real.split("[WORKSPACE]").map(regex::escape).collect();
-        return Regex::new(&format!("^(?:{})$", parts.join(folder))).is_ok_and(|re| re.is_match(shown));
-    }
-    let Some(middle) = shown
-        .strip_prefix(before)
-        .and_then(|s| s.strip_prefix("[HOME]"))
-        .and_then(|s| s.strip_suffix(after))
-    else {
-        return false;
-    };
-    // Folders a guide is run in, not a program's hidden ones (`~/.config/app`).
-    middle.is_empty()
-        || middle.starts_with('/')
-            && middle[1..]
-                .split('/')
-                .all(|s| !s.is_empty() && !s.starts_with('.'))
-            && !middle.contains(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '[' | ']'))
+    // The folder under the home one ends where the part starts: any place it could.
+    (0..=shown.len())
+        .filter(|&end| shown.is_char_boundary(end) && shown[end..].starts_with(part))
+        .any(|end| under_home(&shown[..end]) && folders_then(&shown[end + part.len()..], rest))
+}
+
+/// A folder a guide is run in, below a home folder: plain names (not a program's hidden
+/// folder, `~/.config/app`), or none.
+fn under_home(path: &str) -> bool {
+    path.is_empty()
+        || path.strip_prefix('/').is_some_and(|names| {
+            names.split('/').all(|name| {
+                !name.is_empty()
+                    && !name.starts_with('.')
+                    && !name.contains(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '[' | ']'))
+            })
+        })
 }
 
 fn wildcards(shown: &str, real: &str) -> bool {
