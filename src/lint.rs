@@ -184,39 +184,35 @@ static CD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
-/// Does `text` hold `word` as a path part: after the start, a blank, `/`, a quote or `=`,
-/// and before the end, a blank, `/` or a quote? (No regex per word: a guide may `cd` often.)
+/// The words `text` names paths with: each word between blanks, `/` and quotes, and what
+/// follows each `=` in it (`DIR=hello`: also `hello`).
+fn path_parts(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '\'' | '"'))
+        .flat_map(|word| std::iter::successors(Some(word), |w| w.split_once('=').map(|(_, after)| after)))
+        .filter(|part| !part.is_empty())
+}
+
+/// Does `text` hold `word` as a path part? (No regex per word: a guide may `cd` often.)
 fn mentions(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        before.is_none_or(|c| c.is_whitespace() || matches!(c, '/' | '\'' | '"' | '='))
-            && after.is_none_or(|c| c.is_whitespace() || matches!(c, '/' | '\'' | '"'))
-    })
+    path_parts(text).any(|part| part == word)
 }
 
 /// `cd DIR` where no earlier step mentions DIR (mkdir, git clone, tar, a file's folder…).
 #[derive(Default)]
 struct CdTargets {
     /// The path parts the steps so far mention (their text without its own `cd`s, files'
-    /// names), as `mentions` reads them: kept as a set, so a guide that `cd`s 100,000
-    /// times is not read again at each.
+    /// names): kept as a set, so a guide that `cd`s 100,000 times is not read again at each.
     parts: std::collections::HashSet<String>,
     /// The first archive, clone or template command among them.
     unpack: Option<String>,
 }
 
 impl CdTargets {
-    /// Adds what a step mentions: each word between blanks, `/` and quotes, and what
-    /// follows each `=` in it (`mentions`'s boundaries).
+    /// Adds what a step mentions.
     fn mention(&mut self, text: &str) {
-        for word in text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '\'' | '"')) {
-            let mut part = Some(word);
-            while let Some(p) = part {
-                if !p.is_empty() && !self.parts.contains(p) {
-                    self.parts.insert(p.to_string());
-                }
-                part = p.split_once('=').map(|(_, after)| after);
+        for part in path_parts(text) {
+            if !self.parts.contains(part) {
+                self.parts.insert(part.to_string());
             }
         }
         if self.unpack.is_none() {
