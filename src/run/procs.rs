@@ -150,14 +150,21 @@ fn descendants(pid: i32) -> Option<Vec<Proc>> {
     Some(found)
 }
 
-/// The children of every thread of `pid`.
+/// The children of every thread of `pid`; `None` when no thread's list can be read (the
+/// kernel does not keep them).
 fn children(pid: i32) -> Option<Vec<i32>> {
     let mut pids = Vec::new();
+    let mut listed = false;
     for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.flatten() {
-        let list = std::fs::read_to_string(task.path().join("children")).ok()?;
+        // A thread that ended since the folder was read has no list, and no children: our
+        // own background threads end while the sweep looks.
+        let Ok(list) = std::fs::read_to_string(task.path().join("children")) else {
+            continue;
+        };
+        listed = true;
         pids.extend(list.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
     }
-    Some(pids)
+    listed.then_some(pids)
 }
 
 /// Whether `become_subreaper` took effect.
