@@ -160,7 +160,11 @@ pub fn start_early() -> Option<Early> {
     procs::become_subreaper();
     let shell = spawn::locate("bash", &[]).ok()?;
     let program = crate::nix::store::isolation(StoreMode::System, Path::new(""), None, false).program;
-    let session = Session::start_early(ctl.path(), program, &shell).ok()?;
+    let name = |k: &str| {
+        k == "LANG" || k.starts_with("LC_") && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let locale = std::env::vars().filter(|(k, _)| name(k));
+    let session = Session::start_early(ctl.path(), program, &shell, locale.collect()).ok()?;
     Some(Early { session, ctl })
 }
 

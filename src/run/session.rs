@@ -116,13 +116,21 @@ impl Session {
     }
 
     /// Starts a plain shell in `ctl` (its control folder) before its guide's workspace and
-    /// settings are known, with only `SHELL` in its environment: `adopt` gives it its folder
-    /// and environment. Its start-up (a millisecond) then overlaps reading the settings,
-    /// making the workspace and planning.
-    pub fn start_early(ctl: &Path, program: Vec<String>, shell: &Path) -> std::io::Result<Session> {
+    /// settings are known, with only `SHELL` and `locale` (the caller's `LANG` and `LC_*`)
+    /// in its environment: `adopt` gives it its folder and environment. Its start-up (a
+    /// millisecond) then overlaps reading the settings, making the workspace and planning;
+    /// the locale, which bash loads from a dozen files, is loaded then too, not after.
+    pub fn start_early(
+        ctl: &Path,
+        program: Vec<String>,
+        shell: &Path,
+        locale: Vec<(String, String)>,
+    ) -> std::io::Result<Session> {
+        let mut env = vec![("SHELL".to_string(), shell.display().to_string())];
+        env.extend(locale);
         let launch = Launch {
             program,
-            env: vec![("SHELL".to_string(), shell.display().to_string())],
+            env,
             cwd: ctl.to_path_buf(),
             ctl: ctl.to_path_buf(),
             output_limit: usize::MAX,
@@ -164,6 +172,11 @@ impl Session {
                 "\\builtin export {name}={}\n",
                 super::quote::ansi_c_quote(value)
             ));
+        }
+        // What the shell started with and the guide's environment lacks (a locale the
+        // settings do not pass on) goes.
+        for (name, _) in (self.launch.env.iter()).filter(|(n, _)| !launch.env.iter().any(|(k, _)| k == n)) {
+            first.push_str(&format!("\\builtin unset {name}\n"));
         }
         let go = self
             .batch_file(&first, None)

@@ -96,7 +96,7 @@ fn a_shell_started_early_takes_its_guides_folder_and_environment() {
     let mut guide = launch(dir.path());
     guide.env.push(("GREETING".into(), "it's\nhere".into()));
     let bash = Path::new("/bin/bash");
-    let mut session = Session::start_early(&guide.ctl, guide.program.clone(), bash).unwrap();
+    let mut session = Session::start_early(&guide.ctl, guide.program.clone(), bash, Vec::new()).unwrap();
     session.adopt(guide.clone()).unwrap();
     let results = batch(
         &mut session,
@@ -109,11 +109,30 @@ fn a_shell_started_early_takes_its_guides_folder_and_environment() {
     assert_eq!(session.cwd(), dir.path());
     // Twice, or with a variable bash reads only as it starts, or another program: refused.
     assert!(session.adopt(guide.clone()).is_err());
-    let mut early = Session::start_early(&guide.ctl, guide.program.clone(), bash).unwrap();
+    let mut early = Session::start_early(&guide.ctl, guide.program.clone(), bash, Vec::new()).unwrap();
     let mut startup = guide.clone();
     startup.env.push(("BASH_ENV".into(), "/etc/profile".into()));
     assert!(early.adopt(startup).is_err());
     let mut other = guide.clone();
     other.program = vec!["sh".into()];
     assert!(early.adopt(other).is_err());
+}
+
+#[test]
+fn a_shell_started_early_keeps_only_the_locale_its_guide_passes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut guide = launch(dir.path());
+    guide.env.push(("LC_TIME".into(), "C".into()));
+    let caller = vec![
+        ("LC_TIME".into(), "POSIX".into()),
+        ("LC_PAPER".into(), "C".into()),
+    ];
+    let bash = Path::new("/bin/bash");
+    let mut session = Session::start_early(&guide.ctl, guide.program.clone(), bash, caller).unwrap();
+    session.adopt(guide).unwrap();
+    let results = batch(
+        &mut session,
+        &[("echo \"${LC_TIME-unset} ${LC_PAPER-unset}\"", 5000)],
+    );
+    assert_eq!(results[0].output, "C unset\n");
 }
