@@ -74,14 +74,17 @@ impl Reader<'_> {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Fenced(info) => info.into_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
+                // Sized once: the content is at most the block's source, one line per
+                // newline in it.
+                let source = &self.text.as_bytes()[span.start..span.end];
                 self.code = Some(CodeBlock {
                     info,
-                    content: String::new(),
+                    content: String::with_capacity(source.len()),
                     span,
-                    lines: Vec::new(),
+                    lines: Vec::with_capacity(source.iter().filter(|&&b| b == b'\n').count()),
                 });
             }
             Event::End(TagEnd::CodeBlock) => self.end_code(),
@@ -104,7 +107,11 @@ impl Reader<'_> {
             }
             Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => self.end_prose(),
             Event::Text(t) => self.prose_text(&t),
-            Event::Code(t) => self.prose_text(&format!("`{t}`")),
+            Event::Code(t) => {
+                self.prose_text("`");
+                self.prose_text(&t);
+                self.prose_text("`");
+            }
             Event::SoftBreak | Event::HardBreak => self.prose_text(" "),
             _ => {}
         }
@@ -132,7 +139,8 @@ impl Reader<'_> {
         };
         self.prose.push(Prose {
             kind,
-            text: String::new(),
+            // Its text is at most its source: grown once, not by doubling.
+            text: String::with_capacity(span.end - span.start),
             span,
         });
     }
@@ -180,10 +188,11 @@ pub fn fences(text: &str, span: Span) -> Option<(char, usize, Option<usize>)> {
     let len = opening.chars().take_while(|&c| c == fence_char).count();
     let body = block.trim_end_matches(['\r', '\n']);
     let last_line = body.rfind('\n').map_or(0, |i| i + 1);
+    let closing = body[last_line..].trim_start().as_bytes();
+    // The fence character is ASCII: `len` of its bytes make the closing run.
     let close = (last_line > 0
-        && body[last_line..]
-            .trim_start()
-            .starts_with(&fence_char.to_string().repeat(len)))
+        && closing.len() >= len
+        && closing[..len].iter().all(|&b| b == fence_char as u8))
     .then(|| span.start + last_line + (body[last_line..].len() - body[last_line..].trim_start().len()));
     Some((fence_char, len, close))
 }

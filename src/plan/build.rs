@@ -428,10 +428,17 @@ fn not_run(code: &CodeBlock, fence: &Fence) -> (SnippetWhy, String) {
 
 /// The block's content lines as written (tabs, trailing spaces and CR kept out).
 fn block_lines<'t>(text: &'t str, code: &CodeBlock) -> Vec<&'t str> {
+    each_block_line(text, code).collect()
+}
+
+/// `block_lines`, one at a time: for a look that needs no line twice.
+fn each_block_line<'t, 'c>(text: &'t str, code: &'c CodeBlock) -> impl Iterator<Item = &'t str> + 'c
+where
+    't: 'c,
+{
     code.lines
         .iter()
         .map(|s| text[s.start..s.end].trim_end_matches('\r'))
-        .collect()
 }
 
 /// The byte span of lines `from..to` of a block; empty (an insertion point) when there are

@@ -56,8 +56,7 @@ impl Fence {
             let word = match unbraced.strip_prefix('[').and_then(|w| w.strip_suffix(']')) {
                 Some(inner) if looks_like_file(inner) => inner,
                 _ => unbraced,
-            }
-            .to_string();
+            };
             if word.is_empty() {
                 continue;
             }
@@ -65,10 +64,10 @@ impl Fence {
                 Some((k, v)) => fence.attrs.push((k.to_string(), unquote(v))),
                 // `nix shell.nix`, `{code-block} python myapp.py`: a file name after the
                 // language (the first one; flags are plain words).
-                None if fence.attr("path").is_none() && looks_like_file(&word) => {
-                    fence.attrs.push(("path".to_string(), word));
+                None if fence.attr("path").is_none() && looks_like_file(word) => {
+                    fence.attrs.push(("path".to_string(), word.to_string()));
                 }
-                None => fence.flags.push(word),
+                None => fence.flags.push(word.to_string()),
             }
         }
         fence

@@ -2,7 +2,7 @@
 //! (nix.dev's `:class: expression` then `:class: value`, or `<!-- guidecheck: eval -->`
 //! then any block) and REPL transcripts (`nix-repl> ` lines).
 
-use super::{Builder, Expression, block_lines, has_placeholder};
+use super::{Builder, Expression, block_lines, each_block_line, has_placeholder};
 use crate::extract::CodeBlock;
 use crate::plan::fence::Myst;
 use crate::plan::{ReplInput, Shown, ShownLine, SnippetWhy, StepKind};
@@ -108,12 +108,11 @@ impl Builder<'_> {
 
     /// A block that starts at the REPL prompt: one REPL session (`nix repl`).
     pub(super) fn repl_block(&mut self, code: &CodeBlock) -> bool {
-        let lines = block_lines(self.text, code);
-        let first = lines.iter().find(|l| !l.trim().is_empty());
+        let first = each_block_line(self.text, code).find(|l| !l.trim().is_empty());
         if first.is_none_or(|l| crate::nix::repl::input(l).is_none()) {
             return false;
         }
-        let inputs = self.repl_inputs(code, 0..lines.len());
+        let inputs = self.repl_inputs(code, 0..code.lines.len());
         self.push(
             code.span,
             StepKind::Repl {

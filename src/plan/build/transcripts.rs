@@ -6,8 +6,7 @@ use super::*;
 /// Whether a line of the block (as `dedented` reads it) is a prompt line.
 pub(super) fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence) -> bool {
     let dedented = dedented(builder.text, code);
-    block_lines(builder.text, dedented.as_ref().unwrap_or(code))
-        .iter()
+    each_block_line(builder.text, dedented.as_ref().unwrap_or(code))
         .any(|l| builder.prompts.strip(l, fence.is_console()).is_some())
 }
 
@@ -15,16 +14,15 @@ pub(super) fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence)
 /// they share none): a transcript pasted indented (`  $ make`) reads as one at the margin,
 /// and `--bless` writes in that indentation.
 fn dedented(text: &str, code: &CodeBlock) -> Option<CodeBlock> {
-    let lines = block_lines(text, code);
-    let indent = lines
-        .iter()
+    let indent = each_block_line(text, code)
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start_matches(' ').len())
         .min()
         .filter(|&n| n > 0)?;
     let mut code = code.clone();
-    for (span, line) in code.lines.iter_mut().zip(&lines) {
-        span.start += indent.min(line.len());
+    let lengths: Vec<usize> = each_block_line(text, &code).map(str::len).collect();
+    for (span, len) in code.lines.iter_mut().zip(lengths) {
+        span.start += indent.min(len);
     }
     Some(code)
 }
