@@ -30,6 +30,9 @@ pub const PROMPTS: &[&str] = &[
     r"^\(nix:(?-u:[^)\s])*\) (?:(?-u:[^\s$#])*)?[$#] ",
 ];
 
+/// How the prompts of `PROMPTS` start: a line that starts otherwise is at none of them.
+pub const PROMPT_STARTS: &[&str] = &["[", "(", "nix-shell"];
+
 /// Nix's environment variables, which guide commands see.
 pub const ENV: &[&str] = &["NIX_PATH", "NIX_REMOTE", "NIX_CONFIG", "NIX_SSL_CERT_FILE"];
 

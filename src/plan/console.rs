@@ -3,6 +3,7 @@
 //! part of the command.
 
 mod commands;
+mod quick;
 
 pub use commands::{Commands, parse};
 use regex::Regex;
@@ -137,7 +138,8 @@ fn combine(patterns: impl Iterator<Item = String>) -> regex::bytes::Regex {
     regex::bytes::Regex::new(&alternatives.join("|")).expect("valid prompt regexes")
 }
 
-static ROOT_PROMPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^# ").expect("valid"));
+/// Root's prompt, in console-like blocks only.
+const ROOT_PROMPT: &str = "# ";
 static DEFAULT: LazyLock<Prompts> = LazyLock::new(|| Prompts {
     extra: Arc::default(),
     compiled: Arc::default(),
@@ -182,8 +184,17 @@ impl Prompts {
         })
     }
 
+    /// Only the built-in prompts: answers from a line's start may do (`quick`).
+    fn built_in_only(&self) -> bool {
+        let (extra, nested) = &*self.extra;
+        extra.is_empty() && nested.is_empty()
+    }
+
     /// True when `line` starts at a nested shell's prompt.
     pub fn is_nested(&self, line: &str) -> bool {
+        if let Some(nested) = self.built_in_only().then(|| quick::nested(line)).flatten() {
+            return nested;
+        }
         self.compiled()
             .nested
             .find(line.as_bytes())
@@ -193,13 +204,18 @@ impl Prompts {
     /// The command after the prompt, if `line` is a prompt line.
     /// `# ` counts as a prompt only in console-like blocks (elsewhere it is a comment).
     pub fn strip<'a>(&self, line: &'a str, hash_prompt: bool) -> Option<&'a str> {
-        let end = match self.compiled().any.find(line.as_bytes()) {
-            Some(m) => (m.start() == 0).then_some(m.end()),
-            None => hash_prompt
-                .then(|| ROOT_PROMPT.find(line))
-                .flatten()
-                .map(|m| m.end()),
-        }?;
+        let any = match self.built_in_only().then(|| quick::prompt_end(line)).flatten() {
+            Some(end) => end,
+            None => self
+                .compiled()
+                .any
+                .find(line.as_bytes())
+                .and_then(|m| (m.start() == 0).then_some(m.end())),
+        };
+        let end = match any {
+            Some(end) => end,
+            None => (hash_prompt && line.starts_with(ROOT_PROMPT)).then_some(ROOT_PROMPT.len())?,
+        };
         line.get(end..)
     }
 }
