@@ -14,12 +14,12 @@ pub const CONFIG_FILE: &str = "guidecheck.toml";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 const DEFAULT_OUTPUT_LIMIT: usize = 1024 * 1024;
 
-/// Variables a guide's commands see from the caller's environment.
+/// Variables a guide's commands see from the caller's environment (and the locale's,
+/// `run::is_locale`).
 const ENV_ALLOW: &[&str] = &[
     "PATH",
     "USER",
     "LOGNAME",
-    "LANG",
     "TZ",
     "SSL_CERT_FILE",
     "http_proxy",
@@ -240,14 +240,14 @@ fn snapshot_path(guide: &Path, config_path: Option<&Path>, file: &FileConfig) ->
 
 /// The caller's variables guide commands may see: the allow-list, Nix's, and `run.env`.
 fn allowed_env(file: &FileConfig) -> Vec<(String, String)> {
-    std::env::vars()
-        .filter(|(k, _)| {
-            ENV_ALLOW.contains(&k.as_str())
-                || crate::nix::ENV.contains(&k.as_str())
-                || k.starts_with("LC_")
-                || file.run.env.contains(k)
-        })
-        .collect()
+    std::env::vars().filter(|(k, _)| allowed(k, file)).collect()
+}
+
+fn allowed(name: &str, file: &FileConfig) -> bool {
+    ENV_ALLOW.contains(&name)
+        || crate::nix::ENV.contains(&name)
+        || crate::run::is_locale(name)
+        || file.run.env.iter().any(|n| n == name)
 }
 
 type At<'a> = dyn Fn(&str) -> Option<(PathBuf, String)> + 'a;
@@ -402,6 +402,18 @@ pub fn default_guides() -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_allow_list_passes_the_locale_path_and_nix_and_what_the_settings_name() {
+        let mut file = FileConfig::default();
+        file.run.env.push("MY_TOKEN".into());
+        for name in ["PATH", "LANG", "LC_ALL", "LC_TIME", "NIX_PATH", "MY_TOKEN"] {
+            assert!(allowed(name, &file), "{name}");
+        }
+        for name in ["HOME", "LANGUAGE", "AWS_SECRET_ACCESS_KEY", "OTHER_TOKEN"] {
+            assert!(!allowed(name, &file), "{name}");
+        }
+    }
 
     #[test]
     fn unknown_keys_are_errors_with_a_location() {

@@ -160,12 +160,14 @@ pub fn start_early() -> Option<Early> {
     procs::become_subreaper();
     let shell = spawn::locate("bash", &[]).ok()?;
     let program = crate::nix::store::isolation(StoreMode::System, Path::new(""), None, false).program;
-    let name = |k: &str| {
-        k == "LANG" || k.starts_with("LC_") && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    };
-    let locale = std::env::vars().filter(|(k, _)| name(k));
+    let locale = std::env::vars().filter(|(k, _)| is_locale(k) && session::exportable(k));
     let session = Session::start_early(ctl.path(), program, &shell, locale.collect()).ok()?;
     Some(Early { session, ctl })
+}
+
+/// A variable that sets the locale (`LANG`, `LC_*`): guide commands get the caller's.
+pub fn is_locale(name: &str) -> bool {
+    name == "LANG" || name.starts_with("LC_")
 }
 
 /// `start`, with the shell started early when there is one and the settings allow it.

@@ -109,6 +109,18 @@ pub struct Session {
     _registered: crate::cleanup::Registered,
 }
 
+/// A variable a shell started early can be given by `export` as if it had started with it:
+/// a name bash takes, and none it reads only as it starts.
+pub(super) fn exportable(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(
+            name,
+            "BASH_ENV" | "ENV" | "SHELLOPTS" | "BASHOPTS" | "POSIXLY_CORRECT"
+        )
+}
+
 impl Session {
     pub fn start(launch: Launch) -> std::io::Result<Session> {
         let cwd = launch.cwd.clone();
@@ -145,15 +157,6 @@ impl Session {
     /// program or control folder, or a variable bash reads only as it starts or cannot
     /// export.
     pub fn adopt(&mut self, launch: Launch) -> Result<(), Box<Launch>> {
-        let exportable = |name: &str| {
-            !name.is_empty()
-                && !name.starts_with(|c: char| c.is_ascii_digit())
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !matches!(
-                    name,
-                    "BASH_ENV" | "ENV" | "SHELLOPTS" | "BASHOPTS" | "POSIXLY_CORRECT"
-                )
-        };
         let program = |l: &Launch| super::spawn::locate(&l.program[0], &l.env).ok();
         if self.batches > 0
             || launch.program != self.launch.program

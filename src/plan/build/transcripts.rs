@@ -19,12 +19,11 @@ fn dedented(text: &str, code: &CodeBlock) -> Option<CodeBlock> {
         .map(|l| l.len() - l.trim_start_matches(' ').len())
         .min()
         .filter(|&n| n > 0)?;
-    let mut code = code.clone();
-    let lengths: Vec<usize> = each_block_line(text, &code).map(str::len).collect();
-    for (span, len) in code.lines.iter_mut().zip(lengths) {
-        span.start += indent.min(len);
+    let mut dedented = code.clone();
+    for (span, line) in dedented.lines.iter_mut().zip(each_block_line(text, code)) {
+        span.start += indent.min(line.len());
     }
-    Some(code)
+    Some(dedented)
 }
 
 impl Builder<'_> {
