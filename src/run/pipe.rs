@@ -11,8 +11,8 @@ pub(super) struct Output {
     /// the background may hold the pipe open, and then only this says it is gone.
     shell: Option<std::os::fd::OwnedFd>,
     buf: Vec<u8>,
-    /// More commands are queued: let output gather a moment before reading it, so one
-    /// read (and one wake-up) serves several commands.
+    /// More commands are queued: once woken by output, let more gather a moment before
+    /// reading it, so one read (and one wake-up) serves several commands.
     pub(super) gather: bool,
 }
 
@@ -53,13 +53,21 @@ impl Output {
         use std::os::fd::AsFd;
         let shell = self.shell.as_ref().map_or(self.reader.as_fd(), |s| s.as_fd());
         let watched = if self.shell.is_some() { 2 } else { 1 };
+        // A first look without waiting: output already there is read at once, with no
+        // gathering (there is no wake-up to save; we were busy, not asleep).
+        let at_once = rustix::time::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        let mut slept = false;
         loop {
             let mut both = [
                 PollFd::new(&self.reader, PollFlags::IN),
                 PollFd::new(&shell, PollFlags::IN),
             ];
             let fds = &mut both[..watched];
-            match poll(fds, Some(&timeout)) {
+            match poll(fds, Some(if slept { &timeout } else { &at_once })) {
+                Ok(0) if !slept => slept = true,
                 Ok(0) => return Ok(Chunk::Quiet),
                 // The pipe first: what the shell wrote before it exited is still to read.
                 Ok(_) if !fds[0].revents().is_empty() => break,
@@ -68,7 +76,7 @@ impl Output {
                 Err(e) => return Err(e.into()),
             }
         }
-        if self.gather {
+        if self.gather && slept {
             std::thread::sleep(GATHER);
         }
         match self.reader.read(&mut self.buf) {
