@@ -2,6 +2,7 @@
 //! path, Nix's varying output (see `nix::normalize`), user redactions, and whitespace.
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -215,7 +216,7 @@ impl Normalizer {
     }
 
     pub fn text(&self, text: &str) -> String {
-        let mut text = crate::nix::normalize::apply(&self.display(text));
+        let mut text = crate::nix::normalize::apply(self.display(text));
         if text.contains("not found") || text.contains("Unknown command") {
             text = NOT_FOUND
                 .replace_all(&text, "bash: $1$2$3$4$5: command not found")
@@ -249,7 +250,8 @@ impl Normalizer {
             out = replaced;
         }
         // Trailing blank lines carry nothing (and `lines()` would not keep them stable).
-        out.trim_end_matches('\n').to_string()
+        out.truncate(out.trim_end_matches('\n').len());
+        out
     }
 
     /// Real output as a reader would see it in a guide: terminal escapes and redraws
@@ -258,41 +260,40 @@ impl Normalizer {
     pub fn display(&self, text: &str) -> String {
         // Each rule only where it can apply: most outputs are plain lines.
         let mut text = if text.contains('\x1b') {
-            CSI.replace_all(&OSC.replace_all(text, ""), "").into_owned()
+            Cow::Owned(CSI.replace_all(&OSC.replace_all(text, ""), "").into_owned())
         } else {
-            text.to_string()
+            Cow::Borrowed(text)
         };
         if text.contains('\r') {
             // A `\r` not followed by a newline is a terminal redraw: keep what was drawn last.
-            text = text.replace("\r\n", "\n");
+            text = Cow::Owned(text.replace("\r\n", "\n"));
             while REDRAW.is_match(&text) {
-                text = REDRAW.replace_all(&text, "$1").into_owned();
+                text = Cow::Owned(REDRAW.replace_all(&text, "$1").into_owned());
             }
-            text = text.replace('\r', "");
+            text = Cow::Owned(text.replace('\r', ""));
         }
         if text
             .bytes()
             .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
         {
-            text = CONTROL.replace_all(&text, "").into_owned();
+            text = Cow::Owned(CONTROL.replace_all(&text, "").into_owned());
         }
         for (path, placeholder) in &self.paths {
             if text.contains(path.as_str()) {
-                text = text.replace(path.as_str(), placeholder);
+                text = Cow::Owned(text.replace(path.as_str(), placeholder));
             }
         }
         if text.contains("bash: line ") || text.contains("bash: eval: line ") {
             if text.contains(": syntax error") {
-                text = QUOTED_LINE
-                    .replace_all(&text, |c: &regex::Captures| match c[2] == c[3] {
-                        true => c[1].to_string(),
-                        false => c[0].to_string(),
-                    })
-                    .into_owned();
+                let unquoted = QUOTED_LINE.replace_all(&text, |c: &regex::Captures| match c[2] == c[3] {
+                    true => c[1].to_string(),
+                    false => c[0].to_string(),
+                });
+                text = Cow::Owned(unquoted.into_owned());
             }
-            text = SESSION_LINE.replace_all(&text, "bash: ").into_owned();
+            text = Cow::Owned(SESSION_LINE.replace_all(&text, "bash: ").into_owned());
         }
-        crate::nix::normalize::drop_noise(&text)
+        crate::nix::normalize::drop_noise(text).into_owned()
     }
 }
 

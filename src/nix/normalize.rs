@@ -4,6 +4,7 @@
 //! The book's Nix chapter lists them; the numbers below are for cross-reference.
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// An ordered rewrite rule; each one is a comment on why it is safe. Its regex is
@@ -217,40 +218,43 @@ static NOISE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Drops the lines of `NOISE` (kept out of comparisons, verdicts and what `--bless` writes).
-pub fn drop_noise(text: &str) -> String {
+pub fn drop_noise<'a>(text: impl Into<Cow<'a, str>>) -> Cow<'a, str> {
+    let text = text.into();
     if !text.contains("unable to download") && !text.contains("will use bash from your environment") {
-        return text.to_string();
+        return text;
     }
-    NOISE.replace_all(text, "").into_owned()
+    Cow::Owned(NOISE.replace_all(&text, "").into_owned())
 }
 
 /// Applies the Nix rules in order.
-pub fn apply(text: &str) -> String {
-    let mut text = text.to_string();
+pub fn apply<'a>(text: impl Into<Cow<'a, str>>) -> String {
+    let mut text = text.into();
     let mut bits = candidates(&text);
     for (i, rule) in RULES.iter().enumerate() {
         if bits & 1 << i == 0 {
             continue;
         }
-        if let std::borrow::Cow::Owned(s) = rule.re().replace_all(&text, rule.replacement) {
-            text = s;
+        if let Cow::Owned(s) = rule.re().replace_all(&text, rule.replacement) {
+            text = Cow::Owned(s);
             // A rewrite may bring a later rule's words (`builder for '` from `Cannot build`).
             bits = candidates(&text);
         }
     }
-    sort_planned_paths(&text)
+    sort_planned_paths(&text).unwrap_or_else(|| text.into_owned())
 }
 
 /// The list under "will be built"/"will be fetched" is sorted by hash, so its order changes
-/// with the store dir: sort it by what follows the (redacted) hash.
-fn sort_planned_paths(text: &str) -> String {
+/// with the store dir: sort it by what follows the (redacted) hash. None: there is no list.
+fn sort_planned_paths(text: &str) -> Option<String> {
+    const HEADS: [&str; 2] = ["these derivations will be built:", "these paths will be fetched:"];
+    if !HEADS.iter().any(|head| text.contains(head)) {
+        return None;
+    }
     let mut out: Vec<&str> = Vec::new();
     let mut lines = text.split_inclusive('\n').peekable();
     while let Some(line) = lines.next() {
         out.push(line);
-        if line.starts_with("these derivations will be built:")
-            || line.starts_with("these paths will be fetched:")
-        {
+        if HEADS.iter().any(|head| line.starts_with(head)) {
             let mut list = Vec::new();
             while let Some(next) = lines.next_if(|l| l.trim_start().starts_with("/nix/store/")) {
                 list.push(next);
@@ -259,7 +263,7 @@ fn sort_planned_paths(text: &str) -> String {
             out.extend(list);
         }
     }
-    out.concat()
+    Some(out.concat())
 }
 
 #[cfg(test)]
@@ -356,7 +360,7 @@ mod tests {
             "$hash",
         ] {
             assert_eq!(
-                apply(&format!("/nix/store/{placeholder}-hello-1.0\n")),
+                apply(format!("/nix/store/{placeholder}-hello-1.0\n")),
                 "/nix/store/[HASH]-hello-1.0\n",
                 "{placeholder}"
             );
