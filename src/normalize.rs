@@ -210,6 +210,11 @@ impl Normalizer {
         self.lines(&replaced)
     }
 
+    /// Whether shown text is read with author folders (`shown_lines` differs from `lines`).
+    pub fn reads_author_folders(&self) -> bool {
+        self.author_paths.is_some()
+    }
+
     /// Normalises a whole output (multi-line rules need it whole), then splits it into lines.
     pub fn lines(&self, text: &str) -> Vec<String> {
         self.text(text).lines().map(String::from).collect()

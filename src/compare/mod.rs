@@ -5,7 +5,7 @@ mod logs;
 pub mod matcher;
 mod output;
 mod pastes;
-use output::{normalize_shown, output_problems};
+use output::{Normalized, normalize_shown, output_problems};
 
 use crate::nix::{blocked, facts, optional};
 use crate::normalize::Normalizer;
@@ -199,15 +199,7 @@ impl<'a> Comparer<'a> {
 /// Compares one step that ran.
 pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verdict {
     if let Some(need) = &run.missing {
-        return Verdict {
-            status: Status::Blocked,
-            problems: vec![Problem::Blocked {
-                reason: format!("needs {need} (needs={need}), which this machine does not have"),
-                hint: format!("run where {need} is available; nothing was run"),
-                evidence: String::new(),
-                after: None,
-            }],
-        };
+        return lacking_need(need);
     }
     let mut problems = Vec::new();
     if let Some(message) = &run.error {
@@ -229,10 +221,12 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
         });
     }
     let shown = shown_for(step, run);
-    let (default_exit, output) = output_verdict(step, &shown, run, normalizer);
+    let reads_output = matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. });
+    let normalized = reads_output.then(|| Normalized::of(&shown, &run.output, normalizer));
+    let (default_exit, output) = output_verdict(step, &shown, normalized.as_ref(), run, normalizer);
     let mut lacking = false;
-    if matches!(step.kind, StepKind::Command { .. } | StepKind::Script { .. }) {
-        problems.extend(unshown_errors(&shown, &run.output, normalizer));
+    if let Some(normalized) = &normalized {
+        problems.extend(unshown_errors(normalized, &run.output, normalizer));
         lacking = unshown_need(&shown, &run.output);
     }
     let (log_problems, unverified) = logs::check(&shown, run, normalizer);
@@ -255,6 +249,19 @@ pub fn compare_step(step: &Step, run: &StepRun, normalizer: &Normalizer) -> Verd
     }
     problems.extend(output);
     conclude(step, run, problems, unverified, lacking, normalizer)
+}
+
+/// A step not run: it needs an environment (`needs=…`) this machine lacks.
+fn lacking_need(need: &str) -> Verdict {
+    Verdict {
+        status: Status::Blocked,
+        problems: vec![Problem::Blocked {
+            reason: format!("needs {need} (needs={need}), which this machine does not have"),
+            hint: format!("run where {need} is available; nothing was run"),
+            evidence: String::new(),
+            after: None,
+        }],
+    }
 }
 
 /// The lines a command shows; an interactive shell echoes `exit` as it leaves (a reader
@@ -289,6 +296,7 @@ fn shown_for(step: &Step, run: &StepRun) -> Vec<ShownLine> {
 fn output_verdict(
     step: &Step,
     shown: &[ShownLine],
+    normalized: Option<&Normalized>,
     run: &StepRun,
     normalizer: &Normalizer,
 ) -> (ExitExpectation, Vec<Problem>) {
@@ -299,10 +307,20 @@ fn output_verdict(
             evaluated::repl(inputs, &run.output, normalizer),
         ),
         _ if shown.is_empty() => (ExitExpectation::Success, Vec::new()),
-        _ => (
-            expected_exit(shown, normalizer),
-            output_problems(shown, &run.output, step.options.exact, normalizer),
-        ),
+        _ => {
+            let here;
+            let normalized = match normalized {
+                Some(normalized) => normalized,
+                None => {
+                    here = Normalized::of(shown, &run.output, normalizer);
+                    &here
+                }
+            };
+            (
+                expected_exit(shown, Some(normalized), normalizer),
+                output_problems(normalized, step.options.exact),
+            )
+        }
     }
 }
 
@@ -344,23 +362,23 @@ fn conclude(
 /// Error lines in the real output that the shown lines neither show nor cover (`...`,
 /// `[..]`). An error that comes from the environment (no network, no nixpkgs) is the
 /// blocked rules' business, not drift.
-fn unshown_errors(shown: &[ShownLine], output: &str, normalizer: &Normalizer) -> Vec<Problem> {
-    let shown = normalize_shown(shown, normalizer, false);
+fn unshown_errors(normalized: &Normalized, output: &str, normalizer: &Normalizer) -> Vec<Problem> {
+    let shown = normalized.shown(false);
     if shown.iter().any(|l| matcher::is_ellipsis(&l.text)) {
         return Vec::new();
     }
-    normalizer
-        .lines(output)
-        .into_iter()
+    normalized
+        .real
+        .iter()
         .filter(|real| normalizer.errors().is_error(real))
         .filter(|real| !shown.iter().any(|s| matcher::line_matches(&s.text, real)))
         .filter(|real| need(real).is_none())
         .take(1)
         .map(|line| Problem::UnshownError {
-            missing_program: crate::failure::missing_program(&line)
+            missing_program: crate::failure::missing_program(line)
                 .filter(|_| !optional::holds_a_build_log(output))
                 .map(str::to_string),
-            line,
+            line: line.clone(),
         })
         .collect()
 }
@@ -381,11 +399,20 @@ fn need(output: &str) -> Option<crate::failure::Blocked> {
 /// A shown output that contains an error line expects failure; otherwise success. Lines
 /// are read as normalised (`The program ‘x’ is currently not installed.` is
 /// `bash: x: command not found`).
-fn expected_exit(shown: &[ShownLine], normalizer: &Normalizer) -> ExitExpectation {
+fn expected_exit(
+    shown: &[ShownLine],
+    normalized: Option<&Normalized>,
+    normalizer: &Normalizer,
+) -> ExitExpectation {
     let errors = normalizer.errors();
-    let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
     let shows_error = shown.iter().any(|l| errors.is_error(&l.text))
-        || normalizer.lines(&joined).iter().any(|l| errors.is_error(l));
+        || match normalized.and_then(|n| n.shown_as_lines(normalizer)) {
+            Some(mut lines) => lines.any(|l| errors.is_error(l)),
+            None => {
+                let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+                normalizer.lines(&joined).iter().any(|l| errors.is_error(l))
+            }
+        };
     match shows_error {
         true => ExitExpectation::Failure,
         false => ExitExpectation::Success,

@@ -3,17 +3,53 @@
 
 use super::*;
 
-pub(super) fn output_problems(
-    shown: &[ShownLine],
-    output: &str,
-    exact: bool,
-    normalizer: &Normalizer,
-) -> Vec<Problem> {
-    let shown = normalize_shown(shown, normalizer, exact);
-    let mut real = normalizer.lines(output);
-    if !exact {
-        real.retain(|l| !l.is_empty());
+/// A step's shown and real output, each normalised once: several checks read them.
+pub(super) struct Normalized {
+    /// Every shown line, blank ones too (`shown` picks those a comparison reads).
+    all_shown: Vec<ComparedLine>,
+    /// The real output's lines.
+    pub(super) real: Vec<String>,
+}
+
+impl Normalized {
+    pub(super) fn of(shown: &[ShownLine], output: &str, normalizer: &Normalizer) -> Self {
+        Normalized {
+            all_shown: normalize_all(shown, normalizer),
+            real: normalizer.lines(output),
+        }
     }
+
+    /// The shown lines a comparison reads: an exact one keeps blank lines but the
+    /// trailing ones, any other none.
+    pub(super) fn shown(&self, exact: bool) -> Vec<ComparedLine> {
+        let blank = |l: &&ComparedLine| l.text.is_empty();
+        match exact {
+            true => {
+                let trailing = self.all_shown.iter().rev().take_while(blank).count();
+                self.all_shown[..self.all_shown.len() - trailing].to_vec()
+            }
+            false => self.all_shown.iter().filter(|l| !blank(l)).cloned().collect(),
+        }
+    }
+
+    /// The shown text's lines as `Normalizer::lines` reads them, where they are those
+    /// (the normaliser reads no author folders in shown text).
+    pub(super) fn shown_as_lines(&self, normalizer: &Normalizer) -> Option<impl Iterator<Item = &str>> {
+        (!normalizer.reads_author_folders()).then(|| self.all_shown.iter().map(|l| l.text.as_str()))
+    }
+}
+
+pub(super) fn output_problems(normalized: &Normalized, exact: bool) -> Vec<Problem> {
+    let shown = normalized.shown(exact);
+    let real: Vec<String> = match exact {
+        true => normalized.real.clone(),
+        false => normalized
+            .real
+            .iter()
+            .filter(|l| !l.is_empty())
+            .cloned()
+            .collect(),
+    };
     let texts: Vec<String> = shown.iter().map(|l| l.text.clone()).collect();
     let optional = optional::optional_lines(&texts, &real);
     let required: Vec<String> = texts
@@ -87,20 +123,32 @@ pub(super) fn normalize_shown(
     normalizer: &Normalizer,
     exact: bool,
 ) -> Vec<ComparedLine> {
+    let mut lines = normalize_all(shown, normalizer);
+    match exact {
+        true => {
+            while lines.last().is_some_and(|l| l.text.is_empty()) {
+                lines.pop();
+            }
+        }
+        false => lines.retain(|l| !l.text.is_empty()),
+    }
+    lines
+}
+
+/// Every normalised shown line (blank ones too), with the Markdown line it came from.
+fn normalize_all(shown: &[ShownLine], normalizer: &Normalizer) -> Vec<ComparedLine> {
+    if shown.is_empty() {
+        return Vec::new();
+    }
     let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
     let whole = normalizer.shown_lines(&joined);
     if whole.len() == shown.len() {
         // No rule joined or split lines: each line came from the shown line at its place.
-        let mut lines: Vec<ComparedLine> = whole
+        return whole
             .into_iter()
             .zip(shown)
-            .filter(|(text, _)| exact || !text.is_empty())
             .map(|(text, l)| ComparedLine { text, line: l.line })
             .collect();
-        while exact && lines.last().is_some_and(|l| l.text.is_empty()) {
-            lines.pop();
-        }
-        return lines;
     }
     let single: Vec<String> = shown
         .iter()
@@ -123,15 +171,10 @@ pub(super) fn normalize_shown(
     let mut lines = Vec::with_capacity(whole.len());
     for (text, from) in whole.into_iter().zip(origin) {
         last = from.unwrap_or(last);
-        if exact || !text.is_empty() {
-            lines.push(ComparedLine {
-                text,
-                line: shown[last.min(shown.len() - 1)].line,
-            });
-        }
-    }
-    while exact && lines.last().is_some_and(|l| l.text.is_empty()) {
-        lines.pop();
+        lines.push(ComparedLine {
+            text,
+            line: shown[last.min(shown.len() - 1)].line,
+        });
     }
     lines
 }

@@ -202,3 +202,40 @@ fn a_program_not_found_is_the_machines_unless_a_build_log_says_it() {
     let build = "building '/nix/store/x-hello.drv'...\nbash: mkdir: command not found\nerror: builder for '/nix/store/x-hello.drv' failed with exit code 127\n";
     assert_eq!(missing(build), Some(None));
 }
+
+#[test]
+fn shown_output_normalised_once_reads_as_each_check_read_it_before() {
+    let plain = Normalizer::default();
+    let authors = Normalizer::default().with_guide_files(&["main.sh".to_string()]);
+    let shows = [
+        // Blank lines inside and at the end: the normalised text has fewer lines.
+        "a\n\nb\n\n\n",
+        "  x   y  \n\n",
+        "these derivations will be built:\n  /nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv\n  /nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv\n",
+        "/home/alice/proj/main.sh\n\nerror: nope\n",
+    ];
+    for normalizer in [&plain, &authors] {
+        for text in shows {
+            let shown: Vec<ShownLine> = text
+                .lines()
+                .enumerate()
+                .map(|(i, t)| ShownLine {
+                    text: t.to_string(),
+                    line: 3 + i,
+                })
+                .collect();
+            let normalized = Normalized::of(&shown, "", normalizer);
+            for exact in [false, true] {
+                assert_eq!(
+                    format!("{:?}", normalized.shown(exact)),
+                    format!("{:?}", normalize_shown(&shown, normalizer, exact)),
+                    "{text:?}, exact: {exact}"
+                );
+            }
+            match normalized.shown_as_lines(normalizer) {
+                Some(lines) => assert_eq!(lines.collect::<Vec<_>>(), normalizer.lines(text)),
+                None => assert!(normalizer.reads_author_folders()),
+            }
+        }
+    }
+}
