@@ -13,7 +13,9 @@ use std::path::Path;
 use std::time::Instant;
 
 mod read;
+mod settled;
 pub use read::{StepStream, read, with_steps};
+use settled::Settled;
 
 /// A guide that was read, run and compared.
 pub struct Evaluation {
@@ -41,7 +43,8 @@ pub struct Keep {
     /// The snapshot's facts.
     pub facts: bool,
     /// The workspace may be kept (`--keep-workspace`, `--keep-failed`); else it goes, with
-    /// the shell, as soon as the last command ended, while the verdicts are reported.
+    /// the shell, as soon as the last command ended, while the last steps are compared and
+    /// the verdicts reported.
     pub workspace: bool,
 }
 
@@ -125,83 +128,6 @@ pub fn execute(
         normalizer,
         keep,
     })
-}
-
-/// Steps as a run settles them: compared at once, in plan order, and kept only as `Keep`
-/// asks. A step that cannot run here may come before the commands around it: it waits.
-struct Settled<'a> {
-    plan: &'a Plan,
-    normalizer: &'a Normalizer,
-    keep: Keep,
-    comparer: compare::Comparer<'a>,
-    /// Steps that came before earlier ones did, by plan index.
-    early: std::collections::BTreeMap<usize, StepRun>,
-    next: usize,
-    done: Settlement,
-}
-
-/// What `Settled` leaves.
-#[derive(Default)]
-struct Settlement {
-    verdicts: Vec<Verdict>,
-    runs: Vec<Option<StepRun>>,
-    timings: Vec<Option<std::time::Duration>>,
-    facts: snapshot::Facts,
-}
-
-impl<'a> Settled<'a> {
-    fn new(plan: &'a Plan, normalizer: &'a Normalizer, keep: Keep) -> Self {
-        Settled {
-            plan,
-            normalizer,
-            keep,
-            comparer: compare::Comparer::new(plan, normalizer),
-            early: std::collections::BTreeMap::new(),
-            next: 0,
-            done: Settlement {
-                timings: Vec::with_capacity(plan.steps.len()),
-                ..Settlement::default()
-            },
-        }
-    }
-
-    /// Step `index` ended. Steps that do not run are never handed over: they settle as
-    /// not run when their turn comes.
-    fn settle(&mut self, index: usize, run: StepRun) {
-        self.early.insert(index, run);
-        while let Some(step) = self.plan.steps.get(self.next) {
-            let run = match step.runs() {
-                false => None,
-                true => match self.early.remove(&self.next) {
-                    Some(run) => Some(run),
-                    None => break,
-                },
-            };
-            self.take(run);
-        }
-    }
-
-    fn take(&mut self, run: Option<StepRun>) {
-        let step = &self.plan.steps[self.next];
-        self.comparer.push(run.as_ref());
-        self.done.timings.push(run.as_ref().map(|r| r.duration));
-        if self.keep.facts {
-            self.done.facts.add(step, run.as_ref(), self.normalizer);
-        }
-        if self.keep.runs {
-            self.done.runs.push(run);
-        }
-        self.next += 1;
-    }
-
-    fn finish(mut self) -> Settlement {
-        while self.next < self.plan.steps.len() {
-            let run = self.early.remove(&self.next);
-            self.take(run);
-        }
-        self.done.verdicts = self.comparer.finish();
-        self.done
-    }
 }
 
 /// How many times `--bless` runs a guide again after pasting changed hashes.
@@ -375,75 +301,4 @@ fn guide_name(path: &Path) -> String {
         .unwrap_or(&absolute)
         .display()
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plan(text: &str) -> Plan {
-        let blocks = crate::extract::extract(text);
-        let prompts = crate::plan::console::Prompts::default();
-        plan::build(Path::new("g.md"), text, &blocks, &prompts).unwrap()
-    }
-
-    fn ran(output: &str) -> StepRun {
-        StepRun {
-            output: output.into(),
-            status: Some(0),
-            duration: std::time::Duration::from_millis(1),
-            ..StepRun::default()
-        }
-    }
-
-    #[test]
-    fn steps_settle_in_plan_order_whatever_order_they_end_in() {
-        // a, b (skipped: never handed over), c, d: c ends before a (as a step that cannot
-        // run here is settled before the commands around it).
-        let plan = plan(
-            "```console\n$ echo a\na\n```\n\n```console skip\n$ echo b\n```\n\n```console\n$ echo c\nc\n$ echo d\nd\n```\n",
-        );
-        assert_eq!(plan.steps.len(), 4);
-        let normalizer = Normalizer::default();
-        let keep = Keep {
-            runs: true,
-            facts: true,
-            workspace: false,
-        };
-        let mut settled = Settled::new(&plan, &normalizer, keep);
-        settled.settle(2, ran("c\n"));
-        assert_eq!(settled.next, 0, "c waits for a");
-        settled.settle(0, ran("a\n"));
-        assert_eq!(settled.next, 3, "a, then b (not run), then c");
-        settled.settle(3, ran("wrong\n"));
-        let done = settled.finish();
-        let statuses: Vec<Status> = done.verdicts.iter().map(|v| v.status).collect();
-        assert_eq!(
-            statuses,
-            [Status::Passed, Status::Skipped, Status::Passed, Status::Failed]
-        );
-        let outputs: Vec<Option<&str>> = done
-            .runs
-            .iter()
-            .map(|r| r.as_ref().map(|r| r.output.as_str()))
-            .collect();
-        assert_eq!(outputs, [Some("a\n"), None, Some("c\n"), Some("wrong\n")]);
-        assert_eq!(done.timings.iter().filter(|t| t.is_some()).count(), 3);
-        let facts = done.facts.text("g.md", "not used", &plan);
-        assert!(
-            facts.contains("## 1: echo a\nexit: 0\n") && facts.contains("## 4: echo d\n"),
-            "{facts}"
-        );
-    }
-
-    #[test]
-    fn without_keep_no_output_is_kept() {
-        let plan = plan("```console\n$ echo a\na\n```\n");
-        let normalizer = Normalizer::default();
-        let mut settled = Settled::new(&plan, &normalizer, Keep::default());
-        settled.settle(0, ran("a\n"));
-        let done = settled.finish();
-        assert!(done.runs.is_empty());
-        assert_eq!(done.verdicts[0].status, Status::Passed);
-    }
 }
