@@ -306,21 +306,14 @@ fn output_verdict(
             ExitExpectation::Success,
             evaluated::repl(inputs, &run.output, normalizer),
         ),
-        _ if shown.is_empty() => (ExitExpectation::Success, Vec::new()),
-        _ => {
-            let here;
-            let normalized = match normalized {
-                Some(normalized) => normalized,
-                None => {
-                    here = Normalized::of(shown, &run.output, normalizer);
-                    &here
-                }
-            };
-            (
-                expected_exit(shown, Some(normalized), normalizer),
+        // Only a command shows lines, and a command's output is normalised (`compare_step`).
+        _ => match normalized {
+            Some(normalized) if !shown.is_empty() => (
+                expected_exit(shown, normalized, normalizer),
                 output_problems(normalized, step.options.exact),
-            )
-        }
+            ),
+            _ => (ExitExpectation::Success, Vec::new()),
+        },
     }
 }
 
@@ -399,14 +392,10 @@ fn need(output: &str) -> Option<crate::failure::Blocked> {
 /// A shown output that contains an error line expects failure; otherwise success. Lines
 /// are read as normalised (`The program ‘x’ is currently not installed.` is
 /// `bash: x: command not found`).
-fn expected_exit(
-    shown: &[ShownLine],
-    normalized: Option<&Normalized>,
-    normalizer: &Normalizer,
-) -> ExitExpectation {
+fn expected_exit(shown: &[ShownLine], normalized: &Normalized, normalizer: &Normalizer) -> ExitExpectation {
     let errors = normalizer.errors();
     let shows_error = shown.iter().any(|l| errors.is_error(&l.text))
-        || match normalized.and_then(|n| n.shown_as_lines(normalizer)) {
+        || match normalized.shown_as_lines(normalizer) {
             Some(mut lines) => lines.any(|l| errors.is_error(l)),
             None => {
                 let joined: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
