@@ -40,14 +40,13 @@ enum Starts {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        // Counted first (a loop the compiler vectorises), so the index is allocated once;
+        // then filled by a plain loop, which beats a search per line when lines are short.
+        let bytes = text.as_bytes();
+        let lines = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
         let starts = match u32::try_from(text.len()) {
-            Ok(_) => Starts::Narrow(
-                std::iter::once(0)
-                    .chain(newlines.map(|i| u32::try_from(i).expect("within the text")))
-                    .collect(),
-            ),
-            Err(_) => Starts::Wide(std::iter::once(0).chain(newlines).collect()),
+            Ok(_) => Starts::Narrow(line_starts(bytes, lines, |i| i as u32)),
+            Err(_) => Starts::Wide(line_starts(bytes, lines, |i| i)),
         };
         LineIndex {
             starts,
@@ -93,17 +92,33 @@ impl LineIndex {
     }
 }
 
-/// The 1-based line of `offset` given the lines' `starts`: looked for in the few lines
-/// from `near` on, else searched for.
-fn line_of<T>(starts: &[T], offset: usize, near: usize, start: impl Fn(&T) -> usize) -> usize {
-    const LOOK: usize = 8;
-    if near >= 1 && starts.get(near - 1).is_some_and(|s| start(s) <= offset) {
-        let ahead = &starts[near..starts.len().min(near + LOOK)];
-        if let Some(after) = ahead.iter().position(|s| start(s) > offset) {
-            return near + after;
+/// Where each of the text's `lines` starts, as `offset` writes an offset.
+fn line_starts<T>(bytes: &[u8], lines: usize, offset: impl Fn(usize) -> T) -> Vec<T> {
+    let mut starts = Vec::with_capacity(lines);
+    starts.push(offset(0));
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            starts.push(offset(i + 1));
         }
     }
-    starts.partition_point(|s| start(s) <= offset)
+    starts
+}
+
+/// The 1-based line of `offset` given the lines' `starts`: looked for from `near` on in
+/// steps that double (a guide's lookups mostly move forward a few lines at a time), else
+/// searched for in the lines before.
+fn line_of<T>(starts: &[T], offset: usize, near: usize, start: impl Fn(&T) -> usize) -> usize {
+    if near == 0 || starts.get(near - 1).is_none_or(|s| start(s) > offset) {
+        return starts[..near.min(starts.len())].partition_point(|s| start(s) <= offset);
+    }
+    // `starts[near - 1] <= offset`: the line is `near` or after it.
+    let (mut low, mut step) = (near, 1);
+    while low + step <= starts.len() && start(&starts[low + step - 1]) <= offset {
+        low += step;
+        step *= 2;
+    }
+    let high = (low + step).min(starts.len());
+    low + starts[low..high].partition_point(|s| start(s) <= offset)
 }
 
 /// A place in a file, shown as `path:line:col`.
@@ -163,10 +178,32 @@ mod tests {
         let mut offsets: Vec<usize> = (0..=text.len()).collect();
         offsets.extend((0..=text.len()).rev());
         offsets.extend((0..=text.len()).step_by(7).chain([3, 0, text.len(), 1, 20]));
+        offsets.extend(
+            (0..=text.len())
+                .step_by(3)
+                .chain((0..=text.len()).rev().step_by(5)),
+        );
         for offset in offsets {
             assert_eq!(index.line(offset), line(offset), "offset {offset}");
         }
         assert_eq!(index.line(text.len() + 5), index.lines());
+    }
+
+    #[test]
+    fn lines_far_ahead_and_far_behind_are_found() {
+        let text: String = (0..1000).map(|i| "x".repeat(i % 7) + "\n").collect();
+        let index = LineIndex::new(&text);
+        let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        // Jumps of every size, forward and back (a linear congruential walk).
+        let mut offset = 0usize;
+        for step in 0..5000usize {
+            offset = (offset * 1103 + step * 7919 + 12345) % (text.len() + 3);
+            assert_eq!(
+                index.line(offset),
+                line(offset).min(index.lines()),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

@@ -245,7 +245,8 @@ impl Builder<'_> {
             return;
         }
         let lead_in = lead_in.filter(|(path, _)| !prompts && !self.written(path));
-        let names_a_file = fence.file_name().is_some() || self.pending.file.is_some() || lead_in.is_some();
+        let file_name = fence.file_name();
+        let names_a_file = file_name.is_some() || self.pending.file.is_some() || lead_in.is_some();
         if let Some(step) = awaiting.filter(|_| output || fence.is_output() && !prompts && !names_a_file) {
             return self.attach_output(step, code);
         }
@@ -257,8 +258,8 @@ impl Builder<'_> {
         if self.evaluated(code, &content, &myst) || self.include(code, &fence, &myst) {
             return;
         }
-        let named = self.name(&fence, myst.caption);
-        if matches!(fence.lang.as_str(), "diff" | "patch") {
+        let named = self.name(file_name, myst.caption);
+        if matches!(fence.lang.as_ref(), "diff" | "patch") {
             return self.diff(code, &content, named.map(|(f, _)| f));
         }
         if let Some((path, named_by)) = named.or_else(|| self.implicit_name(&fence, &content, lead_in)) {
@@ -270,7 +271,7 @@ impl Builder<'_> {
             return self.nix_block(
                 code.span,
                 content.into_owned(),
-                mislabelled.then_some(fence.lang.as_str()),
+                mislabelled.then_some(fence.lang.as_ref()),
             );
         }
         if (fence.is_console() || fence.is_script() || fence.lang.is_empty())
@@ -301,15 +302,15 @@ impl Builder<'_> {
         }
     }
 
-    /// The file a block is named, and by what: a `file=` directive, a fence attribute, or
-    /// a MyST `:caption:`.
-    fn name(&mut self, fence: &Fence, caption: Option<String>) -> Option<(String, String)> {
+    /// The file a block is named, and by what: a `file=` directive, the fence's
+    /// `file_name`, or a MyST `:caption:`.
+    fn name(&mut self, file_name: Option<(&str, &str)>, caption: Option<String>) -> Option<(String, String)> {
         self.pending
             .file
             .take()
             .map(|f| (f, "directive file=".to_string()))
             .or_else(|| {
-                fence.file_name().map(|(f, key)| match key {
+                file_name.map(|(f, key)| match key {
                     "path" => (f.to_string(), format!("the fence's `{f}`")),
                     _ => (f.to_string(), format!("{key}=\"{f}\"")),
                 })
@@ -408,7 +409,7 @@ impl Builder<'_> {
 fn not_run(code: &CodeBlock, fence: &Fence) -> (SnippetWhy, String) {
     let info = code.info.trim_start();
     let myst_directive = info.starts_with('{') && !info.starts_with("{code");
-    match fence.lang.as_str() {
+    match fence.lang.as_ref() {
         lang if myst_directive => (SnippetWhy::NotRun, format!("MyST {{{lang}}} directive: not code")),
         lang if fence.is_console() => (
             SnippetWhy::NoPrompt,

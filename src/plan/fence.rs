@@ -1,21 +1,31 @@
 //! The info string of a fence: its language and `key=value` attributes.
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
-/// What a fence's info string says.
+/// What a fence's info string says, in the words of the info string (nothing is copied
+/// but a language spelled in capitals).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fence {
-    pub lang: String,
-    pub attrs: Vec<(String, String)>,
+pub struct Fence<'a> {
+    pub lang: Cow<'a, str>,
+    pub attrs: Vec<(&'a str, &'a str)>,
     /// Bare words after the language (`skip`, `ignore`, ...).
-    pub flags: Vec<String>,
+    pub flags: Vec<&'a str>,
 }
 
-impl Fence {
+/// A language as it is compared: in lower case.
+fn lowercase(lang: &str) -> Cow<'_, str> {
+    match lang.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => Cow::Owned(lang.to_ascii_lowercase()),
+        false => Cow::Borrowed(lang),
+    }
+}
+
+impl<'a> Fence<'a> {
     /// Reads ```` ```nix file=default.nix ````, ```` ```sh,skip ````,
     /// ```` ```{code-block} nix ```` and `title="x"` spellings.
-    pub fn parse(info: &str) -> Fence {
+    pub fn parse(info: &'a str) -> Fence<'a> {
         let info = info.trim();
         if let Some(fence) = Fence::pandoc(info) {
             return fence;
@@ -38,19 +48,19 @@ impl Fence {
         // `js:app.js`, `python:src/main.py`: a language and a file name in one word.
         let lang = match lang.split_once(':') {
             Some((lang, name)) if looks_like_file(name) => {
-                fence.attrs.push(("path".to_string(), name.to_string()));
+                fence.attrs.push(("path", name));
                 lang
             }
             _ => lang,
         };
-        fence.lang = lang.to_ascii_lowercase();
+        fence.lang = lowercase(lang);
         for word in words(rest) {
             // Hugo's `{filename="main.go", linenos=table}`, VitePress's `[config.ts]`.
             let unbraced = word.trim_matches(|c| c == '{' || c == '}');
             if unbraced.len() < word.len()
                 && let Some(class) = unbraced.strip_prefix('.')
             {
-                fence.flags.push(class.to_string()); // `{.class}`: a class, not a dotfile
+                fence.flags.push(class); // `{.class}`: a class, not a dotfile
                 continue;
             }
             let word = match unbraced.strip_prefix('[').and_then(|w| w.strip_suffix(']')) {
@@ -61,13 +71,13 @@ impl Fence {
                 continue;
             }
             match word.split_once('=') {
-                Some((k, v)) => fence.attrs.push((k.to_string(), unquote(v))),
+                Some((k, v)) => fence.attrs.push((k, unquote(v))),
                 // `nix shell.nix`, `{code-block} python myapp.py`: a file name after the
                 // language (the first one; flags are plain words).
                 None if fence.attr("path").is_none() && looks_like_file(word) => {
-                    fence.attrs.push(("path".to_string(), word.to_string()));
+                    fence.attrs.push(("path", word));
                 }
-                None => fence.flags.push(word.to_string()),
+                None => fence.flags.push(word),
             }
         }
         fence
@@ -75,7 +85,7 @@ impl Fence {
 
     /// Pandoc's and Quarto's attribute braces: ```` ```{.python .numberLines filename="x.py"} ````
     /// (the first class is the language). Not MyST's ```` ```{code-block} ````.
-    fn pandoc(info: &str) -> Option<Fence> {
+    fn pandoc(info: &'a str) -> Option<Fence<'a>> {
         let inner = info.strip_prefix('{')?.strip_suffix('}')?;
         if !(inner.starts_with('.') || inner.starts_with('#') || inner.contains('=')) {
             return None;
@@ -83,9 +93,9 @@ impl Fence {
         let mut fence = Fence::default();
         for word in words(inner) {
             match (word.split_once('='), word.strip_prefix('.')) {
-                (Some((k, v)), _) => fence.attrs.push((k.to_string(), unquote(v))),
-                (None, Some(class)) if fence.lang.is_empty() => fence.lang = class.to_ascii_lowercase(),
-                (None, Some(class)) => fence.flags.push(class.to_string()),
+                (Some((k, v)), _) => fence.attrs.push((k, unquote(v))),
+                (None, Some(class)) if fence.lang.is_empty() => fence.lang = lowercase(class),
+                (None, Some(class)) => fence.flags.push(class),
                 (None, None) => {} // `#id`
             }
         }
@@ -93,11 +103,11 @@ impl Fence {
     }
 
     pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| *k == key).map(|&(_, v)| v)
     }
 
     pub fn has_flag(&self, flag: &str) -> bool {
-        self.flags.iter().any(|f| f == flag)
+        self.flags.contains(&flag)
     }
 
     /// A name given to the block by `file=`, `title=`, `filename=` or `name=`, or by a
@@ -119,19 +129,19 @@ impl Fence {
     /// A transcript: `$ ` prompts start commands, `# ` counts as a (root) prompt.
     pub fn is_console(&self) -> bool {
         matches!(
-            self.lang.as_str(),
+            self.lang.as_ref(),
             "console" | "shell-session" | "shellsession" | "terminal" | "sh-session"
         )
     }
 
     /// A shell language whose blocks are scripts when they have no prompt lines.
     pub fn is_script(&self) -> bool {
-        matches!(self.lang.as_str(), "bash" | "sh" | "shell" | "zsh")
+        matches!(self.lang.as_ref(), "bash" | "sh" | "shell" | "zsh")
     }
 
     /// A block that only shows output.
     pub fn is_output(&self) -> bool {
-        matches!(self.lang.as_str(), "" | "text" | "output" | "plain" | "log")
+        matches!(self.lang.as_ref(), "" | "text" | "output" | "plain" | "log")
     }
 }
 
@@ -288,8 +298,8 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     .filter(|w| !w.is_empty())
 }
 
-fn unquote(value: &str) -> String {
-    value.trim_matches(|c| c == '"' || c == '\'').to_string()
+fn unquote(value: &str) -> &str {
+    value.trim_matches(|c| c == '"' || c == '\'')
 }
 
 #[cfg(test)]
@@ -326,7 +336,7 @@ mod tests {
     fn attributes_in_all_spellings() {
         let f = Fence::parse("nix file=default.nix");
         assert_eq!(
-            (f.lang.as_str(), f.file_name()),
+            (f.lang.as_ref(), f.file_name()),
             ("nix", Some(("default.nix", "file")))
         );
         let f = Fence::parse(r#"nix title="hello world.nix""#);
@@ -357,7 +367,7 @@ mod tests {
             Some(("planted", "title"))
         );
         let f = Fence::parse("sh,skip");
-        assert_eq!((f.lang.as_str(), f.has_flag("skip")), ("sh", true));
+        assert_eq!((f.lang.as_ref(), f.has_flag("skip")), ("sh", true));
         let f = Fence::parse("{code-block} nix");
         assert_eq!(f.lang, "nix");
         assert_eq!(Fence::parse("").lang, "");
@@ -378,7 +388,7 @@ mod tests {
         ] {
             let f = Fence::parse(info);
             assert_eq!(
-                (f.lang.as_str(), f.file_name().map(|(n, _)| n)),
+                (f.lang.as_ref(), f.file_name().map(|(n, _)| n)),
                 (lang, Some(name)),
                 "{info}"
             );
@@ -406,7 +416,7 @@ mod tests {
         ] {
             let f = Fence::parse(info);
             assert_eq!(
-                (f.lang.as_str(), f.file_name().map(|(n, _)| n)),
+                (f.lang.as_ref(), f.file_name().map(|(n, _)| n)),
                 (lang, name),
                 "{info}"
             );

@@ -34,8 +34,22 @@ const ALWAYS: &[&str] = &[
 /// Subcommands (or `-m` modules) that start a server or a watcher in the foreground.
 const SERVE_WORDS: &[&str] = &["serve", "server", "http.server", "watch", "dev", "port-forward"];
 
+/// Every word one of `segment_follows`'s answers needs in the command: a program it knows,
+/// or a word that serves (`npm run start` too).
+static NAMES_A_FOLLOWER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    let words = (FOLLOW_FLAGS.iter().map(|(program, _)| *program))
+        .chain(ALWAYS.iter().copied())
+        .chain(SERVE_WORDS.iter().copied())
+        .chain(["ping", "start"]);
+    aho_corasick::AhoCorasick::new(words).expect("plain words")
+});
+
 /// True when `command` (a line of a guide) does not end until it is interrupted.
 pub fn runs_until_interrupted(command: &str) -> bool {
+    // Most commands name none of the words a follower needs: they are not split up.
+    if !NAMES_A_FOLLOWER.is_match(command) {
+        return false;
+    }
     command
         .lines()
         .filter(|line| !line.trim_end().ends_with('&'))

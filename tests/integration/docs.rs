@@ -19,7 +19,7 @@ fn every_yaml_toml_and_json_block_of_the_docs_parses() {
         for block in extract(&text) {
             let Block::Code(code) = block else { continue };
             let lang = Fence::parse(&code.info).lang;
-            let parsed = match lang.as_str() {
+            let parsed = match lang.as_ref() {
                 "yaml" | "yml" => serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&code.content)
                     .map(drop)
                     .map_err(|e| e.to_string()),

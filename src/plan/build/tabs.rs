@@ -171,8 +171,10 @@ impl Builder<'_> {
         let gap_start = self.gap_from.min(code.span.start);
         self.gap_from = code.span.end;
         let gap = &self.text[gap_start..code.span.start];
+        // Outside tabs, only a line with a marker's first character can change anything.
+        let may_mark = self.tabs.is_some() || gap.bytes().any(|b| matches!(b, b'=' | b':' | b'{' | b'<'));
         let mut at = gap_start;
-        for line in gap.split_inclusive('\n') {
+        for line in gap.split_inclusive('\n').filter(|_| may_mark) {
             self.tab_marker(line, at);
             at += line.len();
         }

@@ -28,6 +28,14 @@ pub(super) struct Texts {
 impl Texts {
     /// Records a text; a file's earlier revision is forgotten.
     pub fn remember(&mut self, text: Text) {
+        // The file written last, written again (a guide revising one file): it stays last.
+        if let Some(path) = &text.path
+            && let Some(&at) = self.files.get(path)
+            && at + 1 == self.all.len()
+        {
+            self.all[at] = Some(text);
+            return;
+        }
         if let Some(path) = &text.path
             && let Some(old) = self.files.remove(path)
         {
@@ -139,6 +147,21 @@ mod tests {
         assert_eq!(files, ["b1", "n"]);
         texts.remember(text(Some("n.nix"), "n2", 5));
         assert_eq!(order(&texts), [(Some("n.nix"), "n2"), (Some("b"), "b1")]);
+    }
+
+    #[test]
+    fn the_last_file_written_again_is_replaced_where_it_is() {
+        let mut texts = Texts::default();
+        texts.remember(text(Some("a"), "a1", 1));
+        texts.remember(text(Some("b"), "b1", 2));
+        for (i, content) in ["b2", "b3"].into_iter().enumerate() {
+            texts.remember(text(Some("b"), content, 3 + i));
+        }
+        assert_eq!(texts.all.len(), 2, "nothing forgotten is left behind");
+        assert_eq!(order(&texts), [(Some("b"), "b3"), (Some("a"), "a1")]);
+        assert_eq!(texts.latest("b").map(|t| t.line), Some(4));
+        texts.remember(text(Some("a"), "a2", 5));
+        assert_eq!(order(&texts), [(Some("a"), "a2"), (Some("b"), "b3")]);
     }
 
     #[test]
