@@ -312,7 +312,10 @@ impl Builder<'_> {
             .or_else(|| {
                 file_name.map(|(f, key)| match key {
                     "path" => (f.to_string(), format!("the fence's `{f}`")),
-                    _ => (f.to_string(), format!("{key}=\"{f}\"")),
+                    // Allocated at its size: `format!` grows its string, and a realloc
+                    // waits for the allocator's lock, which the thread freeing the steps
+                    // handed out holds often (`plan` of a large guide).
+                    _ => (f.to_string(), [key, "=\"", f, "\""].concat()),
                 })
             })
             .or_else(|| caption.map(|c| (c, ":caption:".to_string())))

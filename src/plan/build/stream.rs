@@ -68,8 +68,7 @@ impl<'a, I> Steps<'a, I> {
         }
     }
 
-    /// Hands out the steps no later block can change (moved, not copied: only the steps
-    /// after them are).
+    /// Hands out the steps no later block can change.
     fn take_final(&mut self) {
         // Only the steps added since the last look: one that became a command since (a
         // script whose output a block showed) is missed until the next command comes,
@@ -85,13 +84,10 @@ impl<'a, I> Steps<'a, I> {
             return;
         }
         self.scanned -= last_command;
-        let window = self.builder.steps.split_off(last_command);
-        let done = std::mem::replace(&mut self.builder.steps, window);
-        if self.ready.is_empty() {
-            self.ready = VecDeque::from(done);
-        } else {
-            self.ready.extend(done);
-        }
+        // Moved out in place: the builder's list keeps its room, rather than a new one
+        // growing again (each growth a realloc, which waits for the allocator's lock while
+        // another thread frees what this one allocated).
+        self.ready.extend(self.builder.steps.drain(..last_command));
         self.builder.emitted += last_command;
         if let Some(awaiting) = self.builder.awaiting_output.as_mut() {
             *awaiting -= last_command;
