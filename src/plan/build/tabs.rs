@@ -172,23 +172,26 @@ impl Builder<'_> {
         self.gap_from = code.span.end;
         let gap = &self.text[gap_start..code.span.start];
         // Outside tabs, only a line with a marker's first character can change anything.
-        let may_mark = self.tabs.is_some() || gap.bytes().any(|b| matches!(b, b'=' | b':' | b'{' | b'<'));
-        let mut at = gap_start;
-        for line in gap.split_inclusive('\n').filter(|_| may_mark) {
-            self.tab_marker(line, at);
-            at += line.len();
+        let bytes = gap.as_bytes();
+        let may_mark = self.tabs.is_some()
+            || memchr::memchr3(b'=', b':', b'{', bytes)
+                .or(memchr::memchr(b'<', bytes))
+                .is_some();
+        if may_mark {
+            let mut at = gap_start;
+            for line in gap.split_inclusive('\n') {
+                self.tab_marker(line, at);
+                at += line.len();
+            }
         }
+        let tabs = self.tabs.as_ref()?;
         // A block not indented under MkDocs tabs is past them (no line between says so).
         let line_start = self.text[..code.span.start].rfind('\n').map_or(0, |n| n + 1);
         let fence_line = &self.text[line_start..code.span.end.min(self.text.len())];
-        if self
-            .tabs
-            .as_ref()
-            .is_some_and(|t| ends_indented(t.kind, fence_line))
-        {
+        if ends_indented(tabs.kind, fence_line) {
             self.tabs = None;
+            return None;
         }
-        let tabs = self.tabs.as_ref()?;
         let current = tabs.current?;
         (Some(current) != tabs.chosen).then(|| tabs.labels.get(current).cloned().unwrap_or_default())
     }
