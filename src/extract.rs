@@ -4,7 +4,8 @@
 //! and rewrites splice by span without touching anything else.
 
 use crate::span::Span;
-use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use std::borrow::Cow;
 
 mod ahead;
 mod blocks;
@@ -15,24 +16,25 @@ pub use ahead::{Ahead, blocks_ahead};
 pub use blocks::{Blocks, blocks, parsed_in_pieces};
 pub use highlight::shortcode;
 
-/// A piece of the guide that matters to guidecheck, in document order.
+/// A piece of the guide that matters to guidecheck, in document order. Its text is the
+/// guide's own (borrowed) wherever the Markdown gives it as written.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    Code(CodeBlock),
+pub enum Block<'t> {
+    Code(CodeBlock<'t>),
     /// An HTML comment that starts with `guidecheck:`; `body` is what follows it.
     Directive {
         body: String,
         span: Span,
     },
     /// Prose: a heading, paragraph or list item (used for TODO sections).
-    Prose(Prose),
+    Prose(Prose<'t>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct CodeBlock {
+pub struct CodeBlock<'t> {
     /// The info string after the fence (empty for indented blocks).
-    pub info: String,
-    pub content: String,
+    pub info: Cow<'t, str>,
+    pub content: Cow<'t, str>,
     /// The whole block, fences included.
     pub span: Span,
     /// Source span of each content line (without its newline).
@@ -40,9 +42,9 @@ pub struct CodeBlock {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Prose {
+pub struct Prose<'t> {
     pub kind: ProseKind,
-    pub text: String,
+    pub text: Cow<'t, str>,
     pub span: Span,
 }
 
@@ -54,7 +56,7 @@ pub enum ProseKind {
 }
 
 /// Reads a guide's Markdown into its blocks.
-pub fn extract(text: &str) -> Vec<Block> {
+pub fn extract(text: &str) -> Vec<Block<'_>> {
     blocks(text).collect()
 }
 
@@ -62,27 +64,27 @@ pub fn extract(text: &str) -> Vec<Block> {
 #[derive(Default)]
 struct Reader<'t> {
     text: &'t str,
-    blocks: Vec<Block>,
-    code: Option<CodeBlock>,
+    blocks: Vec<Block<'t>>,
+    code: Option<CodeBlock<'t>>,
     html: Option<(String, Span)>,
-    prose: Vec<Prose>,
+    prose: Vec<Prose<'t>>,
     list_depth: usize,
 }
 
-impl Reader<'_> {
-    fn event(&mut self, event: Event<'_>, span: Span) {
+impl<'t> Reader<'t> {
+    fn event(&mut self, event: Event<'t>, span: Span) {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.into_string(),
-                    CodeBlockKind::Indented => String::new(),
+                    CodeBlockKind::Fenced(CowStr::Borrowed(info)) => Cow::Borrowed(info),
+                    CodeBlockKind::Fenced(info) => Cow::Owned(info.into_string()),
+                    CodeBlockKind::Indented => Cow::Borrowed(""),
                 };
-                // Sized once: the content is at most the block's source, one line per
-                // newline in it.
+                // One line per newline in its source.
                 let source = &self.text.as_bytes()[span.start..span.end];
                 self.code = Some(CodeBlock {
                     info,
-                    content: String::with_capacity(source.len()),
+                    content: Cow::Borrowed(""),
                     span,
                     lines: Vec::with_capacity(source.iter().filter(|&&b| b == b'\n').count()),
                 });
@@ -106,13 +108,13 @@ impl Reader<'_> {
                 self.start_prose(&tag, span)
             }
             Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => self.end_prose(),
-            Event::Text(t) => self.prose_text(&t),
+            Event::Text(t) => self.prose_text(&t, Some(span)),
             Event::Code(t) => {
-                self.prose_text("`");
-                self.prose_text(&t);
-                self.prose_text("`");
+                self.prose_text("`", None);
+                self.prose_text(&t, None);
+                self.prose_text("`", None);
             }
-            Event::SoftBreak | Event::HardBreak => self.prose_text(" "),
+            Event::SoftBreak | Event::HardBreak => self.prose_text(" ", None),
             _ => {}
         }
     }
@@ -139,8 +141,7 @@ impl Reader<'_> {
         };
         self.prose.push(Prose {
             kind,
-            // Its text is at most its source: grown once, not by doubling.
-            text: String::with_capacity(span.end - span.start),
+            text: Cow::Borrowed(""),
             span,
         });
     }
@@ -155,9 +156,10 @@ impl Reader<'_> {
         }
     }
 
-    fn prose_text(&mut self, text: &str) {
+    /// Adds text to the innermost prose; `span`: where it is written as it is.
+    fn prose_text(&mut self, text: &str, span: Option<Span>) {
         if let Some(p) = self.prose.last_mut() {
-            p.text.push_str(text);
+            append(&mut p.text, self.text, text, span);
         }
     }
 }
@@ -205,14 +207,34 @@ fn block_start(block: &Block) -> usize {
     }
 }
 
+/// Appends `piece` (of the source's `span`, when given) to `text`: borrowed from the source
+/// while every piece is as written there and comes right after the one before, else copied.
+fn append<'t>(text: &mut Cow<'t, str>, source: &'t str, piece: &str, span: Option<Span>) {
+    if let Some(s) = span.filter(|s| source.get(s.start..s.end) == Some(piece))
+        && let Cow::Borrowed(so_far) = text
+    {
+        // Where what was borrowed so far starts in the source (nothing: here).
+        let start = match so_far.is_empty() {
+            true => Some(s.start),
+            false => (so_far.as_ptr() as usize).checked_sub(source.as_ptr() as usize),
+        };
+        if let Some(start) = start.filter(|&at| at + so_far.len() == s.start) {
+            *text = Cow::Borrowed(&source[start..s.end]);
+            return;
+        }
+    }
+    text.to_mut().push_str(piece);
+}
+
 /// Appends one text event of a code block, keeping the source span of every line.
-fn add_code_text(block: &mut CodeBlock, source: &str, text: &str, span: Span) {
+fn add_code_text<'t>(block: &mut CodeBlock<'t>, source: &'t str, text: &str, span: Span) {
     let verbatim = source.get(span.start..span.end) == Some(text);
     let mut offset = span.start;
+    let mut line_start = block.content.is_empty() || block.content.ends_with('\n');
     for piece in text.split_inclusive('\n') {
         let line = piece.strip_suffix('\n').unwrap_or(piece);
         let end = if verbatim { offset + line.len() } else { span.end };
-        if block.content.is_empty() || block.content.ends_with('\n') {
+        if line_start {
             block.lines.push(Span::new(offset, end));
         } else if let Some(last) = block.lines.last_mut() {
             last.end = end;
@@ -220,11 +242,12 @@ fn add_code_text(block: &mut CodeBlock, source: &str, text: &str, span: Span) {
         if verbatim {
             offset += piece.len();
         }
-        block.content.push_str(piece);
+        line_start = piece.ends_with('\n');
     }
+    append(&mut block.content, source, text, Some(span));
 }
 
-fn directive(html: &str, span: Span) -> Option<Block> {
+fn directive(html: &str, span: Span) -> Option<Block<'static>> {
     let inner = html.trim().strip_prefix("<!--")?.trim_start();
     let body = inner.strip_prefix("guidecheck:")?;
     let body = body.trim_end().strip_suffix("-->").unwrap_or(body);
@@ -238,7 +261,7 @@ fn directive(html: &str, span: Span) -> Option<Block> {
 mod tests {
     use super::*;
 
-    fn code_blocks(text: &str) -> Vec<CodeBlock> {
+    fn code_blocks(text: &str) -> Vec<CodeBlock<'_>> {
         extract(text)
             .into_iter()
             .filter_map(|b| match b {
@@ -342,12 +365,44 @@ mod tests {
     }
 
     #[test]
+    fn text_written_as_it_is_read_is_borrowed_and_the_rest_copied() {
+        let text = "# Title\n\nRun `make` now.\n\n```sh\necho a\necho b\n```\n\n- step\n\n  ```sh\n  echo c\n  echo d\n  ```\n";
+        let blocks = extract(text);
+        let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
+        let code: Vec<&CodeBlock> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Code(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            (code[0].content.as_ref(), borrowed(&code[0].content)),
+            ("echo a\necho b\n", true)
+        );
+        assert!(borrowed(&code[0].info));
+        // Inside a list item the indentation is left out: the lines are not contiguous.
+        assert_eq!(
+            (code[1].content.as_ref(), borrowed(&code[1].content)),
+            ("echo c\necho d\n", false)
+        );
+        let prose: Vec<(&str, bool)> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Prose(p) => Some((p.text.as_ref(), borrowed(&p.text))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(prose[..2], [("Title", true), ("Run `make` now.", false)]);
+    }
+
+    #[test]
     fn headings_paragraphs_and_items_are_prose() {
         let text = "# TODO later\n\nSome text.\n\n* one\n  * two\n";
         let prose: Vec<(ProseKind, String)> = extract(text)
             .into_iter()
             .filter_map(|b| match b {
-                Block::Prose(p) => Some((p.kind, p.text)),
+                Block::Prose(p) => Some((p.kind, p.text.into_owned())),
                 _ => None,
             })
             .collect();

@@ -9,7 +9,7 @@ use std::thread::Scope;
 /// A guide's blocks in document order, as `blocks` gives them.
 pub enum Ahead<'scope, 't> {
     Here(Box<Blocks<'t>>),
-    Thread(crate::ahead::Ahead<'scope, Block, ()>),
+    Thread(crate::ahead::Ahead<'scope, Block<'t>, ()>),
 }
 
 /// `blocks(text)`, read on a thread of `scope` when the text is parsed in pieces. The
@@ -31,10 +31,10 @@ pub fn blocks_ahead<'scope, 't: 'scope>(
     }))
 }
 
-impl Iterator for Ahead<'_, '_> {
-    type Item = Block;
+impl<'t> Iterator for Ahead<'_, 't> {
+    type Item = Block<'t>;
 
-    fn next(&mut self) -> Option<Block> {
+    fn next(&mut self) -> Option<Block<'t>> {
         match self {
             Ahead::Here(read) => read.next(),
             Ahead::Thread(read) => read.next(),

@@ -77,8 +77,8 @@ pub struct Blocks<'t> {
     reader: Reader<'t>,
     /// The blocks of the last top-level block: given once the next one starts, or once
     /// the piece is known to end where the Markdown does.
-    held: Vec<Block>,
-    ready: VecDeque<Block>,
+    held: Vec<Block<'t>>,
+    ready: VecDeque<Block<'t>>,
     /// How many pieces were parsed (re-reads included).
     parses: usize,
 }
@@ -117,10 +117,10 @@ impl<'t> Events<'t> {
     }
 }
 
-impl Iterator for Blocks<'_> {
-    type Item = Block;
+impl<'t> Iterator for Blocks<'t> {
+    type Item = Block<'t>;
 
-    fn next(&mut self) -> Option<Block> {
+    fn next(&mut self) -> Option<Block<'t>> {
         loop {
             if let Some(block) = self.ready.pop_front() {
                 return Some(block);
@@ -242,7 +242,7 @@ fn starts_block(line: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn whole(text: &str) -> Vec<Block> {
+    fn whole(text: &str) -> Vec<Block<'_>> {
         blocks_in_pieces(text, usize::MAX / 4).collect()
     }
 

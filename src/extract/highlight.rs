@@ -115,7 +115,7 @@ mod tests {
         let code: Vec<_> = blocks
             .iter()
             .filter_map(|b| match b {
-                super::super::Block::Code(c) => Some(c.content.as_str()),
+                super::super::Block::Code(c) => Some(c.content.as_ref()),
                 _ => None,
             })
             .collect();

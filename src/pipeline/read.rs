@@ -74,7 +74,7 @@ struct Here<'a, I> {
     settings: &'a Settings,
 }
 
-impl<I: Iterator<Item = extract::Block>> Iterator for Here<'_, I> {
+impl<'a, I: Iterator<Item = extract::Block<'a>>> Iterator for Here<'a, I> {
     type Item = Step;
 
     fn next(&mut self) -> Option<Step> {
@@ -84,7 +84,7 @@ impl<I: Iterator<Item = extract::Block>> Iterator for Here<'_, I> {
     }
 }
 
-impl<I: Iterator<Item = extract::Block>> StepStream for Here<'_, I> {
+impl<'a, I: Iterator<Item = extract::Block<'a>>> StepStream for Here<'a, I> {
     fn finish(&mut self) -> Result<Vec<Todo>> {
         self.steps.finish()
     }

@@ -21,7 +21,7 @@ pub fn build(path: &Path, text: &str, blocks: &[Block], prompts: &Prompts) -> Re
 /// `build`, with more commands (first words) that enter an interactive shell. The blocks
 /// are read once, in order, and not kept (`extract::blocks` reads them as they are asked
 /// for).
-pub fn build_with<B: Borrow<Block>>(
+pub fn build_with<'t, B: Borrow<Block<'t>>>(
     path: &Path,
     text: &str,
     blocks: impl IntoIterator<Item = B>,

@@ -95,7 +95,7 @@ impl<'a, I> Steps<'a, I> {
     }
 }
 
-impl<B: Borrow<Block>, I: Iterator<Item = B>> Steps<'_, I> {
+impl<'t, B: Borrow<Block<'t>>, I: Iterator<Item = B>> Steps<'_, I> {
     /// Every step at once, never copied (for a plan that holds them all), and the TODO
     /// sections.
     pub fn collect_all(mut self) -> Result<(Vec<Step>, Vec<Todo>)> {
@@ -143,7 +143,7 @@ impl<B: Borrow<Block>, I: Iterator<Item = B>> Steps<'_, I> {
     }
 }
 
-impl<B: Borrow<Block>, I: Iterator<Item = B>> Iterator for Steps<'_, I> {
+impl<'t, B: Borrow<Block<'t>>, I: Iterator<Item = B>> Iterator for Steps<'_, I> {
     type Item = Step;
 
     fn next(&mut self) -> Option<Step> {

@@ -13,7 +13,7 @@ pub(super) fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence)
 /// The block with the indentation all its lines share left out of their spans (None when
 /// they share none): a transcript pasted indented (`  $ make`) reads as one at the margin,
 /// and `--bless` writes in that indentation.
-fn dedented(text: &str, code: &CodeBlock) -> Option<CodeBlock> {
+fn dedented<'t>(text: &str, code: &CodeBlock<'t>) -> Option<CodeBlock<'t>> {
     let indent = each_block_line(text, code)
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start_matches(' ').len())
