@@ -216,7 +216,11 @@ fn append<'t>(text: &mut Cow<'t, str>, source: &'t str, piece: &str, span: Optio
         // Where what was borrowed so far starts in the source (nothing: here).
         let start = match so_far.is_empty() {
             true => Some(s.start),
-            false => (so_far.as_ptr() as usize).checked_sub(source.as_ptr() as usize),
+            false => source
+                .as_bytes()
+                .as_ptr_range()
+                .contains(&so_far.as_ptr())
+                .then(|| so_far.as_ptr() as usize - source.as_ptr() as usize),
         };
         if let Some(start) = start.filter(|&at| at + so_far.len() == s.start) {
             *text = Cow::Borrowed(&source[start..s.end]);
