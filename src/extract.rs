@@ -400,6 +400,61 @@ mod tests {
         assert_eq!(prose[..2], [("Title", true), ("Run `make` now.", false)]);
     }
 
+    /// Markdown made of the pieces whose code text is given as written and of those whose
+    /// is not (containers, CRLF, tabs, indented blocks).
+    fn markdown() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        const PARTS: [&str; 14] = [
+            "# Title `x`\n",
+            "Run `make`\nnow.\n",
+            "\n",
+            "```sh\necho a\n\necho b\n```\n",
+            "```console title=\"t\"\n$ echo c\nc\n```\n",
+            "- item\n\n  ```sh\n  echo d\n   echo e\n  ```\n",
+            "> ```\n> quoted\n>\n> more\n> ```\n",
+            "```sh\r\necho crlf\r\n```\r\n",
+            "    indented code\n    more\n",
+            "~~~\n\tTab\n~~~\n",
+            "1. one\n   ```\n   nested\n   ```\n",
+            "```\n",
+            "text\n",
+            "<!-- guidecheck: skip -->\n",
+        ];
+        proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..10)
+            .prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, ..Default::default() })]
+
+        /// Borrowing changes nothing: each code block's info string and content are what
+        /// pulldown-cmark's events give, borrowed or not.
+        #[test]
+        fn code_text_borrowed_or_copied_is_the_events_text(text in markdown()) {
+            let (mut expected, mut open) = (Vec::new(), false);
+            for event in pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::all()) {
+                match event {
+                    Event::Start(Tag::CodeBlock(kind)) => {
+                        let info = match kind {
+                            CodeBlockKind::Fenced(info) => info.to_string(),
+                            CodeBlockKind::Indented => String::new(),
+                        };
+                        expected.push((info, String::new()));
+                        open = true;
+                    }
+                    Event::Text(t) if open => expected.last_mut().expect("open").1.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => open = false,
+                    _ => {}
+                }
+            }
+            let got: Vec<(String, String)> = code_blocks(&text)
+                .into_iter()
+                .map(|c| (c.info.into_owned(), c.content.into_owned()))
+                .collect();
+            proptest::prop_assert_eq!(got, expected, "{:?}", text);
+        }
+    }
+
     #[test]
     fn headings_paragraphs_and_items_are_prose() {
         let text = "# TODO later\n\nSome text.\n\n* one\n  * two\n";
