@@ -16,6 +16,9 @@ pub(super) struct Output {
     pub(super) gather: bool,
 }
 
+/// The most one read takes (a pipe holds 64 KiB).
+const MAX_READ: usize = 64 * 1024;
+
 /// How long output may gather while more commands are queued.
 const GATHER: Duration = Duration::from_micros(100);
 
@@ -38,7 +41,9 @@ impl Output {
         Output {
             reader,
             shell,
-            buf: vec![0; 64 * 1024],
+            // Grown as reads fill it, up to a pipe's size: most guides' outputs are small,
+            // and zeroing 64 KiB at once costs 16 page faults at every start.
+            buf: vec![0; 4 * 1024],
             gather: false,
         }
     }
@@ -81,7 +86,12 @@ impl Output {
         }
         match self.reader.read(&mut self.buf) {
             Ok(0) => Ok(Chunk::Closed),
-            Ok(n) => Ok(Chunk::Data(&self.buf[..n])),
+            Ok(n) => {
+                if n == self.buf.len() && n < MAX_READ {
+                    self.buf.resize(2 * n, 0);
+                }
+                Ok(Chunk::Data(&self.buf[..n]))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(Chunk::Quiet),
             Err(e) => Err(e),
         }
