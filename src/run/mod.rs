@@ -415,12 +415,9 @@ fn launch(workspace: &Workspace, options: &RunOptions, guide: &Path) -> (Launch,
     (launch, isolation.description)
 }
 
+/// Whether we run as root (our real user id is 0).
 pub(super) fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-        s.lines()
-            .find(|l| l.starts_with("Uid:"))
-            .is_some_and(|l| l.split_whitespace().nth(1) == Some("0"))
-    })
+    rustix::process::getuid().is_root()
 }
 
 /// The environment of guide commands: the allow-listed variables, HOME and TMPDIR in the

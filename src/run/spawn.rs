@@ -155,12 +155,28 @@ pub(super) fn locate(name: &str, env: &[(String, String)]) -> std::io::Result<Pa
         .map(|(_, v)| std::ffi::OsString::from(v))
         .or_else(|| std::env::var_os("PATH"))
         .unwrap_or_else(|| "/usr/bin:/bin".into());
-    std::env::split_paths(&path)
+    // Found once per name and PATH: a guide's run looks for bash two or three times, and
+    // each look tries the PATH's folders in turn.
+    static FOUND: std::sync::Mutex<Vec<(String, std::ffi::OsString, PathBuf)>> =
+        std::sync::Mutex::new(Vec::new());
+    let known = |found: &Vec<(String, std::ffi::OsString, PathBuf)>| {
+        (found.iter())
+            .find(|(n, p, _)| n == name && *p == path)
+            .map(|(_, _, program)| program.clone())
+    };
+    if let Some(program) = FOUND.lock().ok().and_then(|found| known(&found)) {
+        return Ok(program);
+    }
+    let program = std::env::split_paths(&path)
         .map(|dir| dir.join(name))
         .find(|p| rustix::fs::access(p, rustix::fs::Access::EXEC_OK).is_ok() && p.is_file())
         .ok_or_else(|| {
             std::io::Error::new(std::io::ErrorKind::NotFound, format!("{name}: not found on PATH"))
-        })
+        })?;
+    if let Ok(mut found) = FOUND.lock() {
+        found.push((name.to_string(), path, program.clone()));
+    }
+    Ok(program)
 }
 
 fn c_string(s: &OsStr) -> std::io::Result<CString> {
