@@ -403,7 +403,6 @@ mod tests {
     /// Markdown made of the pieces whose code text is given as written and of those whose
     /// is not (containers, CRLF, tabs, indented blocks).
     fn markdown() -> impl proptest::strategy::Strategy<Value = String> {
-        use proptest::strategy::Strategy;
         const PARTS: [&str; 14] = [
             "# Title `x`\n",
             "Run `make`\nnow.\n",
@@ -420,8 +419,7 @@ mod tests {
             "text\n",
             "<!-- guidecheck: skip -->\n",
         ];
-        proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..10)
-            .prop_map(|parts| parts.concat())
+        crate::properties::made_of(&PARTS, 10)
     }
 
     proptest::proptest! {

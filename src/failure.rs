@@ -286,7 +286,6 @@ mod tests {
 
     /// Lines made of the parts the error rules are made of, and of what is not.
     fn line() -> impl proptest::strategy::Strategy<Value = String> {
-        use proptest::strategy::Strategy;
         const PARTS: [&str; 22] = [
             "error:",
             "error",
@@ -311,7 +310,7 @@ mod tests {
             "\r",
             ":",
         ];
-        proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..6).prop_map(|parts| parts.concat())
+        crate::properties::made_of(&PARTS, 6)
     }
 
     proptest::proptest! {

@@ -9,6 +9,12 @@ use crate::rewrite;
 use proptest::prelude::*;
 use std::path::Path;
 
+/// Strings of up to `most - 1` of `parts`, joined: for a fast check held to the pattern
+/// it stands in for, on the very pieces the pattern is made of (and what is not one).
+pub(crate) fn made_of(parts: &'static [&'static str], most: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(parts), 0..most).prop_map(|parts| parts.concat())
+}
+
 /// Markdown-ish text: fences, prompts, directives and TODOs are frequent.
 fn markdown() -> impl Strategy<Value = String> {
     let piece = prop_oneof![

@@ -12,11 +12,10 @@ fn a_locales_quotes_around_a_name_are_the_same_quotes() {
 
 /// Texts made of the parts durations (and what is not one) are made of.
 fn timing_text() -> impl proptest::strategy::Strategy<Value = String> {
-    use proptest::strategy::Strategy;
     const PARTS: [&str; 15] = [
         "1", "2.5", "s", "m", "h", " ", "ms", "sec", "onds", "[..]", "x", ".", "µs", "in", "_",
     ];
-    proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..6).prop_map(|parts| parts.concat())
+    crate::properties::made_of(&PARTS, 6)
 }
 
 proptest::proptest! {

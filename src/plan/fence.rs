@@ -314,11 +314,10 @@ mod tests {
 
     /// Words made of the parts file names (and what is not one) are made of.
     fn word() -> impl proptest::strategy::Strategy<Value = String> {
-        use proptest::strategy::Strategy;
         const PARTS: [&str; 16] = [
             "a", ".", "/", "-", "+", "_", "nix", "é", "3", "Makefile", "GNU", ".env", "x.y", " ", "~", "*",
         ];
-        proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..6).prop_map(|parts| parts.concat())
+        crate::properties::made_of(&PARTS, 6)
     }
 
     proptest::proptest! {

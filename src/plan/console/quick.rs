@@ -46,7 +46,6 @@ mod tests {
 
     /// Lines made of the parts prompts (and what is not one) are made of.
     fn line() -> impl proptest::strategy::Strategy<Value = String> {
-        use proptest::strategy::Strategy;
         const PARTS: [&str; 34] = [
             "$ ",
             "$",
@@ -83,7 +82,7 @@ mod tests {
             "✗",
             "é",
         ];
-        proptest::collection::vec(proptest::sample::select(&PARTS[..]), 0..7).prop_map(|parts| parts.concat())
+        crate::properties::made_of(&PARTS, 7)
     }
 
     proptest::proptest! {
