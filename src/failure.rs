@@ -324,6 +324,27 @@ mod tests {
         }
     }
 
+    /// A rule added to `ERROR_LINES` needs its words in `may_be_error` too, or its lines
+    /// never reach it: one example per rule, in order, must pass both.
+    #[test]
+    fn every_error_rule_s_lines_get_past_the_look_for_its_words() {
+        let examples = [
+            "error: builder for '/nix/store/x.drv' failed",
+            "fatal: not a git repository",
+            "bash: line 1: gcc: command not found",
+            "cat: x: No such file or directory",
+            "Traceback (most recent call last):",
+            "ls: cannot access 'x'",
+            "panicked at src/main.rs:1:1:",
+            "Segmentation fault (core dumped)",
+        ];
+        assert_eq!(examples.len(), ERROR_LINES.len(), "one example per rule");
+        for (rule, example) in ERROR_LINES.iter().zip(examples) {
+            assert!(Regex::new(rule).unwrap().is_match(example), "{rule}: {example}");
+            assert!(may_be_error(example), "{rule}: {example}");
+        }
+    }
+
     #[test]
     fn error_lines_a_reader_would_notice() {
         let rules = ErrorLines::default();
