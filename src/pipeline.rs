@@ -100,7 +100,7 @@ pub fn execute(
         .steps
         .iter()
         .filter_map(|s| match &s.kind {
-            StepKind::File { path, .. } => Some(path.clone()),
+            StepKind::File { path, .. } => Some(path.to_string()),
             _ => None,
         })
         .collect();

@@ -150,7 +150,7 @@ fn merged_output(shown: &Shown, real: &str, normalizer: &Normalizer) -> Vec<Stri
         if is_ellipsis(pattern) {
             let next = (i + 1..shown.lines.len())
                 .find_map(|k| find(&shown_norm[k], j).filter(|_| !shown_norm[k].is_empty()));
-            out.push(line.text.clone());
+            out.push(line.text.to_string());
             // Nothing after the elision matches any more: leave one real line for each shown
             // line still to come, so they are replaced one for one.
             let remaining = (i + 1..shown.lines.len())
@@ -165,10 +165,10 @@ fn merged_output(shown: &Shown, real: &str, normalizer: &Normalizer) -> Vec<Stri
         match find(pattern, j) {
             Some(r) => {
                 out.extend(real[j..r].iter().map(|s| (*s).to_string()));
-                out.push(line.text.clone());
+                out.push(line.text.to_string());
                 j = r + 1;
             }
-            None if optional[i] => out.push(line.text.clone()),
+            None if optional[i] => out.push(line.text.to_string()),
             None => {}
         }
     }

@@ -61,7 +61,7 @@ pub fn badge(plan: &Plan, recorded: Option<&Recorded>, unaccepted: bool) -> Badg
     if !recorded.digest.is_empty() && recorded.digest != crate::snapshot::digest(plan) {
         return Badge::Changed;
     }
-    let commands: Vec<&String> = plan
+    let commands: Vec<&crate::plan::Str> = plan
         .steps
         .iter()
         .filter_map(|s| match &s.kind {

@@ -4,7 +4,7 @@ use super::console::{self, Prompts};
 use super::directive::{self, Directive};
 use super::fence::Fence;
 use super::twice;
-use super::{Nest, Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions};
+use super::{Nest, Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOptions, Str};
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{Block, CodeBlock};
 use crate::nix::syntax;
@@ -189,7 +189,10 @@ impl Builder<'_> {
                 Directive::Leave => self.shell = None,
                 Directive::Env(name, value) => self.push(span, StepKind::Env { name, value }),
                 Directive::Run(script) => {
-                    let hidden = StepKind::Script { script, hidden: true };
+                    let hidden = StepKind::Script {
+                        script: script.into(),
+                        hidden: true,
+                    };
                     self.push(span, hidden);
                 }
                 // Step options were applied above.
@@ -260,10 +263,10 @@ impl Builder<'_> {
         }
         let named = self.name(file_name, myst.caption);
         if matches!(fence.lang.as_ref(), "diff" | "patch") {
-            return self.diff(code, &content, named.map(|(f, _)| f));
+            return self.diff(code, &content, named.map(|(f, _)| f.into()));
         }
         if let Some((path, named_by)) = named.or_else(|| self.implicit_name(&fence, &content, lead_in)) {
-            return self.file(code.span, path, content.into_owned(), named_by);
+            return self.file(code.span, path, content.into(), named_by);
         }
         let mislabelled =
             !prompts && (fence.is_script() || fence.lang.is_empty()) && syntax::is_nix_file(&content);
@@ -304,21 +307,20 @@ impl Builder<'_> {
 
     /// The file a block is named, and by what: a `file=` directive, the fence's
     /// `file_name`, or a MyST `:caption:`.
-    fn name(&mut self, file_name: Option<(&str, &str)>, caption: Option<String>) -> Option<(String, String)> {
+    fn name(&mut self, file_name: Option<(&str, &str)>, caption: Option<String>) -> Option<(Str, Str)> {
         self.pending
             .file
             .take()
-            .map(|f| (f, "directive file=".to_string()))
+            .map(|f| (f.into(), "directive file=".into()))
             .or_else(|| {
                 file_name.map(|(f, key)| match key {
-                    "path" => (f.to_string(), format!("the fence's `{f}`")),
-                    // Allocated at its size: `format!` grows its string, and a realloc
-                    // waits for the allocator's lock, which the thread freeing the steps
-                    // handed out holds often (`plan` of a large guide).
-                    _ => (f.to_string(), [key, "=\"", f, "\""].concat()),
+                    "path" => (f.into(), format!("the fence's `{f}`").into()),
+                    // Not `format!`: a growing string's realloc waits for the allocator's
+                    // lock, which the thread freeing the steps handed out holds often.
+                    _ => (f.into(), super::concat(&[key, "=\"", f, "\""])),
                 })
             })
-            .or_else(|| caption.map(|c| (c, ":caption:".to_string())))
+            .or_else(|| caption.map(|c| (c.into(), ":caption:".into())))
     }
 
     fn snippet(&mut self, span: Span, why: SnippetWhy, reason: String) {
@@ -327,12 +329,12 @@ impl Builder<'_> {
     }
 
     /// A whole file; a block with a placeholder line (`# ...`) is a fragment, not run.
-    fn file(&mut self, span: Span, path: String, content: String, named_by: String) {
+    fn file(&mut self, span: Span, path: Str, content: Str, named_by: Str) {
         // `sourceFiles = …;` titled `package.nix`: the bindings it shows, in the file.
         let earlier = self.texts.latest(&path);
         if let Some(revised) = earlier.and_then(|t| crate::nix::excerpt::revise(&t.content, &content)) {
             let named_by = format!("{named_by}; its bindings replace those of the latest {path}");
-            return self.file(span, path, revised, named_by);
+            return self.file(span, path, revised.into(), named_by.into());
         }
         if has_placeholder(&content) {
             return self.snippet(
@@ -341,7 +343,7 @@ impl Builder<'_> {
                 format!("{path} with a placeholder line (`...`): a fragment, not written"),
             );
         }
-        self.remember(Some(path.clone()), &content, span);
+        self.remember(Some(path.to_string()), &content, span);
         self.push(
             span,
             StepKind::File {
@@ -370,7 +372,12 @@ impl Builder<'_> {
             );
         }
         if let Some((path, why)) = self.infer_name(&content) {
-            return self.file(span, path, content, format!("{why}{relabel}"));
+            return self.file(
+                span,
+                path.into(),
+                content.into(),
+                format!("{why}{relabel}").into(),
+            );
         }
         self.remember(None, &content, span);
         if !syntax::is_nix_file(&content) {

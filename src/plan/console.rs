@@ -13,7 +13,7 @@ use std::sync::{Arc, LazyLock, OnceLock};
 /// One command of a transcript, as indices into the block's lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedCommand {
-    pub command: String,
+    pub command: super::Str,
     /// Typed at the prompt of a shell entered from the guide (`[nix-shell:~]$ `).
     pub nested: bool,
     /// Lines holding the command (prompt line and continuations).
@@ -236,7 +236,7 @@ mod tests {
             .into_iter()
             .map(|c| {
                 let output = lines[c.output_lines].iter().map(|s| s.to_string()).collect();
-                (c.command, output)
+                (c.command.into(), output)
             })
             .collect()
     }

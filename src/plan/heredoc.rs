@@ -10,7 +10,7 @@ static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Appends the bodies of the heredocs the command opens and has not closed yet (one
 /// line may open several: `cat <<A > a; cat <<B > b`), in order; returns the next line.
-pub(super) fn read_bodies(lines: &[&str], mut i: usize, command: &mut String) -> usize {
+pub(super) fn read_bodies(lines: &[&str], mut i: usize, command: &mut super::Str) -> usize {
     let mut pending = heredocs(command);
     if pending.is_empty() {
         return i;

@@ -20,6 +20,17 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// A step's text: held inline when short (most paths, commands and output lines), so a
+/// step costs no allocation for it.
+pub type Str = compact_str::CompactString;
+
+/// The parts joined, allocated at their size (or held inline when short).
+fn concat(parts: &[&str]) -> Str {
+    let mut joined = Str::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| joined.push_str(p));
+    joined
+}
+
 /// How a guide was read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
@@ -89,18 +100,18 @@ pub struct Step {
 pub enum StepKind {
     /// Write `content` to `path` (relative to the session's working directory).
     File {
-        path: String,
-        content: String,
+        path: Str,
+        content: Str,
         /// Why this block is this file (`title="…"`, first-line comment, …).
-        named_by: String,
+        named_by: Str,
     },
     /// Run one command and compare what it prints with `shown`.
-    Command { command: String, shown: Option<Shown> },
+    Command { command: Str, shown: Option<Shown> },
     /// Run lines whose output is not shown.
-    Script { script: String, hidden: bool },
+    Script { script: Str, hidden: bool },
     /// A REPL session (`nix repl`): every input goes to one real REPL, each answer is
     /// compared with the one shown.
-    Repl { command: String, inputs: Vec<ReplInput> },
+    Repl { command: Str, inputs: Vec<ReplInput> },
     /// An expression and the value it evaluates to (nix.dev's `:class: expression` and
     /// `:class: value` blocks): evaluated in the session's working directory.
     Eval { expression: String, shown: Shown },
@@ -190,7 +201,7 @@ pub struct Shown {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ShownLine {
-    pub text: String,
+    pub text: Str,
     pub line: usize,
 }
 

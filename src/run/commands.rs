@@ -168,8 +168,8 @@ fn shown_lines(kind: &StepKind) -> Vec<String> {
 /// What a session step gives the shell.
 fn shell_text(kind: &StepKind) -> String {
     match kind {
-        StepKind::Command { command, .. } => command.clone(),
-        StepKind::Script { script, .. } => script.clone(),
+        StepKind::Command { command, .. } => command.to_string(),
+        StepKind::Script { script, .. } => script.to_string(),
         StepKind::Env { name, value } => format!("export {name}={}", shell_quote(Path::new(value))),
         StepKind::Repl { command, inputs } => {
             let inputs: Vec<String> = inputs.iter().map(|i| i.input.clone()).collect();
@@ -186,7 +186,7 @@ mod tests {
 
     fn command(text: &str) -> StepKind {
         StepKind::Command {
-            command: text.to_string(),
+            command: text.to_string().into(),
             shown: None,
         }
     }
@@ -216,7 +216,7 @@ mod tests {
         let file = StepKind::File {
             path: "env.sh".into(),
             content: "set -e\n".into(),
-            named_by: String::new(),
+            named_by: String::new().into(),
         };
         assert!(may_change_options(&file));
     }

@@ -15,7 +15,7 @@ impl Builder<'_> {
             && let Some(content) = patch::new_file(diff)
         {
             let named_by = format!("diff creating {path}");
-            return self.file(span, path.clone(), content, named_by);
+            return self.file(span, path.clone().into(), content.into(), named_by.into());
         }
         if patch::is_empty(diff) {
             return self.snippet(span, SnippetWhy::Fragment, "diff with no changed lines".into());
@@ -36,7 +36,7 @@ impl Builder<'_> {
         match text.path.clone() {
             Some(path) => {
                 let named_by = format!("diff of {path}");
-                self.file(span, path, patched, named_by);
+                self.file(span, path.into(), patched.into(), named_by.into());
             }
             None => {
                 let line = text.line;
@@ -50,9 +50,9 @@ impl Builder<'_> {
         if let Some((path, why)) = self.infer_name(&patched) {
             return self.file(
                 span,
-                path,
-                patched,
-                format!("diff of the block at line {line}; {why}"),
+                path.into(),
+                patched.into(),
+                format!("diff of the block at line {line}; {why}").into(),
             );
         }
         self.remember(None, &patched, span);

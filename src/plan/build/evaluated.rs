@@ -90,7 +90,7 @@ impl Builder<'_> {
             .zip(&code.lines)
             .skip(skip)
             .map(|(text, span)| ShownLine {
-                text: (*text).to_string(),
+                text: crate::plan::Str::from(*text),
                 line: self.line(span.start),
             })
             .collect();
@@ -144,7 +144,7 @@ impl Builder<'_> {
                         continue;
                     }
                     last.shown.push(ShownLine {
-                        text: lines[i].to_string(),
+                        text: crate::plan::Str::from(lines[i]),
                         line,
                     });
                 }

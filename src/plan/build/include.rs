@@ -49,7 +49,12 @@ impl Builder<'_> {
         match content {
             Ok(content) => {
                 let name = myst.caption.clone().unwrap_or(file.clone());
-                self.file(code.span, name, content, format!("{{literalinclude}} {file}"));
+                self.file(
+                    code.span,
+                    name.into(),
+                    content.into(),
+                    format!("{{literalinclude}} {file}").into(),
+                );
             }
             Err(reason) => self.snippet(code.span, SnippetWhy::NotRun, reason),
         }

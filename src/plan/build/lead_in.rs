@@ -6,7 +6,7 @@
 //! contains:") names nothing: its block may be commands, output or a part of a file.
 
 use super::super::fence::{comment_path, looks_like_file};
-use super::{Builder, Fence, syntax};
+use super::{Builder, Fence, Str, syntax};
 use crate::extract::{Prose, ProseKind};
 
 impl Builder<'_> {
@@ -31,13 +31,17 @@ impl Builder<'_> {
         fence: &Fence,
         content: &str,
         lead_in: Option<(String, String)>,
-    ) -> Option<(String, String)> {
+    ) -> Option<(Str, Str)> {
         let titled = !fence.is_console() && !fence.is_script();
         titled
             .then(|| comment_path(content))
             .flatten()
-            .map(|path| (path, "first-line comment".to_string()))
-            .or_else(|| lead_in.filter(|(path, _)| whole_file(fence, content, path)))
+            .map(|path| (path.into(), "first-line comment".into()))
+            .or_else(|| {
+                lead_in
+                    .filter(|(path, _)| whole_file(fence, content, path))
+                    .map(|(path, why)| (path.into(), why.into()))
+            })
     }
 
     /// A file written by an earlier step: prose naming it again may show only a part.

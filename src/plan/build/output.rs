@@ -12,7 +12,7 @@ impl Builder<'_> {
     /// A script block: every line runs; its output may come in the next block.
     pub(super) fn script(&mut self, code: &CodeBlock, script: String) {
         let kind = StepKind::Script {
-            script,
+            script: script.into(),
             hidden: false,
         };
         self.push(code.span, kind);
@@ -53,7 +53,7 @@ impl Builder<'_> {
                 .iter()
                 .zip(&code.lines)
                 .map(|(text, span)| ShownLine {
-                    text: (*text).to_string(),
+                    text: crate::plan::Str::from(*text),
                     line: self.line(span.start),
                 })
                 .collect(),
@@ -67,7 +67,7 @@ impl Builder<'_> {
             // A script with its output shown is compared as one command.
             StepKind::Script { script, .. } => {
                 *kind = StepKind::Command {
-                    command: script.trim_end_matches('\n').to_string(),
+                    command: crate::plan::Str::from(script.trim_end_matches('\n')),
                     shown: Some(shown),
                 }
             }

@@ -24,6 +24,46 @@ fn files_commands_and_scripts_in_document_order() {
 }
 
 #[test]
+fn a_step_s_short_text_is_held_inline_and_long_text_whole() {
+    let long = "x".repeat(40);
+    let p = plan(&format!(
+        "```nix title=\"a.nix\"\n{{ a = 1; }}\n```\n\n```console\n$ echo hi\nhi\n$ echo {long}\n{long}\n```\n"
+    ));
+    let texts: Vec<&Str> = p
+        .steps
+        .iter()
+        .flat_map(|s| match &s.kind {
+            StepKind::File {
+                path,
+                content,
+                named_by,
+            } => vec![path, content, named_by],
+            StepKind::Command { command, shown } => std::iter::once(command)
+                .chain(shown.iter().flat_map(|s| s.lines.iter().map(|l| &l.text)))
+                .collect(),
+            _ => vec![],
+        })
+        .collect();
+    let held: Vec<(&str, bool)> = texts
+        .iter()
+        .map(|t| (t.as_str(), t.is_heap_allocated()))
+        .collect();
+    let long_command = format!("echo {long}");
+    assert_eq!(
+        held,
+        [
+            ("a.nix", false),
+            ("{ a = 1; }\n", false),
+            ("title=\"a.nix\"", false),
+            ("echo hi", false),
+            ("hi", false),
+            (long_command.as_str(), true),
+            (long.as_str(), true)
+        ]
+    );
+}
+
+#[test]
 fn first_line_comment_names_a_file() {
     let p = plan("```nix\n# llamafile.nix\n{ }: 1\n```\n\n```c\n/* main.c */\n```\n");
     assert_eq!(kinds(&p), ["1: write llamafile.nix", "6: write main.c"]);

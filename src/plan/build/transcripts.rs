@@ -71,7 +71,7 @@ impl Builder<'_> {
             .rposition(|l| !l.trim().is_empty())
             .map_or(0, |l| l + 1);
         let cmd = console::ParsedCommand {
-            command: lines[..end].join("\n"),
+            command: lines[..end].join("\n").into(),
             nested: false,
             command_lines: 0..end,
             output_lines: end..end,
@@ -147,7 +147,7 @@ impl Builder<'_> {
                 .output_lines
                 .clone()
                 .map(|l| ShownLine {
-                    text: lines[l].to_string(),
+                    text: Str::from(lines[l]),
                     line: self.line(code.lines[l].start),
                 })
                 .collect(),
@@ -211,9 +211,9 @@ impl Builder<'_> {
                 continue;
             };
             self.steps[index].kind = StepKind::File {
-                path: path.clone(),
-                content,
-                named_by: format!("inferred: {path} (the next command reads it)"),
+                path: path.clone().into(),
+                content: content.into(),
+                named_by: format!("inferred: {path} (the next command reads it)").into(),
             };
         }
     }
@@ -337,7 +337,7 @@ impl Builder<'_> {
             ..
         }) = self.steps.last_mut()
         {
-            *script = rest;
+            *script = rest.into();
         }
         lines
     }

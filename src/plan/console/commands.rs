@@ -106,7 +106,7 @@ impl<'l> Commands<'l> {
             }
             let start = i;
             let nested = prompts.is_nested(lines[i]);
-            let mut command = first.to_string();
+            let mut command = super::super::Str::from(first);
             i += 1;
             while i < lines.len() && continues(&command, lines[i], prompts, self.root.now) {
                 command.push('\n');
