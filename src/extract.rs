@@ -37,8 +37,9 @@ pub struct CodeBlock<'t> {
     pub content: Cow<'t, str>,
     /// The whole block, fences included.
     pub span: Span,
-    /// Source span of each content line (without its newline).
-    pub lines: Vec<Span>,
+    /// Source span of each content line (without its newline); a short block's are held
+    /// inline, with no allocation.
+    pub lines: Lines,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +55,9 @@ pub enum ProseKind {
     Paragraph,
     Item { depth: usize },
 }
+
+/// A code block's line spans.
+pub type Lines = smallvec::SmallVec<[Span; 4]>;
 
 /// Reads a guide's Markdown into its blocks.
 pub fn extract(text: &str) -> Vec<Block<'_>> {
@@ -86,7 +90,7 @@ impl<'t> Reader<'t> {
                     info,
                     content: Cow::Borrowed(""),
                     span,
-                    lines: Vec::with_capacity(source.iter().filter(|&&b| b == b'\n').count()),
+                    lines: Lines::with_capacity(source.iter().filter(|&&b| b == b'\n').count()),
                 });
             }
             Event::End(TagEnd::CodeBlock) => self.end_code(),
@@ -284,6 +288,8 @@ mod tests {
         assert_eq!(blocks[0].content, "$ echo hi\nhi\n");
         let lines: Vec<&str> = blocks[0].lines.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(lines, ["$ echo hi", "hi"]);
+        // A short block's line spans are held in the block, with no allocation.
+        assert!(!blocks[0].lines.spilled());
     }
 
     #[test]

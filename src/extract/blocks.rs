@@ -152,15 +152,20 @@ impl<'t> Iterator for Blocks<'t> {
             self.reader.event(event, span);
             if self.depth == 0 {
                 // Unclosed blocks end with the piece.
-                let mut read = std::mem::take(&mut self.reader.blocks);
-                read.sort_by_key(block_start);
-                self.held.extend(read);
+                self.take_read();
             }
         }
     }
 }
 
 impl Blocks<'_> {
+    /// The blocks the reader finished, held in document order; the reader's list keeps its
+    /// room for the next ones.
+    fn take_read(&mut self) {
+        self.reader.blocks.sort_by_key(block_start);
+        self.held.append(&mut self.reader.blocks);
+    }
+
     /// Parses the piece from `start` to the first safe end at or after `at_least`.
     fn open(&mut self, start: usize, at_least: usize) {
         let end = match self.text.len() - start > 2 * self.piece {
@@ -182,9 +187,7 @@ impl Blocks<'_> {
     /// At the end of a piece: its blocks are given, unless its last top-level block may run
     /// on, which is then read again with the next piece.
     fn end_piece(&mut self) {
-        let mut read = std::mem::take(&mut self.reader.blocks);
-        read.sort_by_key(block_start);
-        self.held.extend(read);
+        self.take_read();
         match self.last_top {
             _ if self.end == self.text.len() => {
                 self.ready.extend(self.held.drain(..));

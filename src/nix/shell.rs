@@ -11,12 +11,12 @@ fn is_nix_shell(command: &str) -> bool {
 /// Does this command open an interactive shell (no command of its own to run)?
 pub fn enters(command: &str) -> bool {
     let command = command.trim();
-    let words: Vec<&str> = command.split_whitespace().collect();
+    let mut words = command.split_whitespace();
     if is_nix_shell(command) {
-        return !words.iter().any(|w| matches!(*w, "--run" | "--command"));
+        return !words.any(|w| matches!(w, "--run" | "--command"));
     }
     matches!(super::subcommand(command), Some("develop" | "shell"))
-        && !words.iter().any(|w| matches!(*w, "-c" | "--command"))
+        && !words.any(|w| matches!(w, "-c" | "--command"))
 }
 
 /// The entering command rewritten to run `shell_loop` (a bash script reading commands from
