@@ -121,6 +121,70 @@ fn line_of<T>(starts: &[T], offset: usize, near: usize, start: impl Fn(&T) -> us
     low + starts[low..high].partition_point(|s| start(s) <= offset)
 }
 
+/// The 1-based lines of a text's offsets when they are looked up mostly in order, as a
+/// guide's steps are while it is read: each is counted from the one looked up before, so
+/// no index of every line is built (for a large guide, building one costs more than all
+/// the counting). An offset far before the last one is found in a `LineIndex`, built then.
+#[derive(Debug)]
+pub struct LineCounter<'t> {
+    text: &'t str,
+    /// The last offset looked up, and its line.
+    last: std::cell::Cell<(usize, usize)>,
+    /// How far back an offset is counted to rather than looked up in the index.
+    far: usize,
+    index: std::cell::OnceCell<LineIndex>,
+}
+
+impl<'t> LineCounter<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self::with_reach(text, 1 << 16)
+    }
+
+    fn with_reach(text: &'t str, far: usize) -> Self {
+        LineCounter {
+            text,
+            last: std::cell::Cell::new((0, 1)),
+            far,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// 1-based line of a byte offset (the last line for one past the text's end).
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let bytes = self.text.as_bytes();
+        let (at, line) = self.last.get();
+        let line = if offset >= at {
+            line + newlines(&bytes[at..offset])
+        } else if at - offset <= self.far {
+            line - newlines(&bytes[offset..at])
+        } else {
+            return self.index.get_or_init(|| LineIndex::new(self.text)).line(offset);
+        };
+        self.last.set((offset, line));
+        line
+    }
+
+    /// How many lines the text has.
+    pub fn lines(&self) -> usize {
+        1 + newlines(self.text.as_bytes())
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        let offset = offset.min(self.text.len());
+        let start = memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]).map_or(0, |i| i + 1);
+        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+/// How many newlines `bytes` holds (a loop the compiler vectorises).
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
 /// A place in a file, shown as `path:line:col`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -203,6 +267,26 @@ mod tests {
                 line(offset).min(index.lines()),
                 "offset {offset}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Counted from the offset before, or looked up in the index when far behind it,
+        /// a line is the index's, whatever order the offsets come in.
+        #[test]
+        fn a_line_counted_is_the_line_looked_up(
+            text in crate::properties::made_of(&["a", "\n", "é", "\r\n", "xyz", "\n\n"], 60),
+            offsets in proptest::collection::vec(0usize..400, 0..40),
+            far in 0usize..50,
+        ) {
+            let index = LineIndex::new(&text);
+            let counter = LineCounter::with_reach(&text, far);
+            proptest::prop_assert_eq!(counter.lines(), index.lines());
+            for offset in offsets {
+                proptest::prop_assert_eq!(counter.line(offset), index.line(offset), "offset {}", offset);
+                let at = offset.min(text.len());
+                proptest::prop_assert_eq!(counter.line_col(at), index.line_col(&text, at), "offset {}", at);
+            }
         }
     }
 

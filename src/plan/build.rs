@@ -8,7 +8,7 @@ use super::{Nest, Plan, Shown, ShownLine, SnippetWhy, Step, StepKind, StepOption
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{Block, CodeBlock};
 use crate::nix::syntax;
-use crate::span::{LineIndex, Location, Span};
+use crate::span::{LineCounter, Location, Span};
 use std::borrow::Borrow;
 use std::path::Path;
 pub use stream::Steps;
@@ -64,7 +64,7 @@ struct Expression {
 struct Builder<'a> {
     path: &'a Path,
     text: &'a str,
-    index: LineIndex,
+    index: LineCounter<'a>,
     prompts: &'a Prompts,
     /// Configured commands that enter a shell.
     shells: &'a [String],
@@ -129,7 +129,7 @@ impl Builder<'_> {
         let at = self.text[span.start..span.end]
             .find(word)
             .map_or(span.start, |i| span.start + i);
-        let (line, col) = self.index.line_col(self.text, at);
+        let (line, col) = self.index.line_col(at);
         Error::at(
             Location::new(self.path, line, col),
             ErrorKind::Guide(if word.contains('=') && !hint.starts_with("did you mean") {

@@ -3,7 +3,7 @@
 
 use super::Todo;
 use crate::extract::{Block, ProseKind};
-use crate::span::LineIndex;
+use crate::span::LineCounter;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -114,7 +114,7 @@ impl Sections {
     }
 
     /// The sections, with their lines; a heading still open runs to the end of the text.
-    pub fn finish(mut self, text: &str, index: &LineIndex) -> Vec<Todo> {
+    pub fn finish(mut self, text: &str, index: &LineCounter) -> Vec<Todo> {
         if let Some(open) = self.open.as_mut()
             && matches!(open.kind, ProseKind::Heading(_))
         {
@@ -133,14 +133,14 @@ mod tests {
     use super::*;
     use crate::extract::extract;
 
-    fn sections(text: &str, blocks: &[Block], index: &LineIndex) -> Vec<Todo> {
+    fn sections(text: &str, blocks: &[Block], index: &LineCounter) -> Vec<Todo> {
         let mut sections = Sections::default();
         blocks.iter().for_each(|b| sections.add(b));
         sections.finish(text, index)
     }
 
     fn todos(text: &str) -> Vec<(usize, String, String)> {
-        sections(text, &extract(text), &LineIndex::new(text))
+        sections(text, &extract(text), &LineCounter::new(text))
             .into_iter()
             .map(|t| (t.line, t.text, text[t.span.start..t.span.end].to_string()))
             .collect()

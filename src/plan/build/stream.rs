@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::extract::Block;
 use crate::plan::todo::Sections;
 use crate::plan::{Step, StepKind, Todo};
-use crate::span::LineIndex;
+use crate::span::LineCounter;
 use std::borrow::Borrow;
 use std::collections::VecDeque;
 use std::path::Path;
@@ -33,7 +33,7 @@ impl<'a, I> Steps<'a, I> {
         let builder = Builder {
             path,
             text,
-            index: LineIndex::new(text),
+            index: LineCounter::new(text),
             prompts,
             shells,
             shell: None,
