@@ -19,7 +19,12 @@ pub fn revise(file: &str, excerpt: &str) -> Option<String> {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))?;
-    if !BINDING.is_match(first) || super::syntax::parses(excerpt) || !super::syntax::parses(file) {
+    // A binding starts with a name's first character (`BINDING`'s first class).
+    if !first.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        || !BINDING.is_match(first)
+        || super::syntax::parses(excerpt)
+        || !super::syntax::parses(file)
+    {
         return None;
     }
     // The bindings, read as the body of a set.
@@ -72,6 +77,19 @@ mod tests {
     use super::*;
 
     const FILE: &str = "{ fs, stdenv }:\nstdenv.mkDerivation {\n  name = \"x\";\n  src = fs.toSource {\n    root = ./.;\n    fileset = ./.;\n  };\n}\n";
+
+    proptest::proptest! {
+        /// The look at a line's first character before `BINDING` turns away no line the
+        /// pattern matches.
+        #[test]
+        fn every_binding_starts_as_the_first_look_expects(
+            line in crate::properties::made_of(&["a", "_", "Z", "1", "é", "\"", ".", " ", "=", "'", "-", "{", "#", "\t"], 8),
+        ) {
+            if BINDING.is_match(&line) {
+                proptest::prop_assert!(line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'), "{:?}", line);
+            }
+        }
+    }
 
     #[test]
     fn shown_bindings_replace_the_files_own() {

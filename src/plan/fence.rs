@@ -9,9 +9,10 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fence<'a> {
     pub lang: Cow<'a, str>,
-    pub attrs: Vec<(&'a str, &'a str)>,
+    /// Held in the fence up to four (no allocation for a block's few words).
+    pub attrs: smallvec::SmallVec<[(&'a str, &'a str); 4]>,
     /// Bare words after the language (`skip`, `ignore`, ...).
-    pub flags: Vec<&'a str>,
+    pub flags: smallvec::SmallVec<[&'a str; 4]>,
 }
 
 /// A language as it is compared: in lower case.
@@ -121,8 +122,8 @@ impl<'a> Fence<'a> {
             // block of output, nothing but a file's name does (`title="Success"`).
             .filter(|(v, key)| {
                 // An absolute path is a file's too (one outside the workspace is refused).
-                let file_like = looks_like_file(v.trim_start_matches("~/").trim_start_matches('/'));
-                !matches!(*key, "title" | "name") || !(is_label(v) || self.is_output() && !file_like)
+                let file_like = || looks_like_file(v.trim_start_matches("~/").trim_start_matches('/'));
+                !matches!(*key, "title" | "name") || !(is_label(v) || self.is_output() && !file_like())
             })
     }
 
