@@ -343,7 +343,7 @@ impl Builder<'_> {
                 format!("{path} with a placeholder line (`...`): a fragment, not written"),
             );
         }
-        self.remember(Some(path.to_string()), &content, span);
+        self.remember(Some(path.clone()), &content, span);
         self.push(
             span,
             StepKind::File {
@@ -395,11 +395,11 @@ impl Builder<'_> {
     }
 
     /// Records the latest revision of a file (or of an unnamed block) for later diffs.
-    fn remember(&mut self, path: Option<String>, content: &str, span: Span) {
+    fn remember(&mut self, path: Option<Str>, content: &str, span: Span) {
         let line = self.line(span.start);
         self.texts.remember(Text {
             path,
-            content: content.to_string(),
+            content: content.into(),
             line,
         });
     }

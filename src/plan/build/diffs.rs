@@ -36,7 +36,7 @@ impl Builder<'_> {
         match text.path.clone() {
             Some(path) => {
                 let named_by = format!("diff of {path}");
-                self.file(span, path.into(), patched.into(), named_by.into());
+                self.file(span, path, patched.into(), named_by.into());
             }
             None => {
                 let line = text.line;

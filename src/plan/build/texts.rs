@@ -2,13 +2,14 @@
 //! diff may revise either), in the order last written: found by name at once, so a guide
 //! that writes 100,000 files is read in time proportional to it.
 
+use crate::plan::Str;
 use std::collections::{BTreeSet, HashMap};
 
 /// A text a later ```diff may revise.
 pub(super) struct Text {
     /// The file it is written to; `None` for an unnamed Nix block.
-    pub path: Option<String>,
-    pub content: String,
+    pub path: Option<Str>,
+    pub content: Str,
     /// Markdown line of its latest revision.
     pub line: usize,
 }
@@ -19,7 +20,7 @@ pub(super) struct Texts {
     /// list is compacted.
     all: Vec<Option<Text>>,
     /// Where each file's latest revision is in `all`.
-    files: HashMap<String, usize>,
+    files: HashMap<Str, usize>,
     /// Where the files are in `all`, in its order.
     named: BTreeSet<usize>,
     live: usize,
@@ -96,10 +97,10 @@ impl Texts {
             .iter()
             .rposition(|t| t.as_ref().is_some_and(|t| t.path.is_none() && t.line == line))?;
         let text = self.all[at].as_mut()?;
-        text.path = Some(path.to_string());
-        self.files.insert(path.to_string(), at);
+        text.path = Some(path.into());
+        self.files.insert(path.into(), at);
         self.named.insert(at);
-        Some(text.content.clone())
+        Some(text.content.to_string())
     }
 }
 
@@ -109,8 +110,8 @@ mod tests {
 
     fn text(path: Option<&str>, content: &str, line: usize) -> Text {
         Text {
-            path: path.map(String::from),
-            content: content.to_string(),
+            path: path.map(Str::from),
+            content: content.into(),
             line,
         }
     }
