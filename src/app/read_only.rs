@@ -45,7 +45,6 @@ fn spill(write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Error>) -> Re
     Ok(file)
 }
 
-/// One guide's whole plan.
 /// One guide linted as its steps are read (its plan is never held whole): its findings and
 /// how many TODO sections it has.
 fn lint_guide(path: &Path, overrides: &Overrides) -> Result<(Vec<lint::Finding>, usize), Error> {
@@ -133,7 +132,23 @@ fn plan_json(args: &PlanArgs) -> Exit {
     out_with(|w| {
         report::plan_json::open(w)?;
         for path in &guides {
-            match spill_plan(path, &overrides) {
+            let read = config::settings(path, &overrides).and_then(|s| Ok((s, guide::read(path)?)));
+            let (settings, text) = match read {
+                Ok(read) => read,
+                Err(e) => {
+                    print_error(&e);
+                    code = Exit::BadInput;
+                    continue;
+                }
+            };
+            if !plan::may_fail(&text) {
+                // Nothing can go wrong once it is read: written as its steps come.
+                report::plan_json::separator(w, written == 0)?;
+                write_plan(w, path, &text, &settings).map_err(|e| std::io::Error::other(e.to_string()))?;
+                written += 1;
+                continue;
+            }
+            match spill(|w| write_plan(w, path, &text, &settings)) {
                 Ok(mut spill) => {
                     report::plan_json::separator(w, written == 0)?;
                     // Straight from the file to stdout: the kernel copies it (splice or
@@ -153,11 +168,15 @@ fn plan_json(args: &PlanArgs) -> Exit {
     code
 }
 
-/// One guide's plan as JSON, spilled to a file.
-fn spill_plan(path: &Path, overrides: &Overrides) -> Result<std::fs::File, Error> {
-    let settings = config::settings(path, overrides)?;
-    let text = guide::read(path)?;
-    pipeline::with_steps(path, &text, &settings, |stream| {
+/// One guide's plan as JSON, written as its steps are read; the first bad directive is
+/// the error, after the plan was written.
+fn write_plan(
+    w: &mut dyn std::io::Write,
+    path: &Path,
+    text: &str,
+    settings: &config::Settings,
+) -> Result<(), Error> {
+    pipeline::with_steps(path, text, settings, |stream| {
         let stream = RefCell::new(stream);
         let failed = RefCell::new(None);
         let mut steps = std::iter::from_fn(|| stream.borrow_mut().next());
@@ -167,11 +186,9 @@ fn spill_plan(path: &Path, overrides: &Overrides) -> Result<std::fs::File, Error
                 Vec::new()
             })
         };
-        spill(|w| {
-            report::plan_json::write_element(w, path, &mut steps, &mut todos)
-                .map_err(|e| Error::new(ErrorKind::Write(e)))?;
-            failed.take().map_or(Ok(()), Err)
-        })
+        report::plan_json::write_element(w, path, &mut steps, &mut todos)
+            .map_err(|e| Error::new(ErrorKind::Write(e)))?;
+        failed.take().map_or(Ok(()), Err)
     })
 }
 

@@ -40,6 +40,13 @@ pub struct Plan {
     pub todos: Vec<Todo>,
 }
 
+/// Whether reading a guide's text may fail: its only errors are bad directives, and every
+/// directive (an HTML comment or a transcript line) says `guidecheck:`. A guide that never
+/// says it is read to its end, so its plan may be written out as it is read.
+pub fn may_fail(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"guidecheck:").is_some()
+}
+
 impl Plan {
     /// Skips every step after the one at Markdown line `line` (`--until`).
     pub fn stop_after(&mut self, line: usize) {

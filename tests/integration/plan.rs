@@ -45,6 +45,15 @@ fn plan_as_json_of_a_large_guide_is_read_in_pieces_and_a_late_error_leaves_no_ha
     // A `# comment` in a block after a blank line is no place to cut: the block is whole.
     assert_eq!(steps[1]["script"], "echo a\n\n# not a heading\n");
     assert_eq!(steps[17998]["command"], "echo hi");
+    // A guide that never says `guidecheck:` cannot fail, so its plan goes straight to
+    // stdout; one that says it (here in prose, no directive) is spilled first. Same plan.
+    let (_dir3, said) = crate::write_guide(
+        "said.md",
+        &format!("{good}Prose that says guidecheck: and no more.\n"),
+    );
+    let mut spilled = crate::plan_json(&said);
+    spilled["guide"] = plan["guide"].clone();
+    assert_eq!(spilled, plan);
 
     // The same guide with a bad directive at its end: exit 2, the error, and a JSON array
     // without a half-written plan.

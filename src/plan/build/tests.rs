@@ -453,3 +453,19 @@ fn a_shell_entered_at_a_plain_prompt_holds_what_is_read_with_it() {
     let far = "# g\n\n```console\n$ nix-shell -p cowsay\n```\n\n## A file\n\n```console\n$ ls\n```\n";
     assert_eq!(nests(far), ["Outer", "Outer"]);
 }
+
+proptest::proptest! {
+    /// Reading fails only where the text says `guidecheck:` (`plan::may_fail`): guides that
+    /// never say it have their plans written out as they are read.
+    #[test]
+    fn a_guide_that_fails_to_read_says_guidecheck(
+        text in crate::properties::made_of(&[
+            "<!-- guidecheck: ", "bogus", "skip", "exit=x", "timeout=1s", "file=a.nix", " -->", "\n",
+            "```console\n", "$ echo hi ", "# guidecheck: ", "```\n", "guidecheck", "text ", "```nix\n",
+        ], 14),
+    ) {
+        if Steps::new(Path::new("g.md"), &text, extract(&text).into_iter(), &Prompts::default(), &[]).collect_all().is_err() {
+            proptest::prop_assert!(crate::plan::may_fail(&text), "{:?}", text);
+        }
+    }
+}
