@@ -9,11 +9,13 @@ use std::borrow::Cow;
 
 mod ahead;
 mod blocks;
+mod fences;
 mod highlight;
 mod indented;
 mod relined;
 pub use ahead::{Ahead, blocks_ahead};
 pub use blocks::{Blocks, blocks, parsed_in_pieces};
+pub use fences::fences;
 pub use highlight::shortcode;
 
 /// A piece of the guide that matters to guidecheck, in document order. Its text is the
@@ -184,25 +186,6 @@ pub fn first_heading_end(text: &str) -> usize {
         })
 }
 
-/// The fences of a fenced code block at `span`: the fence character, the opening run's
-/// length, and where the closing fence starts (None when the block runs to the end).
-pub fn fences(text: &str, span: Span) -> Option<(char, usize, Option<usize>)> {
-    let block = &text[span.start..span.end];
-    let indent = block.len() - block.trim_start_matches(' ').len();
-    let opening = &block[indent..];
-    let fence_char = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let len = opening.chars().take_while(|&c| c == fence_char).count();
-    let body = block.trim_end_matches(['\r', '\n']);
-    let last_line = body.rfind('\n').map_or(0, |i| i + 1);
-    let closing = body[last_line..].trim_start().as_bytes();
-    // The fence character is ASCII: `len` of its bytes make the closing run.
-    let close = (last_line > 0
-        && closing.len() >= len
-        && closing[..len].iter().all(|&b| b == fence_char as u8))
-    .then(|| span.start + last_line + (body[last_line..].len() - body[last_line..].trim_start().len()));
-    Some((fence_char, len, close))
-}
-
 fn block_start(block: &Block) -> usize {
     match block {
         Block::Code(c) => c.span.start,
@@ -269,7 +252,7 @@ fn directive(html: &str, span: Span) -> Option<Block<'static>> {
 mod tests {
     use super::*;
 
-    fn code_blocks(text: &str) -> Vec<CodeBlock<'_>> {
+    pub(super) fn code_blocks(text: &str) -> Vec<CodeBlock<'_>> {
         extract(text)
             .into_iter()
             .filter_map(|b| match b {
@@ -325,18 +308,6 @@ mod tests {
         let text = "```sh\n# not a heading\n```\n\n## Title\n\ntext\n";
         assert_eq!(&text[first_heading_end(text)..], "\ntext\n");
         assert_eq!(first_heading_end("no heading\n"), 0);
-    }
-
-    #[test]
-    fn fences_of_a_block() {
-        let text = "x\n\n````console\n$ a\n````\n";
-        let span = code_blocks(text)[0].span;
-        assert_eq!(
-            fences(text, span),
-            Some(('`', 4, Some(text.rfind("````").unwrap())))
-        );
-        let open = "~~~\nno close\n";
-        assert_eq!(fences(open, code_blocks(open)[0].span), Some(('~', 3, None)));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn trailing_directive(line: &str) -> bool {
 
 /// The cheap test before the regexes: most lines never compile them.
 fn mentions_directive(line: &str) -> bool {
-    line.contains("guidecheck:")
+    super::holds(line, "guidecheck:")
 }
 
 /// The body of an in-transcript directive line, if `line` is one.

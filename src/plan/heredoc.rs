@@ -63,7 +63,7 @@ impl Heredoc {
 /// `command` without the bodies (and delimiter lines) of its heredocs: what bash parses as
 /// shell words (a body may say `for` or `(`, as text).
 pub(super) fn without_bodies(command: &str) -> std::borrow::Cow<'_, str> {
-    if !command.contains("<<") {
+    if !super::holds(command, "<<") {
         return std::borrow::Cow::Borrowed(command);
     }
     let mut pending: Vec<Heredoc> = Vec::new();
@@ -77,7 +77,7 @@ pub(super) fn without_bodies(command: &str) -> std::borrow::Cow<'_, str> {
         }
         words.push_str(line);
         words.push('\n');
-        if line.contains("<<") {
+        if super::holds(line, "<<") {
             pending.extend(opened(line));
         }
     }
@@ -107,7 +107,7 @@ fn heredocs(command: &str) -> Vec<Heredoc> {
             }
             continue;
         }
-        if !line.contains("<<") {
+        if !super::holds(line, "<<") {
             continue;
         }
         pending.extend(opened(line));

@@ -24,6 +24,21 @@ use std::time::Duration;
 /// step costs no allocation for it.
 pub type Str = compact_str::CompactString;
 
+/// Whether `text` holds `needle`: for a short text (a command, an output line, a block) a
+/// search for the needle's first byte, then a comparison, a fraction of what
+/// `str::contains` costs there (it prepares a two-way search on every call); a long text
+/// is searched by `memmem`, in time proportional to it.
+pub(crate) fn holds(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    match text.len() <= 256 {
+        true => memchr::memchr_iter(first, text).any(|i| text[i..].starts_with(needle)),
+        false => memchr::memmem::find(text, needle).is_some(),
+    }
+}
+
 /// The parts joined, allocated at their size (or held inline when short).
 fn concat(parts: &[&str]) -> Str {
     let mut joined = Str::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -326,6 +341,23 @@ mod humantime_serde_opt {
         match d {
             Some(d) => s.serialize_str(&humantime::format_duration(*d).to_string()),
             None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A part that takes a text past the first-byte search.
+    const LONG: &str = "abababababababababababababababababababababababababababababababababababababababababababababababababababab";
+
+    proptest::proptest! {
+        /// Short texts and long ones (past the first-byte search), needles anywhere.
+        #[test]
+        fn holds_is_contains(
+            text in crate::properties::made_of(&["s", "su", "<", "<<", "guidecheck", ":", "{", "é", " ", LONG], 12),
+            needle in proptest::sample::select(vec!["su", "<<", "guidecheck:", "{{", "doas", "s", "é", ""]),
+        ) {
+            proptest::prop_assert_eq!(super::holds(&text, needle), text.contains(needle));
         }
     }
 }

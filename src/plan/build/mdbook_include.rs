@@ -38,7 +38,7 @@ static ANCHOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bANCHOR(_END)?:\
 /// `content` with each `{{#include …}}` line replaced by what it names; Err with the
 /// reason when one cannot be read. None when there is no include line.
 fn expand(content: &str, guide: &Path) -> Option<Result<String, String>> {
-    if !content.contains("{{") || !content.lines().any(|l| INCLUDE.is_match(l)) {
+    if !crate::plan::holds(content, "{{") || !content.lines().any(|l| INCLUDE.is_match(l)) {
         return None;
     }
     let folder = guide.parent().unwrap_or(Path::new(""));

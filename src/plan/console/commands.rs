@@ -15,7 +15,8 @@ static BECOMES_ROOT: LazyLock<Regex> = LazyLock::new(|| {
 
 fn becomes_root(command: &str) -> bool {
     // Every match holds `su` (`sudo`, `su`) or `doas`: most commands never compile the regex.
-    (command.contains("su") || command.contains("doas")) && BECOMES_ROOT.is_match(command)
+    (crate::plan::holds(command, "su") || crate::plan::holds(command, "doas"))
+        && BECOMES_ROOT.is_match(command)
 }
 
 /// Whether `# ` is root's prompt at this point of a transcript. In console-like blocks it
