@@ -7,7 +7,7 @@ fn command(shown: &str, options: StepOptions) -> Step {
         .lines()
         .enumerate()
         .map(|(i, t)| ShownLine {
-            text: t.to_string().into(),
+            text: (*t).into(),
             line: 10 + i,
         })
         .collect();
@@ -220,7 +220,7 @@ fn shown_output_normalised_once_reads_as_each_check_read_it_before() {
                 .lines()
                 .enumerate()
                 .map(|(i, t)| ShownLine {
-                    text: t.to_string().into(),
+                    text: (*t).into(),
                     line: 3 + i,
                 })
                 .collect();

@@ -186,7 +186,7 @@ mod tests {
 
     fn command(text: &str) -> StepKind {
         StepKind::Command {
-            command: text.to_string().into(),
+            command: text.into(),
             shown: None,
         }
     }
@@ -216,7 +216,7 @@ mod tests {
         let file = StepKind::File {
             path: "env.sh".into(),
             content: "set -e\n".into(),
-            named_by: String::new().into(),
+            named_by: Default::default(),
         };
         assert!(may_change_options(&file));
     }

@@ -2,7 +2,7 @@
 //! (nix.dev's `:class: expression` then `:class: value`, or `<!-- guidecheck: eval -->`
 //! then any block) and REPL transcripts (`nix-repl> ` lines).
 
-use super::{Builder, Expression, block_lines, each_block_line, has_placeholder};
+use super::{Builder, Expression, Str, block_lines, each_block_line, has_placeholder};
 use crate::extract::CodeBlock;
 use crate::plan::fence::Myst;
 use crate::plan::{ReplInput, Shown, ShownLine, SnippetWhy, StepKind};
@@ -90,7 +90,7 @@ impl Builder<'_> {
             .zip(&code.lines)
             .skip(skip)
             .map(|(text, span)| ShownLine {
-                text: crate::plan::Str::from(*text),
+                text: Str::from(*text),
                 line: self.line(span.start),
             })
             .collect();
@@ -144,7 +144,7 @@ impl Builder<'_> {
                         continue;
                     }
                     last.shown.push(ShownLine {
-                        text: crate::plan::Str::from(lines[i]),
+                        text: Str::from(lines[i]),
                         line,
                     });
                 }

@@ -1,7 +1,7 @@
 //! Output shown in a block of its own: "Run this: … You should see:" after a command that
 //! shows none, or after a script.
 
-use super::{Builder, block_lines, output_span};
+use super::{Builder, Str, block_lines, output_span};
 use crate::extract::CodeBlock;
 use crate::plan::{Shown, ShownLine, StepKind};
 
@@ -53,7 +53,7 @@ impl Builder<'_> {
                 .iter()
                 .zip(&code.lines)
                 .map(|(text, span)| ShownLine {
-                    text: crate::plan::Str::from(*text),
+                    text: Str::from(*text),
                     line: self.line(span.start),
                 })
                 .collect(),
@@ -67,7 +67,7 @@ impl Builder<'_> {
             // A script with its output shown is compared as one command.
             StepKind::Script { script, .. } => {
                 *kind = StepKind::Command {
-                    command: crate::plan::Str::from(script.trim_end_matches('\n')),
+                    command: Str::from(script.trim_end_matches('\n')),
                     shown: Some(shown),
                 }
             }
