@@ -38,7 +38,7 @@ impl Builder<'_> {
         let read = || console::Commands::new(&lines, self.prompts, fence.is_console());
         // The first commands, which may repeat the script just before the block.
         let mut parsed = read();
-        let head: Vec<console::ParsedCommand> = parsed
+        let head: smallvec::SmallVec<[console::ParsedCommand; 2]> = parsed
             .by_ref()
             .take(self.script_commands_before().max(1))
             .collect();
