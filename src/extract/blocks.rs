@@ -134,7 +134,7 @@ impl<'t> Iterator for Blocks<'t> {
             match &event {
                 Event::Start(tag) => {
                     if self.depth == 0 {
-                        self.ready.extend(self.held.drain(..));
+                        self.release_held();
                         // A fence that runs to the piece's end may have been cut there,
                         // whatever its last line looks like (an indented fence line
                         // inside it does not close it).
@@ -163,7 +163,20 @@ impl Blocks<'_> {
     /// room for the next ones.
     fn take_read(&mut self) {
         self.reader.blocks.sort_by_key(block_start);
-        self.held.append(&mut self.reader.blocks);
+        match self.held.is_empty() {
+            // Most often: the lists trade places, no block is moved.
+            true => std::mem::swap(&mut self.held, &mut self.reader.blocks),
+            false => self.held.append(&mut self.reader.blocks),
+        }
+    }
+
+    /// The held blocks become the ones to give. `ready` is empty whenever this is called
+    /// (blocks are read only once all ready ones were given): the lists trade places,
+    /// keeping their room, and no block is moved.
+    fn release_held(&mut self) {
+        debug_assert!(self.ready.is_empty());
+        let emptied = Vec::from(std::mem::take(&mut self.ready));
+        self.ready = VecDeque::from(std::mem::replace(&mut self.held, emptied));
     }
 
     /// Parses the piece from `start` to the first safe end at or after `at_least`.
@@ -190,7 +203,7 @@ impl Blocks<'_> {
         self.take_read();
         match self.last_top {
             _ if self.end == self.text.len() => {
-                self.ready.extend(self.held.drain(..));
+                self.release_held();
                 self.events = None;
             }
             Some((top, true)) => {
@@ -201,7 +214,7 @@ impl Blocks<'_> {
                 self.open(top, at_least);
             }
             _ => {
-                self.ready.extend(self.held.drain(..));
+                self.release_held();
                 self.open(self.end, self.end);
             }
         }
