@@ -222,12 +222,7 @@ fn add_code_text<'t>(block: &mut CodeBlock<'t>, source: &'t str, text: &str, spa
     let verbatim = source.get(span.start..span.end) == Some(text);
     let mut offset = span.start;
     let mut line_start = block.content.is_empty() || block.content.ends_with('\n');
-    // `text.split_inclusive('\n')`, its line ends found by memchr.
-    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
-    let mut from = 0;
-    while let Some(to) = ends.next().or((from < text.len()).then_some(text.len())) {
-        let piece = &text[from..to];
-        from = to;
+    for piece in text.split_inclusive('\n') {
         let line = piece.strip_suffix('\n').unwrap_or(piece);
         let end = if verbatim { offset + line.len() } else { span.end };
         if line_start {

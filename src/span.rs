@@ -40,10 +40,10 @@ enum Starts {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        // Counted first (a loop the compiler vectorises), so the index is allocated once;
-        // then filled by a plain loop, which beats a search per line when lines are short.
+        // Counted first, so the index is allocated once; then filled by a plain loop,
+        // which beats a search per line when lines are short.
         let bytes = text.as_bytes();
-        let lines = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
+        let lines = line_count(text);
         let starts = match u32::try_from(text.len()) {
             Ok(_) => Starts::Narrow(line_starts(bytes, lines, |i| i as u32)),
             Err(_) => Starts::Wide(line_starts(bytes, lines, |i| i)),
@@ -167,7 +167,7 @@ impl<'t> LineCounter<'t> {
 
     /// How many lines the text has.
     pub fn lines(&self) -> usize {
-        1 + newlines(self.text.as_bytes())
+        line_count(self.text)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -178,6 +178,11 @@ impl<'t> LineCounter<'t> {
         let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
+}
+
+/// How many lines `text` has (one more than its newlines).
+pub fn line_count(text: &str) -> usize {
+    1 + newlines(text.as_bytes())
 }
 
 /// How many newlines `bytes` holds: counted in bytes, 255 at a time, a loop the compiler

@@ -92,7 +92,7 @@ fn spill_rows(
 ) -> Result<(report::plan::Tally, usize, std::fs::File), Error> {
     let settings = config::settings(path, overrides)?;
     let text = guide::read(path)?;
-    let last_line = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    let last_line = crate::span::line_count(&text);
     let width = report::plan::width_of(last_line);
     let mut tally = report::plan::Tally::default();
     let file = pipeline::with_steps(path, &text, &settings, |stream| {

@@ -28,7 +28,7 @@ pub type Str = compact_str::CompactString;
 /// search for the needle's first byte, then a comparison, a fraction of what
 /// `str::contains` costs there (it prepares a two-way search on every call); a long text
 /// is searched by `memmem`, in time proportional to it.
-pub(crate) fn holds(text: &str, needle: &str) -> bool {
+fn holds(text: &str, needle: &str) -> bool {
     let (text, needle) = (text.as_bytes(), needle.as_bytes());
     let Some(&first) = needle.first() else {
         return true;
