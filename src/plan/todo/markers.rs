@@ -4,7 +4,7 @@
 //! ("## Deploying (coming soon)"). (As a regex, these cost most of a millisecond to
 //! compile, on every guide whose prose says "not".)
 
-const MARKERS: &[&[&str]] = &[
+pub(super) const MARKERS: &[&[&str]] = &[
     &["tbd"],
     &["tba"],
     &["wip"],
@@ -21,7 +21,7 @@ const MARKERS: &[&[&str]] = &[
     &["not", "yet", "written"],
 ];
 /// What a section may be said to be besides a marker.
-const STATES: &[&str] = &["incomplete", "unfinished", "draft", "stub"];
+pub(super) const STATES: &[&str] = &["incomplete", "unfinished", "draft", "stub"];
 const WHAT: &[&str] = &[
     "section", "part", "chapter", "guide", "page", "step", "tutorial", "post", "article",
 ];
