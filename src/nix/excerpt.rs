@@ -11,6 +11,11 @@ static BINDING: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r#"^[A-Za-z_][A-Za-z0-9_\x{80}-\x{10FFFF}'-]*(?:\.(?:[A-Za-z_][A-Za-z0-9_\x{80}-\x{10FFFF}'-]*|"[^"]*"))*(?-u:\s)*=(?:[^=]|$)"#).expect("valid")
 });
 
+/// The cheap look before `BINDING`: a binding starts with a name's first character.
+fn may_bind(line: &str) -> bool {
+    line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+}
+
 /// `file` with the bindings `excerpt` shows put in place of its own, when the excerpt is
 /// only bindings, each names one binding of the file, and the result parses.
 pub fn revise(file: &str, excerpt: &str) -> Option<String> {
@@ -19,8 +24,7 @@ pub fn revise(file: &str, excerpt: &str) -> Option<String> {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))?;
-    // A binding starts with a name's first character (`BINDING`'s first class).
-    if !first.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    if !may_bind(first)
         || !BINDING.is_match(first)
         || super::syntax::parses(excerpt)
         || !super::syntax::parses(file)
@@ -86,7 +90,7 @@ mod tests {
             line in crate::properties::made_of(&["a", "_", "Z", "1", "é", "\"", ".", " ", "=", "'", "-", "{", "#", "\t"], 8),
         ) {
             if BINDING.is_match(&line) {
-                proptest::prop_assert!(line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'), "{:?}", line);
+                proptest::prop_assert!(may_bind(&line), "{:?}", line);
             }
         }
     }
