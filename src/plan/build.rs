@@ -452,29 +452,12 @@ where
         .map(|s| text[s.start..s.end].trim_end_matches('\r'))
 }
 
-/// The byte span of lines `from..to` of a block; empty (an insertion point) when there are
-/// none: right after line `from - 1`, or at the block's first content line.
-fn output_span(text: &str, code: &CodeBlock, from: usize, to: usize) -> Span {
-    if from < to {
-        return Span::new(code.lines[from].start, code.lines[to - 1].end);
-    }
-    let at = match from.checked_sub(1).and_then(|l| code.lines.get(l)) {
-        Some(prev) => next_line_start(text, prev.end),
-        // An empty block: right after its opening fence line.
-        None => code
-            .lines
-            .first()
-            .map_or_else(|| next_line_start(text, code.span.start), |l| l.start),
-    };
-    Span::new(at, at)
-}
-
-fn next_line_start(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
-}
-
 /// A line that stands for omitted content: `# ...`, `...`, `/* ... */`.
 pub(super) fn has_placeholder(content: &str) -> bool {
+    // Most blocks hold neither: their lines are not looked at.
+    if !super::holds(content, "...") && !super::holds(content, "…") {
+        return false;
+    }
     content.lines().any(|l| {
         let t = l
             .trim()

@@ -28,6 +28,21 @@ impl<'a> Fence<'a> {
     /// ```` ```{code-block} nix ```` and `title="x"` spellings.
     pub fn parse(info: &'a str) -> Fence<'a> {
         let info = info.trim();
+        // Most fences name a language alone (`console`, `nix`): nothing more to read.
+        if info
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'+')
+        {
+            return Fence {
+                lang: Cow::Borrowed(info),
+                ..Fence::default()
+            };
+        }
+        Fence::read(info)
+    }
+
+    /// `parse` of a trimmed info string, word by word.
+    fn read(info: &'a str) -> Fence<'a> {
         if let Some(fence) = Fence::pandoc(info) {
             return fence;
         }
@@ -313,6 +328,11 @@ mod tests {
         assert_eq!(split, ["a", "\"b c\"", "d", "'e,f'", "g=\"h i\""]);
     }
 
+    /// What info strings are made of: languages, their spellings, attributes.
+    const INFO_PARTS: [&str; 14] = [
+        "nix", "console", "-", "+", "3", "N", " ", ",", "{", "}", ":", "=", "\"", "é",
+    ];
+
     /// Words made of the parts file names (and what is not one) are made of.
     fn word() -> impl proptest::strategy::Strategy<Value = String> {
         const PARTS: [&str; 16] = [
@@ -323,6 +343,13 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
+
+        /// A language alone, read at once, is what the words give.
+        #[test]
+        fn a_bare_language_is_read_as_its_words_are(info in crate::properties::made_of(&INFO_PARTS, 5)) {
+            let trimmed = info.trim();
+            proptest::prop_assert_eq!(Fence::parse(&info), Fence::read(trimmed), "{:?}", info);
+        }
 
         #[test]
         fn looks_like_file_agrees_with_the_file_name_pattern(word in word()) {

@@ -28,40 +28,89 @@ fn marks(text: &str) -> bool {
 
 static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`").expect("valid"));
 
+/// The words that may begin a marker (`markers`), in lower case.
+const WORDS: [&[u8]; 11] = [
+    b"not",
+    b"incomplete",
+    b"unfinished",
+    b"tb",
+    b"wip",
+    b"progress",
+    b"construction",
+    b"soon",
+    b"to be",
+    b"draft",
+    b"stub",
+];
+
+/// What `may_mark` needs to know of a byte: whether it is a letter or digit, whether a
+/// word of `WORDS` starts with it (in either case), whether `TODO` or `FIXME` does.
+const ALNUM: u8 = 1;
+const FIRST: u8 = 2;
+const UPPER: u8 = 4;
+const CLASS: [u8; 256] = {
+    let mut class = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_alphanumeric() {
+            class[b] |= ALNUM;
+        }
+        if STARTING[b] != 0 {
+            class[b] |= FIRST;
+        }
+        b += 1;
+    }
+    class[b'T' as usize] |= UPPER;
+    class[b'F' as usize] |= UPPER;
+    class
+};
+
 /// The cheap test before `marks`: prose without these words (at a word's start, in any
 /// case), or without `TODO` or `FIXME` anywhere, holds no marker. One pass over the bytes,
-/// looking closer only at a word's first letter when it may start one.
+/// a table look each; only a word's first letter that may start one is looked at closer.
 fn may_mark(text: &str) -> bool {
-    const WORDS: [&[u8]; 11] = [
-        b"not",
-        b"incomplete",
-        b"unfinished",
-        b"tb",
-        b"wip",
-        b"progress",
-        b"construction",
-        b"soon",
-        b"to be",
-        b"draft",
-        b"stub",
-    ];
     let bytes = text.as_bytes();
     let mut after_word = false;
     for (i, &b) in bytes.iter().enumerate() {
-        let word_start = !after_word;
-        after_word = b.is_ascii_alphanumeric();
-        let rest = &bytes[i..];
-        // `| 0x20` is a letter's lower case (and no other byte's).
-        let found = match b | 0x20 {
-            b't' | b'f' if rest.starts_with(b"TODO") || rest.starts_with(b"FIXME") => true,
-            b'n' | b'i' | b'u' | b't' | b'w' | b'p' | b'c' | b's' | b'd' if word_start => WORDS
-                .iter()
-                .any(|w| rest.get(..w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w))),
-            _ => false,
-        };
-        if found {
+        let class = CLASS[b as usize];
+        if class & (FIRST | UPPER) != 0 {
+            let rest = &bytes[i..];
+            if class & UPPER != 0 && (rest.starts_with(b"TODO") || rest.starts_with(b"FIXME")) {
+                return true;
+            }
+            if class & FIRST != 0 && !after_word && starts_word(rest) {
+                return true;
+            }
+        }
+        after_word = class & ALNUM != 0;
+    }
+    false
+}
+
+/// For each byte, the `WORDS` that start with it in either case (bit `k`: `WORDS[k]`).
+const STARTING: [u16; 256] = {
+    let mut starting = [0; 256];
+    let mut w = 0;
+    while w < WORDS.len() {
+        starting[WORDS[w][0] as usize] |= 1 << w;
+        starting[WORDS[w][0].to_ascii_uppercase() as usize] |= 1 << w;
+        w += 1;
+    }
+    starting
+};
+
+/// Whether `rest` starts with one of `WORDS`, in any case.
+fn starts_word(rest: &[u8]) -> bool {
+    let mut words = STARTING[rest[0] as usize];
+    while words != 0 {
+        let word = WORDS[words.trailing_zeros() as usize];
+        if rest
+            .get(..word.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(word))
+        {
             return true;
         }
+        words &= words - 1;
     }
     false
 }

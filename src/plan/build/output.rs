@@ -1,9 +1,10 @@
 //! Output shown in a block of its own: "Run this: … You should see:" after a command that
 //! shows none, or after a script.
 
-use super::{Builder, Str, block_lines, output_span};
+use super::{Builder, Str, block_lines};
 use crate::extract::CodeBlock;
 use crate::plan::{Shown, ShownLine, StepKind};
+use crate::span::Span;
 
 /// At most this many lines of prose between a command and the block showing its output.
 const MAX_PROSE_BEFORE_OUTPUT: usize = 6;
@@ -74,4 +75,25 @@ impl Builder<'_> {
             _ => {}
         }
     }
+}
+
+/// The byte span of lines `from..to` of a block; empty (an insertion point) when there are
+/// none: right after line `from - 1`, or at the block's first content line.
+pub(super) fn output_span(text: &str, code: &CodeBlock, from: usize, to: usize) -> Span {
+    if from < to {
+        return Span::new(code.lines[from].start, code.lines[to - 1].end);
+    }
+    let at = match from.checked_sub(1).and_then(|l| code.lines.get(l)) {
+        Some(prev) => next_line_start(text, prev.end),
+        // An empty block: right after its opening fence line.
+        None => code
+            .lines
+            .first()
+            .map_or_else(|| next_line_start(text, code.span.start), |l| l.start),
+    };
+    Span::new(at, at)
+}
+
+fn next_line_start(text: &str, offset: usize) -> usize {
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
 }

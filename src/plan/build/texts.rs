@@ -3,7 +3,8 @@
 //! that writes 100,000 files is read in time proportional to it.
 
 use crate::plan::Str;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 /// A text a later ```diff may revise.
 pub(super) struct Text {
@@ -19,8 +20,9 @@ pub(super) struct Texts {
     /// Every text in the order last written; a file's older revisions are `None` until the
     /// list is compacted.
     all: Vec<Option<Text>>,
-    /// Where each file's latest revision is in `all`.
-    files: HashMap<Str, usize>,
+    /// Where each file's latest revision is in `all` (hashed by Fx: paths are short, and
+    /// a guide's author is not an attacker of its reader).
+    files: FxHashMap<Str, usize>,
     /// Where the files are in `all`, in its order.
     named: BTreeSet<usize>,
     live: usize,

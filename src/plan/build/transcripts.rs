@@ -2,6 +2,7 @@
 //! shells, commands shown twice, REPL sessions and files named by their use.
 
 use super::*;
+use output::output_span;
 
 /// Whether a line of the block (as `dedented` reads it) is a prompt line.
 pub(super) fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence) -> bool {
@@ -14,11 +15,16 @@ pub(super) fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence)
 /// they share none): a transcript pasted indented (`  $ make`) reads as one at the margin,
 /// and `--bless` writes in that indentation.
 fn dedented<'t>(text: &str, code: &CodeBlock<'t>) -> Option<CodeBlock<'t>> {
-    let indent = each_block_line(text, code)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches(' ').len())
-        .min()
-        .filter(|&n| n > 0)?;
+    // A line at the margin (most blocks' first) ends the look.
+    let mut shared: Option<usize> = None;
+    for line in each_block_line(text, code).filter(|l| !l.trim().is_empty()) {
+        let n = line.len() - line.trim_start_matches(' ').len();
+        if n == 0 {
+            return None;
+        }
+        shared = Some(shared.map_or(n, |m| m.min(n)));
+    }
+    let indent = shared?;
     let mut dedented = code.clone();
     for (span, line) in dedented.lines.iter_mut().zip(each_block_line(text, code)) {
         span.start += indent.min(line.len());
