@@ -55,7 +55,7 @@ const CLASS: [u8; 256] = {
         if (b as u8).is_ascii_alphanumeric() {
             class[b] |= ALNUM;
         }
-        if STARTING[b] != 0 {
+        if AT[0][b] != 0 {
             class[b] |= FIRST;
         }
         b += 1;
@@ -87,21 +87,37 @@ fn may_mark(text: &str) -> bool {
     false
 }
 
-/// For each byte, the `WORDS` that start with it in either case (bit `k`: `WORDS[k]`).
-const STARTING: [u16; 256] = {
-    let mut starting = [0; 256];
+/// For each of a word's first three places and each byte, the `WORDS` that may have that
+/// byte there, in either case (bit `k`: `WORDS[k]`; a word shorter than three bytes may
+/// have any byte past its end): a word is compared only when all three agree.
+const AT: [[u16; 256]; 3] = {
+    let mut at = [[0; 256]; 3];
     let mut w = 0;
     while w < WORDS.len() {
-        starting[WORDS[w][0] as usize] |= 1 << w;
-        starting[WORDS[w][0].to_ascii_uppercase() as usize] |= 1 << w;
+        let mut place = 0;
+        while place < 3 {
+            if place < WORDS[w].len() {
+                let b = WORDS[w][place];
+                at[place][b as usize] |= 1 << w;
+                at[place][b.to_ascii_uppercase() as usize] |= 1 << w;
+            } else {
+                let mut b = 0;
+                while b < 256 {
+                    at[place][b] |= 1 << w;
+                    b += 1;
+                }
+            }
+            place += 1;
+        }
         w += 1;
     }
-    starting
+    at
 };
 
 /// Whether `rest` starts with one of `WORDS`, in any case.
 fn starts_word(rest: &[u8]) -> bool {
-    let mut words = STARTING[rest[0] as usize];
+    let byte = |i: usize| rest.get(i).map_or(0, |&b| b as usize);
+    let mut words = AT[0][byte(0)] & AT[1][byte(1)] & AT[2][byte(2)];
     while words != 0 {
         let word = WORDS[words.trailing_zeros() as usize];
         if rest
