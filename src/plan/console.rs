@@ -78,16 +78,6 @@ struct Compiled {
 pub fn other_repl<'a>(command: &str, mut shown: impl Iterator<Item = &'a str>) -> Option<&'static str> {
     let mut words = command.split_whitespace();
     let name = words.next()?.rsplit('/').next()?;
-    // Options only: a script, `-c` or `-m` runs no session, `--version` none either.
-    let no_session = |w: &str| {
-        !w.starts_with('-')
-            || matches!(w, "-c" | "-m" | "-e" | "-p" | "-V" | "-v" | "-h")
-            || w.starts_with("--version")
-            || w.starts_with("--help")
-    };
-    if words.any(no_session) {
-        return None;
-    }
     let version = |rest: &str| rest.chars().all(|c| c.is_ascii_digit() || c == '.');
     let python = name.strip_prefix("python").is_some_and(version)
         || name.strip_prefix("pypy").is_some_and(version)
@@ -98,6 +88,16 @@ pub fn other_repl<'a>(command: &str, mut shown: impl Iterator<Item = &'a str>) -
         "irb" => ("Ruby", &["irb("]),
         _ => return None,
     };
+    // Options only: a script, `-c` or `-m` runs no session, `--version` none either.
+    let no_session = |w: &str| {
+        !w.starts_with('-')
+            || matches!(w, "-c" | "-m" | "-e" | "-p" | "-V" | "-v" | "-h")
+            || w.starts_with("--version")
+            || w.starts_with("--help")
+    };
+    if words.any(no_session) {
+        return None;
+    }
     shown
         .any(|l| prompt.iter().any(|p| l.trim_start().starts_with(p)))
         .then_some(language)

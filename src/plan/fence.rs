@@ -172,7 +172,9 @@ fn is_label(title: &str) -> bool {
     let extension = title.rsplit_once('.').is_some_and(|(stem, ext)| {
         !stem.is_empty() && (1..=10).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
     });
-    title.contains(char::is_whitespace) && !extension || LABELS.iter().any(|l| title.eq_ignore_ascii_case(l))
+    // No label holds a dot: a file name is not compared with them.
+    title.contains(char::is_whitespace) && !extension
+        || !title.contains('.') && LABELS.iter().any(|l| title.eq_ignore_ascii_case(l))
 }
 
 /// MyST directive options at the top of a ```` ```{code-block} ```` body.
