@@ -43,6 +43,33 @@ const WORDS: [&[u8]; 11] = [
     b"stub",
 ];
 
+/// For each of a word's first three places and each byte, the `WORDS` that may have that
+/// byte there, in either case (bit `k`: `WORDS[k]`; a word shorter than three bytes may
+/// have any byte past its end): a word is compared only when all three agree.
+const AT: [[u16; 256]; 3] = {
+    let mut at = [[0; 256]; 3];
+    let mut w = 0;
+    while w < WORDS.len() {
+        let mut place = 0;
+        while place < 3 {
+            if place < WORDS[w].len() {
+                let b = WORDS[w][place];
+                at[place][b as usize] |= 1 << w;
+                at[place][b.to_ascii_uppercase() as usize] |= 1 << w;
+            } else {
+                let mut b = 0;
+                while b < 256 {
+                    at[place][b] |= 1 << w;
+                    b += 1;
+                }
+            }
+            place += 1;
+        }
+        w += 1;
+    }
+    at
+};
+
 /// What `may_mark` needs to know of a byte: whether it is a letter or digit, whether a
 /// word of `WORDS` starts with it (in either case), whether `TODO` or `FIXME` does.
 const ALNUM: u8 = 1;
@@ -86,33 +113,6 @@ fn may_mark(text: &str) -> bool {
     }
     false
 }
-
-/// For each of a word's first three places and each byte, the `WORDS` that may have that
-/// byte there, in either case (bit `k`: `WORDS[k]`; a word shorter than three bytes may
-/// have any byte past its end): a word is compared only when all three agree.
-const AT: [[u16; 256]; 3] = {
-    let mut at = [[0; 256]; 3];
-    let mut w = 0;
-    while w < WORDS.len() {
-        let mut place = 0;
-        while place < 3 {
-            if place < WORDS[w].len() {
-                let b = WORDS[w][place];
-                at[place][b as usize] |= 1 << w;
-                at[place][b.to_ascii_uppercase() as usize] |= 1 << w;
-            } else {
-                let mut b = 0;
-                while b < 256 {
-                    at[place][b] |= 1 << w;
-                    b += 1;
-                }
-            }
-            place += 1;
-        }
-        w += 1;
-    }
-    at
-};
 
 /// Whether `rest` starts with one of `WORDS`, in any case.
 fn starts_word(rest: &[u8]) -> bool {
