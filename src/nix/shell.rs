@@ -11,6 +11,10 @@ fn is_nix_shell(command: &str) -> bool {
 /// Does this command open an interactive shell (no command of its own to run)?
 pub fn enters(command: &str) -> bool {
     let command = command.trim();
+    // Both ways in start with `nix` (most commands do not: no words to split).
+    if !command.starts_with("nix") {
+        return false;
+    }
     let mut words = command.split_whitespace();
     if is_nix_shell(command) {
         return !words.any(|w| matches!(w, "--run" | "--command"));

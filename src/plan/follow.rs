@@ -37,46 +37,49 @@ const SERVE_WORDS: &[&str] = &["serve", "server", "http.server", "watch", "dev",
 /// Whether `command` has a word one of `segment_follows`'s answers needs: a program it
 /// knows, or a word that serves (`npm run start` too). Split wherever a segment or a word
 /// may end, so that every word a segment has is one of these (or lies in one of them).
+///
+/// Split by bytes: at ASCII white space, `|`, `;`, `&`, and at every byte of a character
+/// past ASCII (Unicode white space among them). The words are ASCII, so a word the split
+/// by characters finds is found here too; an extra word only costs the closer look.
 fn names_a_follower(command: &str) -> bool {
     command
-        .split(|c: char| c.is_whitespace() || matches!(c, '|' | ';' | '&'))
+        .as_bytes()
+        .split(|&b| matches!(b, b' ' | b'\t'..=b'\r' | b'|' | b';' | b'&' | 0x80..))
         .any(|word| {
-            follower_word(word)
-                || word
-                    .rsplit_once('/')
-                    .is_some_and(|(_, program)| follower_word(program))
+            let program = word.rsplit(|&b| b == b'/').next().unwrap_or(word);
+            follower_word(word) || follower_word(program)
         })
 }
 
 /// The words of `FOLLOW_FLAGS`, `ALWAYS`, `SERVE_WORDS`, `ping` and `start` (a test holds
 /// them to the lists): a match compiles to a few comparisons, where a search automaton
 /// would cost a guide 50-100 µs to build.
-fn follower_word(word: &str) -> bool {
+fn follower_word(word: &[u8]) -> bool {
     matches!(
         word,
-        "tail"
-            | "journalctl"
-            | "dmesg"
-            | "docker"
-            | "podman"
-            | "kubectl"
-            | "less"
-            | "nix"
-            | "watch"
-            | "top"
-            | "htop"
-            | "btop"
-            | "nix-serve"
-            | "uvicorn"
-            | "gunicorn"
-            | "caddy"
-            | "serve"
-            | "server"
-            | "http.server"
-            | "dev"
-            | "port-forward"
-            | "ping"
-            | "start"
+        b"tail"
+            | b"journalctl"
+            | b"dmesg"
+            | b"docker"
+            | b"podman"
+            | b"kubectl"
+            | b"less"
+            | b"nix"
+            | b"watch"
+            | b"top"
+            | b"htop"
+            | b"btop"
+            | b"nix-serve"
+            | b"uvicorn"
+            | b"gunicorn"
+            | b"caddy"
+            | b"serve"
+            | b"server"
+            | b"http.server"
+            | b"dev"
+            | b"port-forward"
+            | b"ping"
+            | b"start"
     )
 }
 
@@ -183,10 +186,29 @@ mod tests {
             .chain(SERVE_WORDS.iter().copied())
             .chain(["ping", "start"]);
         for word in words {
-            assert!(follower_word(word), "{word}");
+            assert!(follower_word(word.as_bytes()), "{word}");
         }
         assert!(!names_a_follower("echo served; make dev-server"));
         assert!(names_a_follower("cd x&&/usr/bin/tail -f log") && names_a_follower("a|ping b"));
+    }
+
+    proptest::proptest! {
+        /// The split by bytes finds every word the split by characters does.
+        #[test]
+        fn the_byte_split_misses_no_word(
+            command in crate::properties::made_of(&[
+                "tail", "-f", "/usr/bin/", "npm run ", "dev", " ", "\u{a0}", "\u{3000}", "é",
+                "|", "&&", ";", "\t", "\n", "x", "=",
+            ], 8),
+        ) {
+            let by_chars = command
+                .split(|c: char| c.is_whitespace() || matches!(c, '|' | ';' | '&'))
+                .any(|word| {
+                    let program = word.rsplit_once('/').map_or(word, |(_, p)| p);
+                    follower_word(word.as_bytes()) || follower_word(program.as_bytes())
+                });
+            proptest::prop_assert!(!by_chars || names_a_follower(&command), "{command:?}");
+        }
     }
 
     #[test]

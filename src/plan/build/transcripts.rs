@@ -17,7 +17,15 @@ pub(super) fn has_prompt(builder: &Builder<'_>, code: &CodeBlock, fence: &Fence)
 fn dedented<'t>(text: &str, code: &CodeBlock<'t>) -> Option<CodeBlock<'t>> {
     // A line at the margin (most blocks' first) ends the look.
     let mut shared: Option<usize> = None;
-    for line in each_block_line(text, code).filter(|l| !l.trim().is_empty()) {
+    for line in each_block_line(text, code) {
+        // A visible ASCII character first: at the margin, and not blank (the common case,
+        // decided without trimming).
+        if line.as_bytes().first().is_some_and(u8::is_ascii_graphic) {
+            return None;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
         let n = line.len() - line.trim_start_matches(' ').len();
         if n == 0 {
             return None;
@@ -235,10 +243,11 @@ impl Builder<'_> {
         let StepKind::Command { command, .. } = &entry.kind else {
             return None;
         };
-        let configured = command
-            .split_whitespace()
-            .next()
-            .is_some_and(|w| self.shells.iter().any(|s| s == w));
+        let configured = !self.shells.is_empty()
+            && command
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| self.shells.iter().any(|s| s == w));
         (entry.options.nest.is_outer() && (crate::nix::shell::enters(command) || configured)).then_some(index)
     }
 
