@@ -197,7 +197,13 @@ fn block_start(block: &Block) -> usize {
 /// Appends `piece` (of the source's `span`, when given) to `text`: borrowed from the source
 /// while every piece is as written there and comes right after the one before, else copied.
 fn append<'t>(text: &mut Cow<'t, str>, source: &'t str, piece: &str, span: Option<Span>) {
-    if let Some(s) = span.filter(|s| source.get(s.start..s.end) == Some(piece))
+    let verbatim = span.filter(|s| source.get(s.start..s.end) == Some(piece));
+    append_verbatim(text, source, piece, verbatim);
+}
+
+/// `append`, where `verbatim` is the span `piece` is written at as it is, if it is.
+fn append_verbatim<'t>(text: &mut Cow<'t, str>, source: &'t str, piece: &str, verbatim: Option<Span>) {
+    if let Some(s) = verbatim
         && let Cow::Borrowed(so_far) = text
     {
         // Where what was borrowed so far starts in the source (nothing: here).
@@ -217,12 +223,24 @@ fn append<'t>(text: &mut Cow<'t, str>, source: &'t str, piece: &str, span: Optio
     text.to_mut().push_str(piece);
 }
 
+/// `text.split_inclusive('\n')`, each newline found by `memchr` (most code events are a
+/// line each: a char search costs more than the line).
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let rest = text.get(from..).filter(|r| !r.is_empty())?;
+        let len = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+        from += len;
+        Some(&rest[..len])
+    })
+}
+
 /// Appends one text event of a code block, keeping the source span of every line.
 fn add_code_text<'t>(block: &mut CodeBlock<'t>, source: &'t str, text: &str, span: Span) {
     let verbatim = source.get(span.start..span.end) == Some(text);
     let mut offset = span.start;
     let mut line_start = block.content.is_empty() || block.content.ends_with('\n');
-    for piece in text.split_inclusive('\n') {
+    for piece in lines_inclusive(text) {
         let line = piece.strip_suffix('\n').unwrap_or(piece);
         let end = if verbatim { offset + line.len() } else { span.end };
         if line_start {
@@ -235,7 +253,7 @@ fn add_code_text<'t>(block: &mut CodeBlock<'t>, source: &'t str, text: &str, spa
         }
         line_start = piece.ends_with('\n');
     }
-    append(&mut block.content, source, text, Some(span));
+    append_verbatim(&mut block.content, source, text, verbatim.then_some(span));
 }
 
 fn directive(html: &str, span: Span) -> Option<Block<'static>> {
@@ -251,6 +269,16 @@ fn directive(html: &str, span: Span) -> Option<Block<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn lines_split_as_split_inclusive_does(
+            text in crate::properties::made_of(&["\n", "\r\n", "a", "é", " ", "\n\n"], 8),
+        ) {
+            let split: Vec<&str> = lines_inclusive(&text).collect();
+            proptest::prop_assert_eq!(split, text.split_inclusive('\n').collect::<Vec<_>>());
+        }
+    }
 
     pub(super) fn code_blocks(text: &str) -> Vec<CodeBlock<'_>> {
         extract(text)
