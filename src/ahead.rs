@@ -36,6 +36,24 @@ impl<T> Out<T> {
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
         batch.is_empty() || self.send.send(batch).is_ok()
     }
+
+    /// An `Out` of its own into the same channel, for a maker that sends from deeper down
+    /// (the step builder, in the middle of a long block). What this one held is sent
+    /// first; from then on only the new one may send, or the order is lost. It sends what
+    /// it holds when dropped.
+    pub fn handle(&mut self) -> Out<T> {
+        self.flush();
+        Out {
+            send: self.send.clone(),
+            batch: Vec::with_capacity(BATCH),
+        }
+    }
+}
+
+impl<T> Drop for Out<T> {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 /// Runs `make` on a thread of `scope`. The thread ends when `make` returns, or at its next
@@ -100,6 +118,19 @@ mod tests {
                 (0..10_000).collect::<Vec<_>>()
             );
             assert_eq!(ahead.finish(), 10_000);
+        });
+    }
+
+    #[test]
+    fn a_handle_sends_after_what_was_sent_before_it() {
+        std::thread::scope(|scope| {
+            let ahead = on_thread(scope, |out| {
+                (0..10).for_each(|i| assert!(out.send(i)));
+                let mut handle = out.handle();
+                (10..5_000).for_each(|i| assert!(handle.send(i)));
+                // Dropped here: what it holds is sent before the thread ends.
+            });
+            assert_eq!(ahead.collect::<Vec<_>>(), (0..5_000).collect::<Vec<_>>());
         });
     }
 

@@ -51,30 +51,24 @@ pub fn with_steps<R>(
         return read(&mut Here { steps, settings });
     }
     std::thread::scope(|scope| {
-        let mut built = crate::ahead::on_thread(scope, move |out| {
+        let built = crate::ahead::on_thread(scope, move |out| {
             let blocks = extract::blocks_ahead(scope, text);
-            let mut steps = Here {
-                steps: plan::Steps::new(path, text, blocks, &settings.prompts, &settings.shells),
-                settings,
-            };
-            for step in steps.by_ref() {
-                if !out.send(step) {
-                    return Ok(Vec::new()); // Nobody reads on.
-                }
-            }
-            steps.finish()
+            plan::Steps::new(path, text, blocks, &settings.prompts, &settings.shells).pump(out.handle())
         });
-        read(&mut built)
+        read(&mut Here {
+            steps: built,
+            settings,
+        })
     })
 }
 
-/// Steps read on the caller's thread.
-struct Here<'a, I> {
-    steps: plan::Steps<'a, I>,
+/// Steps as they are read (here, or on a thread), each through `with_settings`.
+struct Here<'a, S> {
+    steps: S,
     settings: &'a Settings,
 }
 
-impl<'a, I: Iterator<Item = extract::Block<'a>>> Iterator for Here<'a, I> {
+impl<S: Iterator<Item = Step>> Iterator for Here<'_, S> {
     type Item = Step;
 
     fn next(&mut self) -> Option<Step> {
@@ -84,15 +78,15 @@ impl<'a, I: Iterator<Item = extract::Block<'a>>> Iterator for Here<'a, I> {
     }
 }
 
-impl<'a, I: Iterator<Item = extract::Block<'a>>> StepStream for Here<'a, I> {
+impl<'a, I: Iterator<Item = extract::Block<'a>>> StepStream for Here<'a, plan::Steps<'a, I>> {
     fn finish(&mut self) -> Result<Vec<Todo>> {
         self.steps.finish()
     }
 }
 
-impl StepStream for crate::ahead::Ahead<'_, Step, Result<Vec<Todo>>> {
+impl StepStream for Here<'_, crate::ahead::Ahead<'_, Step, Result<Vec<Todo>>>> {
     fn finish(&mut self) -> Result<Vec<Todo>> {
-        crate::ahead::Ahead::finish(self)
+        self.steps.finish()
     }
 }
 
@@ -138,6 +132,35 @@ mod tests {
         let error = todos.unwrap_err();
         assert_eq!(error.to_string(), expected.to_string());
         assert!(error.to_string().contains("bogus"), "{error}");
+    }
+
+    /// One transcript of 24,000 commands (a Nix shell entered and left across the places
+    /// where the builder hands steps on, output shown in the block after), read on
+    /// threads as it is read whole.
+    #[test]
+    fn a_long_transcript_handed_on_as_it_is_read_is_the_plan_read_at_once() {
+        let settings = settings(Path::new("g.md"), &Overrides::default()).unwrap();
+        let mut block = String::from("# Long\n\n```console\n");
+        for i in 0..24_000 {
+            // Steps are handed on after every 1,024th command: the shell is entered by that
+            // command, whose step the next one changes.
+            match (i % 1024, i > 1024) {
+                (1023, _) => block.push_str("$ nix-shell -p hello\n"),
+                (0 | 1, true) => block.push_str(&format!("[nix-shell]$ echo in {i}\nin {i}\n")),
+                (2, true) => block.push_str("[nix-shell]$ exit\n"),
+                _ => block.push_str(&format!("$ echo line {i}\nline {i}\n")),
+            }
+        }
+        let text = format!("{block}$ echo last\n```\n\n```\nlast\n```\n");
+        assert!(extract::parsed_in_pieces(&text));
+        let whole = read(Path::new("g.md"), &text, &settings).unwrap();
+        let (steps, todos) = streamed(&text, &settings);
+        assert_eq!(steps.len(), 24_001);
+        assert_eq!(format!("{steps:?}"), format!("{:?}", whole.steps));
+        assert!(todos.is_ok());
+        let entered = |s: &Step| format!("{:?}", s.options.nest).starts_with("Inside");
+        assert_eq!(steps.iter().filter(|s| entered(s)).count(), 23 * 2);
+        assert!(format!("{:?}", steps[24_000].kind).contains("\"last\""));
     }
 
     #[test]

@@ -92,6 +92,11 @@ struct Builder<'a> {
     /// The set of tabs the text is in, and where the last code block ended.
     tabs: Option<tabs::Tabs>,
     gap_from: usize,
+    /// Where final steps go in the middle of a long block (`Steps::pump`); None when the
+    /// steps are pulled, or once nobody reads on.
+    spill: Option<crate::ahead::Out<Step>>,
+    /// Steps were handed on since the stream last looked (`hand_on`).
+    handed_on: bool,
 }
 
 /// Applies a directive that is an option of the step(s) it comes before (`exit=`,

@@ -49,6 +49,8 @@ impl<'a, I> Steps<'a, I> {
             emitted: 0,
             tabs: None,
             gap_from: 0,
+            spill: None,
+            handed_on: false,
         };
         Steps {
             builder,
@@ -73,6 +75,9 @@ impl<'a, I> Steps<'a, I> {
         // Only the steps added since the last look: one that became a command since (a
         // script whose output a block showed) is missed until the next command comes,
         // which hands out fewer steps, never one that may still change.
+        if std::mem::take(&mut self.builder.handed_on) {
+            self.scanned = 0; // the steps looked through were handed on
+        }
         let steps = &self.builder.steps;
         let from = self.scanned.min(steps.len());
         let last_command = steps[from..]
@@ -108,6 +113,24 @@ impl<'t, B: Borrow<Block<'t>>, I: Iterator<Item = B>> Steps<'_, I> {
         // The reservation was for the worst case; a plan is kept for the whole run.
         steps.shrink_to_fit();
         Ok((steps, todos))
+    }
+
+    /// Every step into `out`, in order, the final steps of a long transcript as it is read
+    /// (a block of 100,000 commands is not held whole); then the TODO sections. Stops
+    /// early once nobody reads on.
+    pub fn pump(mut self, out: crate::ahead::Out<Step>) -> Result<Vec<Todo>> {
+        self.builder.spill = Some(out);
+        // The queue is empty whenever a block is read: what the builder hands on in the
+        // middle of one comes after everything sent before.
+        while let Some(step) = self.next() {
+            let Some(out) = self.builder.spill.as_mut() else {
+                return Ok(Vec::new());
+            };
+            if !out.send(step) {
+                return Ok(Vec::new()); // Nobody reads on.
+            }
+        }
+        self.finish()
     }
 
     /// Reads the next block into the builder; false once there is none (or a bad

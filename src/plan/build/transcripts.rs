@@ -40,6 +40,9 @@ fn dedented<'t>(text: &str, code: &CodeBlock<'t>) -> Option<CodeBlock<'t>> {
     Some(dedented)
 }
 
+/// How many commands of a transcript are read between two looks for steps to hand on.
+const HAND_ON_EVERY: usize = 1024;
+
 impl Builder<'_> {
     /// Adds the commands of a transcript; false when the block has no prompt lines. They
     /// are read one at a time (a block may hold 100,000 of them).
@@ -70,8 +73,41 @@ impl Builder<'_> {
         while let Some((i, cmd)) = parsed.next() {
             let last = parsed.peek().is_none();
             self.command(code, &lines, cmd, &options, first_shown.get(i).copied(), last);
+            if i % HAND_ON_EVERY == HAND_ON_EVERY - 1 {
+                self.hand_on();
+            }
         }
         true
+    }
+
+    /// In the middle of a long transcript, hands the steps no later command can change
+    /// (those before the latest command, as between blocks) on to `spill`, when the steps
+    /// go there: a block of 100,000 commands is not held whole.
+    fn hand_on(&mut self) {
+        let Some(out) = self.spill.as_mut() else {
+            return;
+        };
+        let Some(last_command) =
+            (self.steps.iter()).rposition(|s| matches!(s.kind, StepKind::Command { .. }))
+        else {
+            return;
+        };
+        // A step still waiting for its output is never handed on (none is, mid-block).
+        if last_command == 0 || self.awaiting_output.is_some_and(|a| a < last_command) {
+            return;
+        }
+        let mut reading = true;
+        for step in self.steps.drain(..last_command) {
+            reading = reading && out.send(step);
+        }
+        if !reading {
+            self.spill = None; // nobody reads on: the rest is dropped with the builder
+        }
+        self.emitted += last_command;
+        if let Some(awaiting) = self.awaiting_output.as_mut() {
+            *awaiting -= last_command;
+        }
+        self.handed_on = true;
     }
 
     /// A console block typed without prompts after prose that asks for it (`run_lead`):
