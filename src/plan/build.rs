@@ -442,21 +442,6 @@ fn not_run(code: &CodeBlock, fence: &Fence) -> (SnippetWhy, String) {
     }
 }
 
-/// The block's content lines as written (tabs, trailing spaces and CR kept out).
-fn block_lines<'t>(text: &'t str, code: &CodeBlock) -> Vec<&'t str> {
-    each_block_line(text, code).collect()
-}
-
-/// `block_lines`, one at a time: for a look that needs no line twice.
-fn each_block_line<'t, 'c>(text: &'t str, code: &'c CodeBlock) -> impl Iterator<Item = &'t str> + 'c
-where
-    't: 'c,
-{
-    code.lines
-        .iter()
-        .map(|s| text[s.start..s.end].trim_end_matches('\r'))
-}
-
 /// A line that stands for omitted content: `# ...`, `...`, `/* ... */`.
 pub(super) fn has_placeholder(content: &str) -> bool {
     // Most blocks hold neither: their lines are not looked at.
@@ -476,6 +461,7 @@ mod diffs;
 mod evaluated;
 mod include;
 mod lead_in;
+mod lines;
 mod mdbook_include;
 mod output;
 mod run_lead;
@@ -485,4 +471,5 @@ mod tabs;
 mod tests;
 mod texts;
 mod transcripts;
+use lines::{BlockLines, block_lines, each_block_line};
 use texts::Text;

@@ -6,6 +6,33 @@ mod commands;
 mod quick;
 
 pub use commands::{Commands, parse};
+
+/// A transcript's lines by index: a block's lines read through their spans in the guide
+/// (a block of 100,000 lines is not copied into a list), or a list of them.
+pub trait LineSource {
+    fn line_count(&self) -> usize;
+    fn line(&self, i: usize) -> &str;
+}
+
+impl LineSource for [&str] {
+    fn line_count(&self) -> usize {
+        self.len()
+    }
+
+    fn line(&self, i: usize) -> &str {
+        self[i]
+    }
+}
+
+impl LineSource for Vec<&str> {
+    fn line_count(&self) -> usize {
+        self.len()
+    }
+
+    fn line(&self, i: usize) -> &str {
+        self[i]
+    }
+}
 use regex::Regex;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};

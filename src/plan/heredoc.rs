@@ -10,16 +10,20 @@ static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Appends the bodies of the heredocs the command opens and has not closed yet (one
 /// line may open several: `cat <<A > a; cat <<B > b`), in order; returns the next line.
-pub(super) fn read_bodies(lines: &[&str], mut i: usize, command: &mut super::Str) -> usize {
+pub(super) fn read_bodies<L: super::console::LineSource + ?Sized>(
+    lines: &L,
+    mut i: usize,
+    command: &mut super::Str,
+) -> usize {
     let mut pending = heredocs(command);
     if pending.is_empty() {
         return i;
     }
     // A transcript shows a heredoc's body with the `> ` of the secondary prompt when its
     // first line has one; the delimiter line then reads `> EOF`.
-    let secondary = lines.get(i).is_some_and(|l| is_secondary(l));
-    while i < lines.len() && !pending.is_empty() {
-        let raw = lines[i];
+    let secondary = i < lines.line_count() && is_secondary(lines.line(i));
+    while i < lines.line_count() && !pending.is_empty() {
+        let raw = lines.line(i);
         let body = if secondary { strip_secondary(raw) } else { raw };
         command.push('\n');
         command.push_str(body);

@@ -2,6 +2,7 @@
 //! shells, commands shown twice, REPL sessions and files named by their use.
 
 use super::*;
+use crate::plan::console::LineSource;
 use output::output_span;
 
 /// Whether a line of the block (as `dedented` reads it) is a prompt line.
@@ -51,7 +52,7 @@ impl Builder<'_> {
     pub(super) fn commands(&mut self, code: &CodeBlock, fence: &Fence, awaiting: Option<usize>) -> bool {
         let dedented = dedented(self.text, code);
         let code = dedented.as_ref().unwrap_or(code);
-        let lines = block_lines(self.text, code);
+        let lines = BlockLines::of(self.text, code);
         let read = || console::Commands::new(&lines, self.prompts, fence.is_console());
         // The first commands, which may repeat the script just before the block.
         let mut parsed = read();
@@ -115,13 +116,16 @@ impl Builder<'_> {
     pub(super) fn typed(&mut self, code: &CodeBlock) {
         let dedented = dedented(self.text, code);
         let code = dedented.as_ref().unwrap_or(code);
-        let lines = block_lines(self.text, code);
-        let end = lines
-            .iter()
-            .rposition(|l| !l.trim().is_empty())
+        let lines = BlockLines::of(self.text, code);
+        let end = (0..lines.line_count())
+            .rposition(|i| !lines.line(i).trim().is_empty())
             .map_or(0, |l| l + 1);
         let cmd = console::ParsedCommand {
-            command: lines[..end].join("\n").into(),
+            command: (0..end)
+                .map(|i| lines.line(i))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into(),
             nested: false,
             command_lines: 0..end,
             output_lines: end..end,
@@ -136,7 +140,7 @@ impl Builder<'_> {
     fn command(
         &mut self,
         code: &CodeBlock,
-        lines: &[&str],
+        lines: &BlockLines,
         cmd: console::ParsedCommand,
         options: &StepOptions,
         shown_at: Option<usize>,
@@ -151,7 +155,7 @@ impl Builder<'_> {
                 return self.push(span, StepKind::Repl { command, inputs });
             }
         }
-        let output = cmd.output_lines.clone().map(|l| lines[l]);
+        let output = cmd.output_lines.clone().map(|l| lines.line(l));
         if let Some(language) = console::other_repl(&cmd.command, output) {
             let reason = format!(
                 "{language} session at its own prompt: not fed (guidecheck feeds `{}` only)",
@@ -191,13 +195,13 @@ impl Builder<'_> {
     }
 
     /// The output a transcript shows under a command.
-    fn shown_of(&self, code: &CodeBlock, lines: &[&str], cmd: &console::ParsedCommand) -> Shown {
+    fn shown_of(&self, code: &CodeBlock, lines: &BlockLines, cmd: &console::ParsedCommand) -> Shown {
         Shown {
             lines: cmd
                 .output_lines
                 .clone()
                 .map(|l| ShownLine {
-                    text: Str::from(lines[l]),
+                    text: Str::from(lines.line(l)),
                     line: self.line(code.lines[l].start),
                 })
                 .collect(),
@@ -313,7 +317,7 @@ impl Builder<'_> {
         &mut self,
         awaiting: Option<usize>,
         code: &CodeBlock,
-        lines: &[&str],
+        lines: &BlockLines,
         first: &console::ParsedCommand,
     ) -> bool {
         let Some(index) = awaiting else {

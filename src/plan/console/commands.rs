@@ -1,6 +1,8 @@
 //! A transcript's lines, split into commands.
 
-use super::{ParsedCommand, Prompts, TRAILING_DIRECTIVE, directive_line, is_exit, mentions_directive};
+use super::{
+    LineSource, ParsedCommand, Prompts, TRAILING_DIRECTIVE, directive_line, is_exit, mentions_directive,
+};
 use crate::plan::compound::{self, Open};
 use crate::plan::heredoc;
 use regex::Regex;
@@ -31,8 +33,9 @@ struct RootPrompt {
 }
 
 impl RootPrompt {
-    fn new(lines: &[&str], prompts: &Prompts, possible: bool) -> Self {
-        let throughout = possible && !lines.iter().any(|l| prompts.strip(l, false).is_some());
+    fn new<L: LineSource + ?Sized>(lines: &L, prompts: &Prompts, possible: bool) -> Self {
+        let throughout =
+            possible && !(0..lines.line_count()).any(|i| prompts.strip(lines.line(i), false).is_some());
         RootPrompt {
             now: throughout,
             throughout,
@@ -54,14 +57,14 @@ impl RootPrompt {
 
 /// Splits a transcript into commands. Empty when no line starts with a prompt.
 /// `hash_prompt`: `# ` may be root's prompt (console-like blocks; see `RootPrompt`).
-pub fn parse(lines: &[&str], prompts: &Prompts, hash_prompt: bool) -> Vec<ParsedCommand> {
+pub fn parse<L: LineSource + ?Sized>(lines: &L, prompts: &Prompts, hash_prompt: bool) -> Vec<ParsedCommand> {
     Commands::new(lines, prompts, hash_prompt).collect()
 }
 
 /// The commands of a transcript, read as they are asked for: a block of 100,000 commands
 /// is never held parsed at once.
-pub struct Commands<'l> {
-    lines: &'l [&'l str],
+pub struct Commands<'l, L: ?Sized> {
+    lines: &'l L,
     prompts: &'l Prompts,
     root: RootPrompt,
     at: usize,
@@ -72,9 +75,9 @@ pub struct Commands<'l> {
     ahead: Option<ParsedCommand>,
 }
 
-impl<'l> Commands<'l> {
+impl<'l, L: LineSource + ?Sized> Commands<'l, L> {
     /// `hash_prompt`: `# ` may be root's prompt (console-like blocks; see `RootPrompt`).
-    pub fn new(lines: &'l [&'l str], prompts: &'l Prompts, hash_prompt: bool) -> Self {
+    pub fn new(lines: &'l L, prompts: &'l Prompts, hash_prompt: bool) -> Self {
         Commands {
             lines,
             prompts,
@@ -88,14 +91,14 @@ impl<'l> Commands<'l> {
     /// The next command after `at`, if any.
     fn read(&mut self) -> Option<ParsedCommand> {
         let (lines, prompts) = (self.lines, self.prompts);
-        while self.at < lines.len() {
+        while self.at < lines.line_count() {
             let mut i = self.at;
-            if let Some(body) = directive_line(lines[i]) {
+            if let Some(body) = directive_line(lines.line(i)) {
                 self.directives.push((i, body.to_string()));
                 self.at += 1;
                 continue;
             }
-            let Some(mut first) = prompts.strip(lines[i], self.root.now) else {
+            let Some(mut first) = prompts.strip(lines.line(i), self.root.now) else {
                 self.at += 1;
                 continue;
             };
@@ -106,20 +109,20 @@ impl<'l> Commands<'l> {
                 first = &first[..found.get(0).expect("whole match").start()];
             }
             let start = i;
-            let nested = prompts.is_nested(lines[i]);
+            let nested = prompts.is_nested(lines.line(i));
             let mut command = super::super::Str::from(first);
             i += 1;
-            while i < lines.len() && continues(&command, lines[i], prompts, self.root.now) {
+            while i < lines.line_count() && continues(&command, lines.line(i), prompts, self.root.now) {
                 command.push('\n');
-                command.push_str(heredoc::strip_secondary(lines[i]));
+                command.push_str(heredoc::strip_secondary(lines.line(i)));
                 i += 1;
             }
             i = heredoc::read_bodies(lines, i, &mut command);
             self.root.after(&command);
             let output_start = i;
-            while i < lines.len()
-                && prompts.strip(lines[i], self.root.now).is_none()
-                && directive_line(lines[i]).is_none()
+            while i < lines.line_count()
+                && prompts.strip(lines.line(i), self.root.now).is_none()
+                && directive_line(lines.line(i)).is_none()
             {
                 i += 1;
             }
@@ -139,7 +142,7 @@ impl<'l> Commands<'l> {
     }
 }
 
-impl Iterator for Commands<'_> {
+impl<L: LineSource + ?Sized> Iterator for Commands<'_, L> {
     type Item = ParsedCommand;
 
     fn next(&mut self) -> Option<ParsedCommand> {
@@ -160,12 +163,12 @@ impl Iterator for Commands<'_> {
 /// output when a prompt line follows them (`# now list it`, then `$ ls`) are the author's,
 /// as they would be before the first command. At the block's end they are output (the
 /// last lines of a file `cat` shows).
-fn remarks_start(lines: &[&str], start: usize, end: usize) -> usize {
-    if end >= lines.len() || directive_line(lines[end]).is_some() {
+fn remarks_start<L: LineSource + ?Sized>(lines: &L, start: usize, end: usize) -> usize {
+    if end >= lines.line_count() || directive_line(lines.line(end)).is_some() {
         return end;
     }
-    let remark = |l: &&&str| **l == "#" || l.starts_with("# ");
-    end - lines[start..end].iter().rev().take_while(remark).count()
+    let remark = |&i: &usize| lines.line(i) == "#" || lines.line(i).starts_with("# ");
+    end - (start..end).rev().take_while(remark).count()
 }
 
 /// True when the command so far cannot end at `next`: it is open (`compound::open`), and
