@@ -207,6 +207,18 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Takes out the first `n` steps, final ones (all before the latest command), keeping
+    /// the indices into the rest right: what the stream hands out between blocks
+    /// (`Steps::take_final`) and the builder in the middle of a long transcript
+    /// (`hand_on`).
+    fn release(&mut self, n: usize) -> std::vec::Drain<'_, Step> {
+        self.emitted += n;
+        if let Some(awaiting) = self.awaiting_output.as_mut() {
+            *awaiting -= n;
+        }
+        self.steps.drain(..n)
+    }
+
     fn push(&mut self, span: Span, kind: StepKind) {
         let mut options = std::mem::take(&mut self.pending.options);
         options.skipped |= self.skip_rest;

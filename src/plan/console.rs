@@ -24,15 +24,6 @@ impl LineSource for [&str] {
     }
 }
 
-impl LineSource for Vec<&str> {
-    fn line_count(&self) -> usize {
-        self.len()
-    }
-
-    fn line(&self, i: usize) -> &str {
-        self[i]
-    }
-}
 use regex::Regex;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -259,7 +250,7 @@ mod tests {
 
     fn commands(text: &str, hash_prompt: bool) -> Vec<(String, Vec<String>)> {
         let lines: Vec<&str> = text.lines().collect();
-        parse(&lines, &Prompts::default(), hash_prompt)
+        parse(lines.as_slice(), &Prompts::default(), hash_prompt)
             .into_iter()
             .map(|c| {
                 let output = lines[c.output_lines].iter().map(|s| s.to_string()).collect();
@@ -280,7 +271,7 @@ mod tests {
     fn directive_lines_belong_to_one_command_and_are_not_output() {
         let text = "$ true\nok\n# guidecheck: exit=1\n$ false\n$ nix-build  # guidecheck: exit=2\nerr\n# guidecheck: timeout=5s";
         let lines: Vec<&str> = text.lines().collect();
-        let parsed = parse(&lines, &Prompts::default(), true);
+        let parsed = parse(lines.as_slice(), &Prompts::default(), true);
         let shape: Vec<_> = parsed
             .iter()
             .map(|c| (c.command.as_str(), c.output_lines.clone(), c.directives.clone()))

@@ -92,11 +92,7 @@ impl<'a, I> Steps<'a, I> {
         // Moved out in place: the builder's list keeps its room, rather than a new one
         // growing again (each growth a realloc, which waits for the allocator's lock while
         // another thread frees what this one allocated).
-        self.ready.extend(self.builder.steps.drain(..last_command));
-        self.builder.emitted += last_command;
-        if let Some(awaiting) = self.builder.awaiting_output.as_mut() {
-            *awaiting -= last_command;
-        }
+        self.ready.extend(self.builder.release(last_command));
     }
 }
 

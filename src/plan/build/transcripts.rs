@@ -85,30 +85,21 @@ impl Builder<'_> {
     /// (those before the latest command, as between blocks) on to `spill`, when the steps
     /// go there: a block of 100,000 commands is not held whole.
     fn hand_on(&mut self) {
-        let Some(out) = self.spill.as_mut() else {
+        let Some(mut out) = self.spill.take() else {
             return;
         };
-        let Some(last_command) =
-            (self.steps.iter()).rposition(|s| matches!(s.kind, StepKind::Command { .. }))
-        else {
-            return;
-        };
+        let last_command = (self.steps.iter())
+            .rposition(|s| matches!(s.kind, StepKind::Command { .. }))
+            .unwrap_or(0);
         // A step still waiting for its output is never handed on (none is, mid-block).
-        if last_command == 0 || self.awaiting_output.is_some_and(|a| a < last_command) {
-            return;
+        if last_command > 0 && self.awaiting_output.is_none_or(|a| a >= last_command) {
+            let reading = self.release(last_command).all(|step| out.send(step));
+            self.handed_on = true;
+            if !reading {
+                return; // nobody reads on: the rest is dropped with the builder
+            }
         }
-        let mut reading = true;
-        for step in self.steps.drain(..last_command) {
-            reading = reading && out.send(step);
-        }
-        if !reading {
-            self.spill = None; // nobody reads on: the rest is dropped with the builder
-        }
-        self.emitted += last_command;
-        if let Some(awaiting) = self.awaiting_output.as_mut() {
-            *awaiting -= last_command;
-        }
-        self.handed_on = true;
+        self.spill = Some(out);
     }
 
     /// A console block typed without prompts after prose that asks for it (`run_lead`):
