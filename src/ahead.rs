@@ -10,6 +10,10 @@ use std::thread::{Scope, ScopedJoinHandle};
 /// of its time; at 2,048, 220 times (its peak memory grows by a megabyte or two).
 const BATCH: usize = 2048;
 const BATCHES_AHEAD: usize = 2;
+/// The weight (about the bytes an item holds besides its own size) at which a batch is sent
+/// before it is full: long code blocks, each holding a span per line, would otherwise make
+/// the blocks held ahead grow with the guide.
+const BATCH_WEIGHT: usize = 256 * 1024;
 
 /// The items `make` gives `Out::send` on its thread, in order; then, once all were read,
 /// what `make` returned (`finish`).
@@ -23,6 +27,8 @@ pub struct Ahead<'scope, T, R> {
 pub struct Out<T> {
     send: SyncSender<Vec<T>>,
     batch: Vec<T>,
+    /// The weight of `batch` (`send_weighing`).
+    weight: usize,
 }
 
 impl<T> Out<T> {
@@ -32,7 +38,15 @@ impl<T> Out<T> {
         self.batch.len() < BATCH || self.flush()
     }
 
+    /// `send`, of an item that holds about `weight` bytes besides its own size.
+    pub fn send_weighing(&mut self, item: T, weight: usize) -> bool {
+        self.weight += weight;
+        self.batch.push(item);
+        (self.batch.len() < BATCH && self.weight < BATCH_WEIGHT) || self.flush()
+    }
+
     fn flush(&mut self) -> bool {
+        self.weight = 0;
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
         batch.is_empty() || self.send.send(batch).is_ok()
     }
@@ -46,6 +60,7 @@ impl<T> Out<T> {
         Out {
             send: self.send.clone(),
             batch: Vec::with_capacity(BATCH),
+            weight: 0,
         }
     }
 }
@@ -71,6 +86,7 @@ where
         let mut out = Out {
             send,
             batch: Vec::with_capacity(BATCH),
+            weight: 0,
         };
         let made = make(&mut out);
         out.flush();
@@ -118,6 +134,23 @@ mod tests {
                 (0..10_000).collect::<Vec<_>>()
             );
             assert_eq!(ahead.finish(), 10_000);
+        });
+    }
+
+    #[test]
+    fn heavy_items_are_sent_in_smaller_batches() {
+        std::thread::scope(|scope| {
+            let mut ahead = on_thread(scope, |out| {
+                (0..100).for_each(|i| assert!(out.send_weighing(i, BATCH_WEIGHT / 10 + 1)));
+            });
+            let first = ahead.batches.recv().unwrap();
+            assert_eq!(first.len(), 10, "sent at its weight, not its length");
+            let rest: Vec<i32> = ahead.by_ref().collect();
+            assert_eq!(
+                first.into_iter().chain(rest).collect::<Vec<_>>(),
+                (0..100).collect::<Vec<_>>()
+            );
+            ahead.finish();
         });
     }
 

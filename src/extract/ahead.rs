@@ -24,7 +24,14 @@ pub fn blocks_ahead<'scope, 't: 'scope>(
     }
     Ahead::Thread(crate::ahead::on_thread(scope, move |out| {
         for block in read {
-            if !out.send(block) {
+            // A long code block holds a span for each of its lines.
+            let weight = match &block {
+                Block::Code(code) if code.lines.spilled() => {
+                    code.lines.len() * size_of::<crate::span::Span>()
+                }
+                _ => 0,
+            };
+            if !out.send_weighing(block, weight) {
                 return; // Nobody reads on.
             }
         }
