@@ -4,7 +4,7 @@ use crate::compare::{self, Status, Verdict};
 use crate::config::Settings;
 use crate::error::Result;
 use crate::normalize::Normalizer;
-use crate::plan::{self, Plan, StepKind};
+use crate::plan::{self, Plan};
 use crate::report::{self, GuideResult};
 use crate::rewrite;
 use crate::run::{self, GuideRun, StepRun};
@@ -12,24 +12,34 @@ use crate::{guide, snapshot};
 use std::path::Path;
 use std::time::Instant;
 
+mod execute;
 mod read;
 mod settled;
+mod survey;
+pub use execute::{execute, execute_streamed};
 pub use read::{StepStream, read, with_steps};
-use settled::Settled;
 
 /// A guide that was read, run and compared.
 pub struct Evaluation {
+    /// The guide's plan: every step, or (`Keep::thin`) only the steps the report shows.
     pub plan: Plan,
     /// None when the guide has nothing to run.
     pub run: Option<GuideRun>,
     /// What each step printed, one per plan step (None: not run); empty unless asked for
     /// (`Keep::runs`): a run keeps only its verdicts, so memory does not grow with output.
     pub runs: Vec<Option<StepRun>>,
+    /// One per step of `plan`.
     pub verdicts: Vec<Verdict>,
-    /// How long each step took (None for steps that did not run).
+    /// Every step's status, and the TODO sections' tallies.
+    pub tally: compare::Tally,
+    /// How long each step took (None for steps that did not run; empty when thin).
     pub timings: Vec<Option<std::time::Duration>>,
     /// The snapshot entries, when asked for (`Keep::facts`).
     pub facts: Option<snapshot::Facts>,
+    /// The snapshot digest, when the plan is not kept whole.
+    pub digest: Option<String>,
+    /// Whether a command or script calls a Nix tool.
+    pub uses_nix: bool,
     pub normalizer: Normalizer,
     /// What was kept of the run.
     pub keep: Keep,
@@ -46,6 +56,9 @@ pub struct Keep {
     /// the shell, as soon as the last command ended, while the last steps are compared and
     /// the verdicts reported.
     pub workspace: bool,
+    /// Only the steps a human report shows (those that did not pass), with a mark for every
+    /// step: memory does not grow with the steps that passed. Not with `runs`.
+    pub thin: bool,
 }
 
 /// What the settings change in a step as read (`match = "exact"`).
@@ -66,69 +79,9 @@ pub fn evaluate(
     execute(read(path, text, settings)?, settings, observer, keep, None)
 }
 
-/// Runs and compares a plan, each step as it ends: in `started` (a workspace and shell
-/// made while the plan was read) when given, else in new ones. A plan with nothing to run
-/// drops them, and the error of starting them, unused.
-pub fn execute(
-    plan: Plan,
-    settings: &Settings,
-    observer: &dyn run::Observer,
-    keep: Keep,
-    started: Option<Result<run::Started>>,
-) -> Result<Evaluation> {
-    let n = plan.steps.len();
-    if !plan.steps.iter().any(plan::Step::runs) {
-        let normalizer = Normalizer::default();
-        let verdicts = compare::Comparer::new(&plan, &normalizer).finish();
-        return Ok(Evaluation {
-            plan,
-            run: None,
-            runs: Vec::new(),
-            verdicts,
-            timings: vec![None; n],
-            facts: None,
-            normalizer,
-            keep,
-        });
-    }
-    let started = match started {
-        Some(started) => started?,
-        None => run::start(&settings.run, &plan.guide)?,
-    };
-    let workspace = started.workspace();
-    let files: Vec<String> = plan
-        .steps
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StepKind::File { path, .. } => Some(path.to_string()),
-            _ => None,
-        })
-        .collect();
-    let normalizer = Normalizer::new(
-        Some((workspace.root(), &workspace.work())),
-        settings.redactions.clone(),
-    )
-    .with_guide_files(&files)
-    .with_errors(settings.errors.clone());
-    let mut settled = Settled::new(&plan, &normalizer, keep);
-    let mut guide_run = run::run(&plan, started, &settings.run, observer, &mut |i, r| {
-        settled.settle(i, r);
-    })?;
-    if !keep.workspace {
-        guide_run.release();
-    }
-    let done = settled.finish();
-    Ok(Evaluation {
-        plan,
-        run: Some(guide_run),
-        runs: done.runs,
-        verdicts: done.verdicts,
-        timings: done.timings,
-        facts: keep.facts.then_some(done.facts),
-        normalizer,
-        keep,
-    })
-}
+/// The size from which a guide is read as it runs (`execute_streamed`) when its report
+/// needs only its failures: below it, reading it twice costs more than holding its plan.
+pub const STREAMED_FROM: usize = 256 * 1024;
 
 /// How many times `--bless` runs a guide again after pasting changed hashes.
 const BLESS_ROUNDS: usize = 3;
@@ -166,6 +119,7 @@ pub fn bless(
             runs: true,
             facts: first.facts.is_some(),
             workspace: first.keep.workspace,
+            thin: false,
         };
         latest = Some(evaluate(path, &current, settings, &run::Quiet, keep)?);
         if blessing.hash_changes.is_empty() {
@@ -186,14 +140,18 @@ pub struct Request {
     pub keep_failed: bool,
     /// Check (and write, by the settings' policy) the guide's snapshot.
     pub snapshots: bool,
+    /// Only the steps that did not pass are reported (the human and GitHub formats): the
+    /// others are kept as a mark each (`Keep::thin`).
+    pub failures_only: bool,
 }
 
-/// Runs and compares a planned guide, blesses it and checks its snapshot when asked: the
-/// one place (for the CLI and the mdBook preprocessor) that assembles a guide's result.
+/// Runs and compares a guide, blesses it and checks its snapshot when asked: the one place
+/// (for the CLI and the mdBook preprocessor) that assembles a guide's result. `plan` is
+/// the guide's plan, or None for a guide to read as it runs (`execute_streamed`).
 pub fn check(
     path: &Path,
     text: &str,
-    plan: Plan,
+    plan: Option<Plan>,
     settings: &Settings,
     request: &Request,
     observer: &dyn run::Observer,
@@ -204,8 +162,12 @@ pub fn check(
         runs: request.bless || request.check,
         facts: wants_snapshot(path, settings, request),
         workspace: request.keep_workspace || request.keep_failed,
+        thin: request.failures_only && !(request.bless || request.check),
     };
-    let mut evaluation = execute(plan, settings, observer, keep, shell)?;
+    let mut evaluation = match plan {
+        Some(plan) => execute(plan, settings, observer, keep, shell)?,
+        None => execute_streamed(path, text, settings, observer, keep, shell)?,
+    };
     let mut rewritten = None;
     if request.bless || request.check {
         let (new, after) = bless(path, text, &evaluation, settings)?;
@@ -219,7 +181,7 @@ pub fn check(
         }
     }
     let snapshot = check_snapshot(path, &mut evaluation, settings, request)?;
-    let failed = evaluation.verdicts.iter().any(|v| v.status == Status::Failed);
+    let failed = evaluation.tally.any(Status::Failed);
     let kept = match evaluation.run.as_mut() {
         Some(run) if request.keep_workspace || request.keep_failed && failed => run.keep_workspace(),
         _ => None,
@@ -227,12 +189,14 @@ pub fn check(
     // Which store was used is news only for a guide that uses Nix.
     let store = match &evaluation.run {
         None => "nothing run".to_string(),
-        Some(_) if !uses_nix(&evaluation.plan) => String::new(),
+        Some(_) if !evaluation.uses_nix => String::new(),
         Some(run) => run.store.clone(),
     };
     Ok(GuideResult {
         plan: evaluation.plan,
         verdicts: evaluation.verdicts,
+        tally: evaluation.tally,
+        thin: evaluation.keep.thin,
         store,
         duration: started.elapsed(),
         kept,
@@ -264,14 +228,18 @@ fn check_snapshot(
     let name = guide_name(path);
     // Asking Nix its version costs a process (tens of milliseconds): only for guides that
     // use Nix, and only when the snapshot is written anew.
-    let nix = if uses_nix(&evaluation.plan) {
-        let current = facts.text(&name, "", &evaluation.plan);
+    let digest = evaluation.digest.clone().unwrap_or_default();
+    let nix = if evaluation.uses_nix {
+        let current = facts.text(&name, "", &digest);
         snapshot::recorded_nix(&settings.snapshot_path, &current).unwrap_or_else(run::nix_version)
     } else {
         "not used".to_string()
     };
-    let facts = facts.text(&name, &nix, &evaluation.plan);
-    let statuses: Vec<Status> = evaluation.verdicts.iter().map(|v| v.status).collect();
+    let facts = facts.text(&name, &nix, &digest);
+    let statuses: Vec<Status> = [Status::Failed, Status::Blocked]
+        .into_iter()
+        .filter(|&s| evaluation.tally.any(s))
+        .collect();
     let outcome = snapshot::check(
         &settings.snapshot_path,
         &facts,
@@ -280,16 +248,6 @@ fn check_snapshot(
         &statuses,
     )?;
     Ok(Some((settings.snapshot_path.clone(), outcome)))
-}
-
-/// Does any command or script of the guide call a Nix tool?
-fn uses_nix(plan: &Plan) -> bool {
-    plan.steps.iter().any(|s| match &s.kind {
-        StepKind::Command { command: text, .. } | StepKind::Script { script: text, .. } => {
-            crate::nix::uses_nix(text)
-        }
-        _ => false,
-    })
 }
 
 /// The guide's path as the snapshot header names it (relative to the current folder).

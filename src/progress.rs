@@ -2,7 +2,6 @@
 //! terminal, a plain line for a step still running every 30 s (CI logs show that a
 //! minutes-long Nix build is alive); `--verbose` streams command output as it comes.
 
-use crate::plan::Plan;
 use crate::run::Observer;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -69,23 +68,23 @@ impl Progress {
         }
     }
 
-    /// The observer for one guide's run. It keeps what it says of each step, not the plan
+    /// The observer for one guide's run. It keeps what it says of each step, not the steps
     /// (a plan can be large; the run owns it).
-    pub fn guide<'a>(&'a self, id: usize, plan: &Plan) -> GuideProgress<'a> {
+    pub fn guide<'a>(&'a self, id: usize, guide: &std::path::Path) -> GuideProgress<'a> {
         let bar = match &self.mode {
             Mode::Spinners(multi) => {
                 let bar = multi.add(ProgressBar::new_spinner());
                 bar.set_style(
                     ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
                 );
-                bar.set_message(format!("{}: starting", plan.guide.display()));
+                bar.set_message(format!("{}: starting", guide.display()));
                 bar.enable_steady_tick(Duration::from_millis(120));
                 Some(bar)
             }
             _ => None,
         };
-        let name = plan.guide.file_name().map_or_else(
-            || plan.guide.display().to_string(),
+        let name = guide.file_name().map_or_else(
+            || guide.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
         GuideProgress {

@@ -250,8 +250,7 @@ fn check(
     // (a thread for the start costs more than it hides); a guide with nothing to run drops
     // it unused.
     let started = crate::run::start_with(&settings.run, path, early);
-    let planned = plan(path, &settings, args);
-    let (text, plan) = planned?;
+    let text = guide::read(path)?;
     let request = pipeline::Request {
         bless: args.bless,
         check: args.check,
@@ -259,21 +258,38 @@ fn check(
         keep_failed: args.keep_failed,
         // A partial run verifies only part of the guide: its facts are not the guide's.
         snapshots: args.until.is_none(),
+        failures_only: failures_only(args),
     };
-    let observer = progress.guide(id, &plan);
+    // A long guide whose report shows only its failures is read as it runs (after being
+    // read through once for its errors): its steps are never all held.
+    let streamed = request.failures_only
+        && !(args.bless || args.check)
+        && args.until.is_none()
+        && text.len() >= pipeline::STREAMED_FROM;
+    let plan = match streamed {
+        true => None,
+        false => Some(plan(path, &text, &settings, args)?),
+    };
+    let observer = progress.guide(id, path);
     pipeline::check(path, &text, plan, &settings, &request, &observer, Some(started))
 }
 
-/// The guide's text and plan (up to `--until`).
+/// Whether the report shows only the steps that did not pass: the human and GitHub
+/// formats, without a JUnit file (`--watch` tells every step's change).
+fn failures_only(args: &TestArgs) -> bool {
+    matches!(args.format, Format::Human | Format::Github) && args.junit.is_none() && !args.watch
+}
+
+/// The guide's plan (up to `--until`).
 fn plan(
     path: &Path,
+    text: &str,
     settings: &config::Settings,
     args: &TestArgs,
-) -> crate::error::Result<(String, crate::plan::Plan)> {
-    let text = guide::read(path)?;
-    let mut plan = pipeline::read(path, &text, settings)?;
+) -> crate::error::Result<crate::plan::Plan> {
+    let mut plan = pipeline::read(path, text, settings)?;
     if let Some(line) = args.until {
         plan.stop_after(line);
     }
-    Ok((text, plan))
+    Ok(plan)
 }

@@ -1,11 +1,16 @@
 //! Runs → verdicts. Pure: no I/O. A mismatch is a value, never an `Err`.
 
+mod comparer;
 mod evaluated;
 mod logs;
 pub mod matcher;
 mod output;
 mod pastes;
+mod tally;
+pub use comparer::{Compared, Comparer};
 use output::{Normalized, normalize_shown, output_problems};
+pub use pastes::of_plan as pastes_of;
+pub use tally::{Mark, Tally, TodoTally};
 
 use crate::nix::{blocked, facts, optional};
 use crate::normalize::Normalizer;
@@ -126,74 +131,11 @@ pub struct ComparedLine {
 /// Compares every step of a guide with what happened (`runs`: one per plan step, None for
 /// steps that were not run).
 pub fn compare(plan: &Plan, runs: &[Option<StepRun>], normalizer: &Normalizer) -> Vec<Verdict> {
-    let mut comparer = Comparer::new(plan, normalizer);
-    for run in runs {
-        comparer.push(run.as_ref());
+    let mut comparer = Comparer::new(normalizer, &plan.todos, pastes::of_plan(plan), false);
+    for (i, step) in plan.steps.iter().enumerate() {
+        comparer.push(step, runs.get(i).and_then(Option::as_ref));
     }
-    comparer.finish()
-}
-
-/// Verdicts as a run settles its steps, in plan order, so a run need not keep what each
-/// step printed. Failures after a blocked step are blocked too: they cannot be blamed on
-/// the guide.
-pub struct Comparer<'a> {
-    plan: &'a Plan,
-    normalizer: &'a Normalizer,
-    verdicts: Vec<Verdict>,
-    blocked_at: Option<usize>,
-}
-
-impl<'a> Comparer<'a> {
-    pub fn new(plan: &'a Plan, normalizer: &'a Normalizer) -> Self {
-        Comparer {
-            plan,
-            normalizer,
-            verdicts: Vec::with_capacity(plan.steps.len()),
-            blocked_at: None,
-        }
-    }
-
-    /// The next step's run (None: not run).
-    pub fn push(&mut self, result: Option<&StepRun>) {
-        let Some(step) = self.plan.steps.get(self.verdicts.len()) else {
-            return;
-        };
-        let mut verdict = match result {
-            Some(result) => compare_step(step, result, self.normalizer),
-            None => Verdict {
-                status: Status::Skipped,
-                problems: vec![],
-            },
-        };
-        match (verdict.status, self.blocked_at) {
-            (Status::Blocked, None) => self.blocked_at = Some(step.line),
-            (Status::Failed, Some(line)) if !step.options.independent => {
-                verdict.status = Status::Blocked;
-                verdict.problems.insert(
-                    0,
-                    Problem::Blocked {
-                        reason: format!("follows the blocked step at line {line}"),
-                        hint: "fix what blocks that step first; if this step does not depend on it, \
-                               mark it `<!-- guidecheck: independent -->`"
-                            .into(),
-                        evidence: String::new(),
-                        after: Some(line),
-                    },
-                );
-            }
-            _ => {}
-        }
-        self.verdicts.push(verdict);
-    }
-
-    /// Every step's verdict (steps never pushed were not run), with mistyped pastes.
-    pub fn finish(mut self) -> Vec<Verdict> {
-        while self.verdicts.len() < self.plan.steps.len() {
-            self.push(None);
-        }
-        pastes::mistyped_pastes(self.plan, &mut self.verdicts);
-        self.verdicts
-    }
+    comparer.finish().verdicts
 }
 
 /// Compares one step that ran.
@@ -437,38 +379,11 @@ fn exit_agrees(expected: ExitExpectation, actual: Option<i32>) -> bool {
 #[cfg(test)]
 mod tests;
 
-/// How far a TODO section got: no steps yet / N steps, all verified / N steps, K failing.
-/// Without verdicts (nothing was run): N steps, not run.
 /// The state of a TODO section holding `steps` steps (snippets not counted) that did not
 /// run (`plan`, `lint`, `todo`).
 pub fn todo_state_unrun(steps: usize) -> String {
     match steps {
         0 => "no steps yet".into(),
         n => format!("{n} steps, not run"),
-    }
-}
-
-pub fn todo_state(plan: &Plan, todo: &crate::plan::Todo, verdicts: Option<&[Verdict]>) -> String {
-    let steps: Vec<usize> = plan
-        .steps_in(todo)
-        .into_iter()
-        .filter(|&i| !matches!(plan.steps[i].kind, crate::plan::StepKind::Snippet { .. }))
-        .collect();
-    let n = steps.len();
-    let Some(verdicts) = verdicts else {
-        return todo_state_unrun(n);
-    };
-    let count = |s: Status| {
-        steps
-            .iter()
-            .filter(|&&i| verdicts.get(i).is_some_and(|v| v.status == s))
-            .count()
-    };
-    let (failing, blocked) = (count(Status::Failed), count(Status::Blocked));
-    match (n, failing, blocked) {
-        (0, _, _) => "no steps yet".into(),
-        (n, 0, 0) => format!("{n} steps, all verified"),
-        (n, f, 0) => format!("{n} steps, {f} failing"),
-        (n, f, b) => format!("{n} steps, {f} failing, {b} blocked"),
     }
 }

@@ -1,12 +1,12 @@
 //! A mistyped paste: reported at the paste, before the build it breaks.
 
 use super::{Problem, Status, Verdict};
-use crate::plan::{Plan, StepKind};
+use crate::nix::lint::Paste;
+use crate::plan::{Plan, Step, StepKind};
 
-/// A hash pasted into a file step that is not the `got:` hash shown (and really printed)
-/// before it fails that file step, at the paste's line: the first problem, not a build
-/// diff further down.
-pub(super) fn mistyped_pastes(plan: &Plan, verdicts: &mut [Verdict]) {
+/// The mistyped pastes of a whole plan: hashes pasted into a file step that are not the
+/// `got:` hash shown before them.
+pub fn of_plan(plan: &Plan) -> Vec<Paste> {
     // A paste follows a shown `got:` line; most guides show none, and need no Nix steps.
     let shows_got = plan.steps.iter().any(|s| match &s.kind {
         StepKind::Command {
@@ -14,36 +14,90 @@ pub(super) fn mistyped_pastes(plan: &Plan, verdicts: &mut [Verdict]) {
         } => shown.lines.iter().any(|l| l.text.contains("got:")),
         _ => false,
     });
-    if !shows_got {
-        return;
+    match shows_got {
+        true => crate::nix::lint::mistyped_pastes(&plan.nix_steps()),
+        false => Vec::new(),
     }
-    for paste in crate::nix::lint::mistyped_pastes(&plan.nix_steps()) {
-        // Where the shown got-hash itself is wrong, the command's verdict says so.
-        let command = plan
-            .steps
-            .iter()
-            .rposition(|s| matches!(s.kind, StepKind::Command { .. }) && s.line <= paste.shown_line);
-        let shown_was_real = command.is_some_and(|c| {
-            let v = &verdicts[c];
-            v.status != Status::Skipped && !v.problems.iter().any(|p| matches!(p, Problem::Hash { .. }))
-        });
-        let file = plan
-            .steps
-            .iter()
-            .rposition(|s| matches!(s.kind, StepKind::File { .. }) && s.line < paste.line);
-        let Some(file) = file.filter(|&f| shown_was_real && verdicts[f].status != Status::Skipped) else {
-            continue;
-        };
-        let verdict = &mut verdicts[file];
-        verdict.status = Status::Failed;
-        verdict.problems.insert(
-            0,
-            Problem::Paste {
-                line: paste.line,
-                pasted: paste.pasted,
-                got: paste.got,
-                shown_line: paste.shown_line,
-            },
-        );
+}
+
+/// What a paste's verdict depends on, seen as the steps are compared: whether the `got:`
+/// hash shown was really printed (the last command at or before the line showing it), and
+/// the last file step before the paste, which the paste fails.
+#[derive(Debug, Default)]
+pub(super) struct Watch {
+    pastes: Vec<Paste>,
+    seen: Vec<Seen>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    command_real: bool,
+    file: Option<Candidate>,
+}
+
+/// The file step a paste would fail.
+#[derive(Debug)]
+pub(super) struct Candidate {
+    pub(super) index: usize,
+    pub(super) start: usize,
+    /// What the tally counted it as.
+    pub(super) mark: super::Mark,
+    /// The step, when the comparer did not keep it (it passed, in a run that keeps only
+    /// what did not).
+    pub(super) step: Option<Step>,
+}
+
+impl Watch {
+    pub(super) fn new(pastes: Vec<Paste>) -> Watch {
+        let seen = pastes.iter().map(|_| Seen::default()).collect();
+        Watch { pastes, seen }
+    }
+
+    /// Step `index` was compared (`kept`: the comparer keeps it whole).
+    pub(super) fn see(
+        &mut self,
+        index: usize,
+        step: &Step,
+        verdict: &Verdict,
+        mark: super::Mark,
+        kept: bool,
+    ) {
+        for (paste, seen) in self.pastes.iter().zip(&mut self.seen) {
+            match step.kind {
+                StepKind::Command { .. } if step.line <= paste.shown_line => {
+                    // Where the shown got-hash itself is wrong, the command's verdict says so.
+                    seen.command_real = verdict.status != Status::Skipped
+                        && !verdict.problems.iter().any(|p| matches!(p, Problem::Hash { .. }));
+                }
+                StepKind::File { .. } if step.line < paste.line => {
+                    seen.file = Some(Candidate {
+                        index,
+                        start: step.span.start,
+                        mark,
+                        step: (!kept).then(|| step.clone()),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Each file step a mistyped paste fails, with the problem to put first.
+    pub(super) fn failed(self) -> Vec<(Candidate, Problem)> {
+        let pastes = self.pastes.into_iter().zip(self.seen);
+        pastes
+            .filter_map(|(paste, seen)| {
+                let file = seen
+                    .file
+                    .filter(|f| seen.command_real && f.mark.status != Status::Skipped)?;
+                let problem = Problem::Paste {
+                    line: paste.line,
+                    pasted: paste.pasted,
+                    got: paste.got,
+                    shown_line: paste.shown_line,
+                };
+                Some((file, problem))
+            })
+            .collect()
     }
 }

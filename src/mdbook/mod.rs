@@ -151,7 +151,7 @@ fn process_chapter(
         let result = pipeline::check(
             shown,
             text,
-            plan.clone(),
+            Some(plan.clone()),
             &settings,
             &request,
             &crate::run::Quiet,

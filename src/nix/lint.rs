@@ -154,15 +154,26 @@ pub fn mistyped_pastes(steps: &[Step<'_>]) -> Vec<Paste> {
 }
 
 /// Mistyped pastes, found as the steps come.
-#[derive(Default)]
-struct Pastes {
+#[derive(Debug, Default)]
+pub struct Pastes {
     /// Hashes shown (`got`, the Markdown line showing it) that no file took up yet.
     waiting: Vec<(String, usize)>,
     found: Vec<Paste>,
 }
 
 impl Pastes {
-    fn step(&mut self, step: &Step<'_>) {
+    /// Whether a hash was shown that no file took up yet (only then can a file step be a
+    /// paste).
+    pub fn waiting(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
+    /// What was found so far.
+    pub fn found(self) -> Vec<Paste> {
+        self.found
+    }
+
+    pub fn step(&mut self, step: &Step<'_>) {
         match step {
             Step::Run { line, shown, .. } => {
                 let shown_text: String = shown.iter().map(|(_, l)| format!("{l}\n")).collect();

@@ -95,13 +95,6 @@ impl Plan {
     pub fn nix_steps(&self) -> Vec<crate::nix::lint::Step<'_>> {
         self.steps.iter().filter_map(Step::nix_view).collect()
     }
-
-    /// Indices of the steps inside a TODO section.
-    pub fn steps_in(&self, todo: &Todo) -> Vec<usize> {
-        (0..self.steps.len())
-            .filter(|&i| todo.holds(self.steps[i].span.start))
-            .collect()
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

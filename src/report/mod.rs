@@ -19,8 +19,15 @@ use std::time::Duration;
 /// Everything known about one checked guide.
 #[derive(Debug)]
 pub struct GuideResult {
+    /// The guide's plan: every step, or (`thin`) only those that did not pass.
     pub plan: Plan,
+    /// One per step of `plan`.
     pub verdicts: Vec<Verdict>,
+    /// Every step's status, and how far each TODO section got.
+    pub tally: crate::compare::Tally,
+    /// Only the steps that did not pass were kept (the human and GitHub reports show no
+    /// others); the JSON and JUnit reports need a result that is not thin.
+    pub thin: bool,
     pub store: String,
     pub duration: Duration,
     /// Where the workspace was kept, if it was.
@@ -29,7 +36,7 @@ pub struct GuideResult {
     pub rewritten: Option<String>,
     /// The snapshot file and what happened to it.
     pub snapshot: Option<(PathBuf, crate::snapshot::Outcome)>,
-    /// How long each step took (None for steps that did not run).
+    /// How long each step took (None for steps that did not run; empty when thin).
     pub timings: Vec<Option<Duration>>,
 }
 
@@ -78,23 +85,14 @@ impl Totals {
             guides: 1,
             ..Totals::default()
         };
-        for (step, verdict) in result.plan.steps.iter().zip(&result.verdicts) {
-            if matches!(step.kind, crate::plan::StepKind::Snippet { .. }) {
-                continue;
-            }
-            t.steps += 1;
-            match verdict.status {
-                Status::Passed => t.passed += 1,
-                Status::Failed => t.failed += 1,
-                Status::Blocked => {
-                    t.blocked += 1;
-                    let after = |p: &Problem| matches!(p, Problem::Blocked { after: Some(_), .. });
-                    t.blocked_after += usize::from(verdict.problems.first().is_some_and(after));
-                }
-                Status::Skipped => t.skipped += 1,
-                Status::Unverified => t.unverified += 1,
-            }
-        }
+        let tally = &result.tally;
+        t.passed = tally.count_of(Status::Passed);
+        t.failed = tally.count_of(Status::Failed);
+        t.blocked = tally.count_of(Status::Blocked);
+        t.blocked_after = tally.blocked_after;
+        t.skipped = tally.count_of(Status::Skipped);
+        t.unverified = tally.count_of(Status::Unverified);
+        t.steps = t.passed + t.failed + t.blocked + t.skipped + t.unverified;
         t
     }
 
@@ -129,9 +127,7 @@ pub fn guide(result: &GuideResult, style: Style) -> String {
         out.push_str(&problems_text(verdict, style));
         out.push('\n');
     }
-    let states: Vec<String> = (result.plan.todos.iter())
-        .map(|todo| crate::compare::todo_state(&result.plan, todo, Some(&result.verdicts)))
-        .collect();
+    let states: Vec<String> = result.tally.todos.iter().map(|t| t.state()).collect();
     out.push_str(&todo_lines(
         &result.plan.guide,
         &result.plan.todos,

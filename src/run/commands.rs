@@ -2,7 +2,7 @@
 
 use super::protocol::{self, Role};
 use super::session::{Cmd, Interrupt, shell_quote};
-use crate::plan::{Nest, Plan, StepKind};
+use crate::plan::{Nest, StepKind};
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use std::time::Duration;
 /// guidecheck adds when the guide goes on at an outer prompt without one). `inside` is
 /// whether an entered shell is open, carried from batch to batch.
 pub(super) fn session_commands(
-    plan: &Plan,
+    steps: &super::Window,
     range: std::ops::Range<usize>,
     timeout: Duration,
     inside: &mut bool,
@@ -18,8 +18,9 @@ pub(super) fn session_commands(
     // The step each command belongs to (None: an `exit` added to leave a shell), and the
     // commands.
     let mut commands = (Vec::new(), Vec::new());
-    for k in range.filter(|&k| plan.steps[k].runs() && missing_need(&plan.steps[k]).is_none()) {
-        let step = &plan.steps[k];
+    let held = |k: usize| steps.get(k).expect("held until settled");
+    for k in range.filter(|&k| held(k).runs() && missing_need(held(k)).is_none()) {
+        let step = held(k);
         let timeout = step.options.timeout.unwrap_or(timeout);
         let role = match step.options.nest {
             Nest::Enter => Role::Enter,
@@ -81,8 +82,8 @@ fn has(need: &str) -> bool {
 
 /// What a guide's steps say that decides how its commands end (`Session::run_batch`):
 /// read once, over every step's shell text (a command, a script, a file it may source).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Said {
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Said {
     /// `exec`: a command may send the shell's own output elsewhere.
     pub exec: bool,
     /// Something that may change the shell's options (`may_change_options`).
@@ -92,13 +93,18 @@ pub(super) struct Said {
 }
 
 impl Said {
-    pub(super) fn of(steps: &[crate::plan::Step]) -> Said {
-        let any = |test: &dyn Fn(&StepKind) -> bool| steps.iter().any(|s| test(&s.kind));
-        Said {
-            exec: any(&|k| mentions(k, "exec")),
-            options: any(&may_change_options),
-            printf: any(&|k| mentions(k, "printf")),
-        }
+    pub fn of(steps: &[crate::plan::Step]) -> Said {
+        let mut said = Said::default();
+        steps.iter().for_each(|s| said.add(s));
+        said
+    }
+
+    /// What one more step says.
+    pub fn add(&mut self, step: &crate::plan::Step) {
+        let kind = &step.kind;
+        self.exec = self.exec || mentions(kind, "exec");
+        self.options = self.options || may_change_options(kind);
+        self.printf = self.printf || mentions(kind, "printf");
     }
 }
 

@@ -12,15 +12,18 @@ mod session;
 mod simple;
 mod spawn;
 mod wait;
+mod window;
 mod workspace;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::plan::{Plan, StepKind};
+use crate::plan::StepKind;
+pub use commands::Said;
 use serde::Serialize;
 pub use session::Finished;
 use session::{Launch, Session};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+pub use window::Window;
 pub use workspace::Workspace;
 
 pub use crate::nix::store::StoreMode;
@@ -117,7 +120,8 @@ pub struct Quiet;
 impl Observer for Quiet {}
 
 /// Plan steps whose commands are made and handed to the session at once (the session
-/// keeps a few batches in flight; a chunk's end only waits for its last command).
+/// keeps a few batches in flight; a chunk's end only waits for its last command), and
+/// about how many a run holds.
 const COMMANDS_AT_ONCE: usize = 1024;
 
 /// A guide's workspace with its shell already started. Made before the guide is planned
@@ -197,15 +201,25 @@ pub fn start_with(options: &RunOptions, guide: &Path, early: Option<Early>) -> R
     })
 }
 
-/// Runs every step of a plan in a started workspace and its shell session. Each step that
-/// runs is handed to `settle` as it ends, with its plan index (steps not run are not
-/// handed over; a step that cannot run here may come before the commands around it).
+/// What takes the steps of a run as they end.
+pub trait Settle {
+    /// Step `index` ended (steps that do not run are never handed over; a step that cannot
+    /// run here may come before the commands around it). `steps` holds it.
+    fn settle(&mut self, steps: &Window, index: usize, run: StepRun);
+    /// Every step handed over so far may be settled now, and released from `steps`.
+    fn caught_up(&mut self, steps: &mut Window);
+}
+
+/// Runs the steps `steps` gives, in order, in a started workspace and its shell session,
+/// handing each that runs to `settle` as it ends. `said` is what the guide's steps say
+/// that decides how its commands end (`Said`, over every step).
 pub fn run(
-    plan: &Plan,
+    steps: &mut Window,
+    said: Said,
     started: Started,
     options: &RunOptions,
     observer: &dyn Observer,
-    settle: &mut dyn FnMut(usize, StepRun),
+    settle: &mut dyn Settle,
 ) -> Result<GuideRun> {
     let Started {
         workspace,
@@ -215,62 +229,65 @@ pub fn run(
     } = started;
     // A guide that redirects the shell's own output (`exec >log`) gets its tokens through
     // fd 19 from the start; elsewhere (a script it sources) the batch's check catches it.
-    let said = commands::Said::of(&plan.steps);
     session.tokens_on_stdout = !said.exec;
     session.options_fixed = !said.options;
     session.printf_unnamed = !said.printf;
     let sink = |bytes: &[u8]| observer.output(bytes);
     let spawn = |e| Error::new(ErrorKind::Spawn(e));
+    let is_file = |step: &crate::plan::Step| matches!(step.kind, StepKind::File { .. });
     let mut inside = false;
     let mut i = 0;
-    while i < plan.steps.len() {
-        let step = &plan.steps[i];
+    while steps.reach(i) {
+        let step = steps.get(i).expect("reached");
         if let StepKind::File { path, content, .. } = &step.kind {
             if let Some(need) = commands::missing_need(step) {
-                settle(i, StepRun::missing(need));
+                settle.settle(steps, i, StepRun::missing(need));
             } else if step.runs() {
                 observer.step_started(i, step);
-                settle(i, write_file(&session.cwd(), &workspace, path, content));
+                let run = write_file(&session.cwd(), &workspace, path, content);
+                settle.settle(steps, i, run);
                 observer.step_finished(i);
             }
             i += 1;
+            settle.caught_up(steps);
             continue;
         }
-        // The session steps up to the next file step go to the shell together.
-        let end = (i..plan.steps.len())
-            .find(|&k| matches!(plan.steps[k].kind, StepKind::File { .. }))
-            .unwrap_or(plan.steps.len());
+        // The session steps up to the next file step go to the shell together, in chunks:
+        // the commands of a long stretch are not all held at once.
+        let mut end = i + 1;
+        while end < i + COMMANDS_AT_ONCE && steps.reach(end) && !steps.get(end).is_some_and(is_file) {
+            end += 1;
+        }
+        let steps_now: &Window = steps;
         for k in i..end {
-            if let Some(need) = commands::missing_need(&plan.steps[k]) {
-                settle(k, StepRun::missing(need));
+            let step = steps_now.get(k).expect("reached");
+            if let Some(need) = commands::missing_need(step) {
+                settle.settle(steps_now, k, StepRun::missing(need));
             }
         }
-        // In chunks: the commands of a long stretch are not all held at once.
-        for from in (i..end).step_by(COMMANDS_AT_ONCE) {
-            let to = end.min(from + COMMANDS_AT_ONCE);
-            let (step_of, commands) =
-                commands::session_commands(plan, from..to, options.timeout, &mut inside);
-            session
-                .run_batch(
-                    &commands,
-                    &sink,
-                    &mut |b| {
-                        step_of[b]
-                            .into_iter()
-                            .for_each(|k| observer.step_started(k, &plan.steps[k]))
-                    },
-                    &mut |b, finished| {
-                        if let Some(k) = step_of[b] {
-                            let mut run = StepRun::from(finished);
-                            read_logs(&plan.steps[k], &mut run, &launch_env);
-                            settle(k, run);
-                            observer.step_finished(k);
-                        }
-                    },
-                )
-                .map_err(spawn)?;
-        }
+        let (step_of, commands) = commands::session_commands(steps_now, i..end, options.timeout, &mut inside);
+        let step = |k: usize| steps_now.get(k).expect("held until settled");
+        session
+            .run_batch(
+                &commands,
+                &sink,
+                &mut |b| {
+                    step_of[b]
+                        .into_iter()
+                        .for_each(|k| observer.step_started(k, step(k)))
+                },
+                &mut |b, finished| {
+                    if let Some(k) = step_of[b] {
+                        let mut run = StepRun::from(finished);
+                        read_logs(step(k), &mut run, &launch_env);
+                        settle.settle(steps_now, k, run);
+                        observer.step_finished(k);
+                    }
+                },
+            )
+            .map_err(spawn)?;
         i = end;
+        settle.caught_up(steps);
     }
     // The shell and what it started end, and the workspace goes, on a thread of their own
     // while the verdicts are reported (in that order: nothing may write into a folder being

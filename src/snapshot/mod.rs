@@ -162,12 +162,12 @@ impl Facts {
     }
 
     /// The snapshot text: the header, then the entries.
-    pub fn text(&self, guide: &str, nix_version: &str, plan: &Plan) -> String {
+    pub fn text(&self, guide: &str, nix_version: &str, digest: &str) -> String {
         format!(
             "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\ndigest: {}\n---\n{}",
             env!("CARGO_PKG_VERSION"),
             today(),
-            digest(plan),
+            digest,
             self.body
         )
     }
@@ -177,19 +177,35 @@ impl Facts {
 /// order (not line numbers: prose edits do not change it). The badge says "verified" only
 /// while the guide still has the digest its snapshot recorded.
 pub fn digest(plan: &Plan) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for step in plan.steps.iter().filter(|s| s.runs()) {
+    let mut digest = Digest::default();
+    plan.steps.iter().for_each(|s| digest.add(s));
+    digest.finish()
+}
+
+/// The digest (`digest`) as the steps come.
+#[derive(Default)]
+pub struct Digest(sha2::Sha256);
+
+impl Digest {
+    pub fn add(&mut self, step: &crate::plan::Step) {
+        use sha2::Digest;
+        if !step.runs() {
+            return;
+        }
         let text = serde_json::to_string(&step.kind).unwrap_or_default();
         // Line numbers inside shown output are where, not what.
         let without_lines = LINE_FIELD.replace_all(&text, "");
-        hasher.update(without_lines.as_bytes());
-        hasher.update(b"\n");
+        self.0.update(without_lines.as_bytes());
+        self.0.update(b"\n");
     }
-    hasher.finalize()[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+
+    pub fn finish(self) -> String {
+        use sha2::Digest;
+        self.0.finalize()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 static LINE_FIELD: std::sync::LazyLock<regex::Regex> =

@@ -17,6 +17,7 @@ mod plan;
 mod read;
 mod real_guides;
 mod reliability;
+mod scale;
 mod session;
 mod shells;
 mod snapshots;
