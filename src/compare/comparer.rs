@@ -10,9 +10,9 @@ use crate::run::StepRun;
 /// step printed. Failures after a blocked step are blocked too: they cannot be blamed on
 /// the guide.
 ///
-/// A thin comparer keeps whole only the steps a human report shows (those that did not
-/// pass, or have a problem), and one mark for every step (`Tally`): memory then does not
-/// grow with the steps that passed.
+/// Every step is counted (`Tally`). A thin comparer keeps whole only the steps a human
+/// report shows (those that did not pass, or have a problem): memory then does not grow
+/// with the steps that passed.
 pub struct Comparer<'a> {
     normalizer: &'a Normalizer,
     blocked_at: Option<usize>,

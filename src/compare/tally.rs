@@ -111,3 +111,60 @@ impl Tally {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn mark(status: Status) -> Mark {
+        Mark {
+            status,
+            snippet: false,
+            blocked_after: false,
+        }
+    }
+
+    #[test]
+    fn steps_are_counted_by_status_and_by_todo_section_and_a_change_moves_one() {
+        let todo = Todo {
+            line: 3,
+            text: "TODO".into(),
+            span: Span { start: 100, end: 200 },
+        };
+        let mut tally = Tally::new(&[todo]);
+        tally.add(10, mark(Status::Passed));
+        tally.add(120, mark(Status::Passed));
+        tally.add(150, mark(Status::Failed));
+        tally.add(
+            160,
+            Mark {
+                snippet: true,
+                ..mark(Status::Skipped)
+            },
+        );
+        tally.add(
+            170,
+            Mark {
+                blocked_after: true,
+                ..mark(Status::Blocked)
+            },
+        );
+        assert_eq!(tally.compared, 5);
+        assert_eq!(
+            [Status::Passed, Status::Failed, Status::Blocked, Status::Skipped].map(|s| tally.count_of(s)),
+            [2, 1, 1, 0],
+            "a snippet is not counted"
+        );
+        assert_eq!(tally.blocked_after, 1);
+        assert_eq!(tally.todos[0].state(), "3 steps, 1 failing, 1 blocked");
+        // A mistyped paste fails the step at 120 after it was counted as passed.
+        tally.change(120, mark(Status::Passed), mark(Status::Failed));
+        assert_eq!(
+            (tally.count_of(Status::Passed), tally.count_of(Status::Failed)),
+            (1, 2)
+        );
+        assert_eq!(tally.todos[0].state(), "3 steps, 2 failing, 1 blocked");
+        assert!(tally.any(Status::Failed) && !tally.any(Status::Unverified));
+    }
+}

@@ -8,7 +8,7 @@ use crate::compare::Comparer;
 use crate::config::Settings;
 use crate::error::Result;
 use crate::normalize::Normalizer;
-use crate::plan::{Plan, Step, Todo};
+use crate::plan::{Plan, Step};
 use crate::run::{self, Window};
 use std::path::{Path, PathBuf};
 
@@ -47,6 +47,7 @@ pub fn execute_streamed(
     })
 }
 
+/// Runs `steps` (when any runs) and compares them, with what the run must know first.
 fn run_steps(
     guide: &Path,
     survey: Survey,
@@ -56,78 +57,61 @@ fn run_steps(
     keep: Keep,
     started: Option<Result<run::Started>>,
 ) -> Result<Evaluation> {
-    let mut window = Window::new(steps);
-    let todos = survey.todos.clone();
-    if !survey.runs {
-        let normalizer = Normalizer::default();
-        let comparer = Comparer::new(&normalizer, &todos, survey.pastes, keep.thin);
-        let settled = Settled::new(comparer, &normalizer, keep);
-        let done = settled.finish(&mut window);
-        let plan = plan_of(guide, todos, keep, done.steps, done.compared.kept);
-        return Ok(Evaluation {
-            plan,
-            run: None,
-            runs: Vec::new(),
-            verdicts: done.compared.verdicts,
-            tally: done.compared.tally,
-            timings: done.timings,
-            facts: None,
-            digest: survey.digest,
-            uses_nix: survey.uses_nix,
-            normalizer,
-            keep,
-        });
-    }
-    let started = match started {
-        Some(started) => started?,
-        None => run::start(&settings.run, guide)?,
+    let started = match (survey.runs, started) {
+        (false, _) => None,
+        (true, Some(started)) => Some(started?),
+        (true, None) => Some(run::start(&settings.run, guide)?),
     };
-    let workspace = started.workspace();
-    let normalizer = Normalizer::new(
-        Some((workspace.root(), &workspace.work())),
-        settings.redactions.clone(),
-    )
-    .with_guide_files(&survey.files)
-    .with_errors(settings.errors.clone());
-    let comparer = Comparer::new(&normalizer, &todos, survey.pastes, keep.thin);
+    let normalizer = match &started {
+        None => Normalizer::default(),
+        Some(started) => {
+            let workspace = started.workspace();
+            Normalizer::new(
+                Some((workspace.root(), &workspace.work())),
+                settings.redactions.clone(),
+            )
+            .with_guide_files(&survey.files)
+            .with_errors(settings.errors.clone())
+        }
+    };
+    let comparer = Comparer::new(&normalizer, &survey.todos, survey.pastes, keep.thin);
     let mut settled = Settled::new(comparer, &normalizer, keep);
-    let mut guide_run = run::run(
-        &mut window,
-        survey.said,
-        started,
-        &settings.run,
-        observer,
-        &mut settled,
-    )?;
-    if !keep.workspace {
-        guide_run.release();
+    let mut window = Window::new(steps);
+    let mut guide_run = None;
+    if let Some(started) = started {
+        let run = guide_run.insert(run::run(
+            &mut window,
+            survey.said,
+            started,
+            &settings.run,
+            observer,
+            &mut settled,
+        )?);
+        if !keep.workspace {
+            run.release();
+        }
     }
     let done = settled.finish(&mut window);
-    let plan = plan_of(guide, todos, keep, done.steps, done.compared.kept);
+    let steps = match keep.thin {
+        true => done.compared.kept.into_iter().map(|(_, step)| step).collect(),
+        false => done.steps,
+    };
+    let plan = Plan {
+        guide: PathBuf::from(guide),
+        steps,
+        todos: survey.todos,
+    };
     Ok(Evaluation {
         plan,
-        run: Some(guide_run),
+        facts: (keep.facts && guide_run.is_some()).then_some(done.facts),
+        run: guide_run,
         runs: done.runs,
         verdicts: done.compared.verdicts,
         tally: done.compared.tally,
         timings: done.timings,
-        facts: keep.facts.then_some(done.facts),
         digest: survey.digest,
         uses_nix: survey.uses_nix,
         normalizer,
         keep,
     })
-}
-
-/// The plan an evaluation reports on: every step, or (thin) those kept.
-fn plan_of(guide: &Path, todos: Vec<Todo>, keep: Keep, steps: Vec<Step>, kept: Vec<(usize, Step)>) -> Plan {
-    let steps = match keep.thin {
-        true => kept.into_iter().map(|(_, step)| step).collect(),
-        false => steps,
-    };
-    Plan {
-        guide: PathBuf::from(guide),
-        steps,
-        todos,
-    }
 }
