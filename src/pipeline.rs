@@ -235,7 +235,7 @@ fn check_snapshot(
     } else {
         "not used".to_string()
     };
-    let facts = facts.text(&name, &nix, &digest);
+    let facts = facts.into_text(&name, &nix, &digest);
     let statuses: Vec<Status> = [Status::Failed, Status::Blocked]
         .into_iter()
         .filter(|&s| evaluation.tally.any(s))

@@ -163,12 +163,22 @@ impl Facts {
 
     /// The snapshot text: the header, then the entries.
     pub fn text(&self, guide: &str, nix_version: &str, digest: &str) -> String {
+        Facts::header(guide, nix_version, digest) + &self.body
+    }
+
+    /// `text`, made of the entries' own text (a long guide's entries are large: they are
+    /// not copied).
+    pub fn into_text(self, guide: &str, nix_version: &str, digest: &str) -> String {
+        let mut text = self.body;
+        text.insert_str(0, &Facts::header(guide, nix_version, digest));
+        text
+    }
+
+    fn header(guide: &str, nix_version: &str, digest: &str) -> String {
         format!(
-            "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\ndigest: {}\n---\n{}",
+            "# guidecheck snapshot: facts of the guide's commands (exit status, errors, hashes)\nguide: {guide}\nguidecheck: {}\nnix: {nix_version}\nrecorded: {}\ndigest: {digest}\n---\n",
             env!("CARGO_PKG_VERSION"),
             today(),
-            digest,
-            self.body
         )
     }
 }
@@ -233,20 +243,8 @@ pub struct RecordedEntry {
 
 /// Reads a snapshot written by `take`.
 pub fn parse(text: &str) -> Recorded {
-    let (header, body) = text.split_once("\n---\n").unwrap_or(("", text));
-    let field = |name: &str| {
-        header
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut recorded = Recorded {
-        nix: field("nix:"),
-        recorded: field("recorded:"),
-        digest: field("digest:"),
-        entries: Vec::new(),
-    };
+    let mut recorded = header(text);
+    let (_, body) = text.split_once("\n---\n").unwrap_or(("", text));
     for line in body.lines() {
         if let Some(rest) = line.strip_prefix("## ") {
             match rest.split_once(": ").filter(|(n, _)| n.parse::<usize>().is_ok()) {
@@ -275,6 +273,24 @@ pub fn parse(text: &str) -> Recorded {
     recorded
 }
 
+/// A snapshot's header fields, without its entries (a long guide's snapshot holds many).
+fn header(text: &str) -> Recorded {
+    let (header, _) = text.split_once("\n---\n").unwrap_or(("", text));
+    let field = |name: &str| {
+        header
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    Recorded {
+        nix: field("nix:"),
+        recorded: field("recorded:"),
+        digest: field("digest:"),
+        entries: Vec::new(),
+    }
+}
+
 /// `snapshot` with its `recorded:` date set to `date`.
 fn with_date(snapshot: &str, date: &str) -> String {
     snapshot
@@ -297,7 +313,7 @@ fn body(snapshot: &str) -> &str {
 /// their date).
 pub fn recorded_nix(path: &Path, current: &str) -> Option<String> {
     let stored = std::fs::read_to_string(path).ok()?;
-    let nix = parse(&stored).nix;
+    let nix = header(&stored).nix;
     (changed(&stored, current).is_none() && !nix.is_empty()).then_some(nix)
 }
 
@@ -336,9 +352,9 @@ pub fn check(path: &Path, current: &str, policy: Policy, ci: bool, statuses: &[S
         // (the badge needs it), keeping the date: a date changes only with a fact.
         (Some(stored), policy) if changed(&stored, current).is_none() => {
             remove(&new_path)?;
-            let same_digest = parse(&stored).digest == parse(current).digest;
+            let same_digest = header(&stored).digest == header(current).digest;
             if !same_digest && matches!(policy, Policy::Always | Policy::Auto) {
-                write(path, &with_date(current, &parse(&stored).recorded))?;
+                write(path, &with_date(current, &header(&stored).recorded))?;
             }
             Outcome::Matched
         }

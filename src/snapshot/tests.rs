@@ -73,6 +73,33 @@ fn a_snapshot_reads_back() {
         }
     );
     assert_eq!(r.entries[1].output, None);
+    let h = header(text);
+    assert_eq!((h.nix, h.recorded, h.entries.len()), (r.nix, r.recorded, 0));
+}
+
+#[test]
+fn facts_made_into_text_are_their_text() {
+    let text = "```console\n$ echo a\na\n```\n";
+    let blocks = crate::extract::extract(text);
+    let prompts = crate::plan::console::Prompts::default();
+    let plan = crate::plan::build(Path::new("g.md"), text, &blocks, &prompts).unwrap();
+    let mut facts = Facts::default();
+    let run = crate::run::StepRun {
+        output: "a\n".into(),
+        status: Some(0),
+        ..Default::default()
+    };
+    facts.add(
+        &plan.steps[0],
+        Some(&run),
+        &crate::normalize::Normalizer::default(),
+    );
+    let expected = facts.text("g.md", "2.8", "d1");
+    assert!(
+        expected.contains("digest: d1\n---\n") && expected.ends_with("## 1: echo a\nexit: 0\n"),
+        "{expected}"
+    );
+    assert_eq!(facts.into_text("g.md", "2.8", "d1"), expected);
 }
 
 #[test]
