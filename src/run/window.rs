@@ -25,6 +25,12 @@ impl<'a> Window<'a> {
         self.steps.get(index.checked_sub(self.first)?)
     }
 
+    /// The first step still held: those before it were settled and released (a step that
+    /// does not run may be settled before the run comes to it).
+    pub fn first(&self) -> usize {
+        self.first
+    }
+
     /// Reads on until step `index` is held; false when the steps end before it.
     pub fn reach(&mut self, index: usize) -> bool {
         while self.first + self.steps.len() <= index {

@@ -177,3 +177,17 @@ fn a_run_s_memory_does_not_grow_with_its_steps() {
         "10,000 steps: {small} KiB, 100,000: {large} KiB ({text} KiB more text)"
     );
 }
+
+/// Comparing lags the run, and catches up at once after a command printing over 1 MiB;
+/// a skipped file block right after it is then settled before the run comes to it. The
+/// run goes on past it (it once stopped there, and every later step was skipped).
+#[test]
+fn a_skipped_block_settled_before_the_run_comes_to_it_does_not_end_the_run() {
+    let (_dir, path) = write_guide(
+        "g.md",
+        "```console\n$ head -c 1100000 /dev/zero | tr '\\0' x; echo\n...\n```\n\n```sh title=\"later.sh\" skip\necho skipped\n```\n\n```console\n$ echo a\nb\n```\n",
+    );
+    let run = Run::new([&path]).expect(1);
+    assert_eq!(run.steps(), (1, 1, 0, 1));
+    run.contains("g.md:11: echo a");
+}
