@@ -197,12 +197,22 @@ fn mentions(text: &str, word: &str) -> bool {
     path_parts(text).any(|part| part == word)
 }
 
+/// A path part's fingerprint: a hash with fixed keys, the same in every run.
+fn fingerprint(part: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    part.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// `cd DIR` where no earlier step mentions DIR (mkdir, git clone, tar, a file's folder…).
 #[derive(Default)]
 struct CdTargets {
     /// The path parts the steps so far mention (their text without its own `cd`s, files'
-    /// names): kept as a set, so a guide that `cd`s 100,000 times is not read again at each.
-    parts: std::collections::HashSet<String>,
+    /// names): kept as a set, so a guide that `cd`s 100,000 times is not read again at each;
+    /// of their 64-bit fingerprints, so a guide of 300,000 distinct words holds 5 MB of
+    /// them, not 25 MB of strings (two parts share one with a chance of 2^-64).
+    parts: std::collections::HashSet<u64>,
     /// The first archive, clone or template command among them.
     unpack: Option<String>,
 }
@@ -211,9 +221,7 @@ impl CdTargets {
     /// Adds what a step mentions.
     fn mention(&mut self, text: &str) {
         for part in path_parts(text) {
-            if !self.parts.contains(part) {
-                self.parts.insert(part.to_string());
-            }
+            self.parts.insert(fingerprint(part));
         }
         if self.unpack.is_none() {
             self.unpack = UNPACKS.find(text).map(|m| m.as_str().trim().to_string());
@@ -239,7 +247,7 @@ impl CdTargets {
             }
             let first = dir.split('/').next().unwrap_or(dir);
             let before = &text[..caps.get(0).map_or(0, |m| m.start())];
-            if !self.parts.contains(first) && !mentions(before, first) {
+            if !self.parts.contains(&fingerprint(first)) && !mentions(before, first) {
                 let line = first_line + text[..caps.get(1).map_or(0, |m| m.start())].matches('\n').count();
                 let unpack = self
                     .unpack
