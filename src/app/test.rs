@@ -160,7 +160,7 @@ fn render(args: &TestArgs, results: &[GuideResult], totals: &Totals) -> bool {
             }
             out(&report::summary(totals));
         }
-        Format::Json => out(&report::json::render(results, totals)),
+        Format::Json => super::out_with(|w| report::json::write(w, results, totals)),
         Format::Junit => out(&report::junit::render(results)),
         Format::Github => {
             out(&report::github::render(results));

@@ -8,10 +8,18 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 pub fn render(results: &[GuideResult], totals: &Totals) -> String {
+    let mut out = Vec::new();
+    write(&mut out, results, totals).expect("json");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// `render`, written to `out` as it is serialised (a long run's document is not held).
+pub fn write(out: &mut dyn std::io::Write, results: &[GuideResult], totals: &Totals) -> std::io::Result<()> {
     // Every step is reported: a result that kept only its failures has not got them.
     debug_assert!(results.iter().all(|r| !r.thin), "a thin result");
     let doc = Document { results, totals };
-    serde_json::to_string_pretty(&doc).expect("json") + "\n"
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
 
 struct Document<'a> {
