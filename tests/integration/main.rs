@@ -245,6 +245,34 @@ impl Outcome {
     }
 }
 
+/// The peak RSS (KiB) of a run of the guide at `guide`, which must pass (snapshots off,
+/// from the guide's folder); None without `/usr/bin/time` to measure it with.
+#[track_caller]
+pub fn peak_rss_of_a_passing_run(guide: &Path) -> Option<u64> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        skip("no /usr/bin/time to measure peak memory with");
+        return None;
+    }
+    let out = std::process::Command::new(time)
+        .args(["-f", "%M"])
+        .arg(assert_cmd::cargo::cargo_bin("guidecheck"))
+        .arg(guide)
+        .current_dir(guide.parent().expect("a guide in a folder"))
+        .env("GUIDECHECK_UPDATE", "off")
+        .output()
+        .expect("guidecheck ran");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let kib = stderr.lines().last().and_then(|l| l.trim().parse().ok());
+    Some(kib.expect("peak RSS"))
+}
+
 /// Says in the test log why a test checked nothing here.
 #[allow(clippy::print_stderr)]
 pub fn skip(why: &str) {
