@@ -36,7 +36,7 @@ pub struct Evaluation {
     pub timings: Vec<Option<std::time::Duration>>,
     /// The snapshot entries, when asked for (`Keep::facts`).
     pub facts: Option<snapshot::Facts>,
-    /// The snapshot digest, when the plan is not kept whole.
+    /// The snapshot digest, when asked for (`Keep::facts`).
     pub digest: Option<String>,
     /// Whether a command or script calls a Nix tool.
     pub uses_nix: bool,
@@ -56,8 +56,8 @@ pub struct Keep {
     /// the shell, as soon as the last command ended, while the last steps are compared and
     /// the verdicts reported.
     pub workspace: bool,
-    /// Only the steps a human report shows (those that did not pass), with a mark for every
-    /// step: memory does not grow with the steps that passed. Not with `runs`.
+    /// Only the steps a human report shows (those that did not pass), every step counted
+    /// (`compare::Tally`): memory does not grow with the steps that passed. Not with `runs`.
     pub thin: bool,
 }
 

@@ -36,7 +36,7 @@ pub struct Compared {
 }
 
 impl<'a> Comparer<'a> {
-    /// `pastes`: the guide's mistyped pastes (`pastes::of_plan`, or found as it was read).
+    /// `pastes`: the guide's mistyped pastes (`nix::lint::Pastes`, found before the run).
     pub fn new(
         normalizer: &'a Normalizer,
         todos: &[crate::plan::Todo],

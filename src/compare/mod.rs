@@ -9,12 +9,11 @@ mod pastes;
 mod tally;
 pub use comparer::{Compared, Comparer};
 use output::{Normalized, normalize_shown, output_problems};
-pub use pastes::of_plan as pastes_of;
 pub use tally::{Mark, Tally, TodoTally};
 
 use crate::nix::{blocked, facts, optional};
 use crate::normalize::Normalizer;
-use crate::plan::{ExitExpectation, Plan, ShownLine, Step, StepKind};
+use crate::plan::{ExitExpectation, ShownLine, Step, StepKind};
 use crate::run::StepRun;
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -126,16 +125,6 @@ pub struct ComparedLine {
     pub text: String,
     /// The Markdown line it came from.
     pub line: usize,
-}
-
-/// Compares every step of a guide with what happened (`runs`: one per plan step, None for
-/// steps that were not run).
-pub fn compare(plan: &Plan, runs: &[Option<StepRun>], normalizer: &Normalizer) -> Vec<Verdict> {
-    let mut comparer = Comparer::new(normalizer, &plan.todos, pastes::of_plan(plan), false);
-    for (i, step) in plan.steps.iter().enumerate() {
-        comparer.push(step, runs.get(i).and_then(Option::as_ref));
-    }
-    comparer.finish().verdicts
 }
 
 /// Compares one step that ran.

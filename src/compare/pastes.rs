@@ -2,23 +2,7 @@
 
 use super::{Problem, Status, Verdict};
 use crate::nix::lint::Paste;
-use crate::plan::{Plan, Step, StepKind};
-
-/// The mistyped pastes of a whole plan: hashes pasted into a file step that are not the
-/// `got:` hash shown before them.
-pub fn of_plan(plan: &Plan) -> Vec<Paste> {
-    // A paste follows a shown `got:` line; most guides show none, and need no Nix steps.
-    let shows_got = plan.steps.iter().any(|s| match &s.kind {
-        StepKind::Command {
-            shown: Some(shown), ..
-        } => shown.lines.iter().any(|l| l.text.contains("got:")),
-        _ => false,
-    });
-    match shows_got {
-        true => crate::nix::lint::mistyped_pastes(&plan.nix_steps()),
-        false => Vec::new(),
-    }
-}
+use crate::plan::{Step, StepKind};
 
 /// What a paste's verdict depends on, seen as the steps are compared: whether the `got:`
 /// hash shown was really printed (the last command at or before the line showing it), and

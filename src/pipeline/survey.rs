@@ -30,49 +30,66 @@ pub(super) struct Survey {
 impl Survey {
     /// A whole plan's.
     pub(super) fn of_plan(plan: &Plan, keep: Keep) -> Survey {
-        let mut survey = Survey {
-            pastes: crate::compare::pastes_of(plan),
-            todos: plan.todos.clone(),
-            digest: keep.facts.then(|| crate::snapshot::digest(plan)),
-            ..Survey::default()
-        };
-        plan.steps.iter().for_each(|s| survey.add(s));
-        survey
+        let mut surveying = Surveying::new(keep);
+        plan.steps.iter().for_each(|s| surveying.add(s));
+        surveying.finish(plan.todos.clone())
     }
 
     /// Reads the guide's text through once, keeping only this.
     pub(super) fn read(path: &Path, text: &str, settings: &Settings, keep: Keep) -> Result<Survey> {
         super::with_steps(path, text, settings, |stream| {
-            let mut survey = Survey::default();
-            let mut pastes = Pastes::default();
-            let mut digest = keep.facts.then(Digest::default);
+            let mut surveying = Surveying::new(keep);
             for step in &mut *stream {
-                survey.add(&step);
-                // A paste follows a shown `got:` hash: the Nix view of the steps before the
-                // first is not needed.
-                if pastes.waiting() || shows_got(&step) {
-                    step.nix_view().iter().for_each(|v| pastes.step(v));
-                }
-                if let Some(digest) = &mut digest {
-                    digest.add(&step);
-                }
+                surveying.add(&step);
             }
-            survey.todos = stream.finish()?;
-            survey.pastes = pastes.found();
-            survey.digest = digest.map(Digest::finish);
-            Ok(survey)
+            Ok(surveying.finish(stream.finish()?))
         })
+    }
+}
+
+/// A survey as the steps come.
+struct Surveying {
+    survey: Survey,
+    pastes: Pastes,
+    digest: Option<Digest>,
+}
+
+impl Surveying {
+    fn new(keep: Keep) -> Surveying {
+        Surveying {
+            survey: Survey::default(),
+            pastes: Pastes::default(),
+            digest: keep.facts.then(Digest::default),
+        }
     }
 
     fn add(&mut self, step: &Step) {
-        self.runs |= step.runs();
-        self.said.add(step);
+        let survey = &mut self.survey;
+        survey.runs |= step.runs();
+        survey.said.add(step);
         match &step.kind {
-            StepKind::File { path, .. } => self.files.push(path.to_string()),
+            StepKind::File { path, .. } => survey.files.push(path.to_string()),
             StepKind::Command { command: text, .. } | StepKind::Script { script: text, .. } => {
-                self.uses_nix = self.uses_nix || crate::nix::uses_nix(text);
+                survey.uses_nix = survey.uses_nix || crate::nix::uses_nix(text);
             }
             _ => {}
+        }
+        // A paste follows a shown `got:` hash: the Nix view of the steps before the first
+        // is not needed (most guides show none).
+        if self.pastes.waiting() || shows_got(step) {
+            step.nix_view().iter().for_each(|v| self.pastes.step(v));
+        }
+        if let Some(digest) = &mut self.digest {
+            digest.add(step);
+        }
+    }
+
+    fn finish(self, todos: Vec<Todo>) -> Survey {
+        Survey {
+            pastes: self.pastes.found(),
+            digest: self.digest.map(Digest::finish),
+            todos,
+            ..self.survey
         }
     }
 }
