@@ -81,7 +81,20 @@ pub fn evaluate(
 
 /// The size from which a guide is read as it runs (`execute_streamed`) when its report
 /// needs only its failures: below it, reading it twice costs more than holding its plan.
-pub const STREAMED_FROM: usize = 256 * 1024;
+const STREAMED_FROM: usize = 256 * 1024;
+
+impl Request {
+    /// Only the steps that did not pass are kept (`Keep::thin`).
+    fn thin(&self) -> bool {
+        self.failures_only && !(self.bless || self.check)
+    }
+
+    /// Whether a guide of this text is best read as it runs (`check` with no plan): a long
+    /// one whose run is thin.
+    pub fn reads_as_it_runs(&self, text: &str) -> bool {
+        self.thin() && text.len() >= STREAMED_FROM
+    }
+}
 
 /// How many times `--bless` runs a guide again after pasting changed hashes.
 const BLESS_ROUNDS: usize = 3;
@@ -162,7 +175,7 @@ pub fn check(
         runs: request.bless || request.check,
         facts: wants_snapshot(path, settings, request),
         workspace: request.keep_workspace || request.keep_failed,
-        thin: request.failures_only && !(request.bless || request.check),
+        thin: request.thin(),
     };
     let mut evaluation = match plan {
         Some(plan) => execute(plan, settings, observer, keep, shell)?,

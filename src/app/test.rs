@@ -262,10 +262,7 @@ fn check(
     };
     // A long guide whose report shows only its failures is read as it runs (after being
     // read through once for its errors): its steps are never all held.
-    let streamed = request.failures_only
-        && !(args.bless || args.check)
-        && args.until.is_none()
-        && text.len() >= pipeline::STREAMED_FROM;
+    let streamed = request.reads_as_it_runs(&text) && args.until.is_none();
     let plan = match streamed {
         true => None,
         false => Some(plan(path, &text, &settings, args)?),
